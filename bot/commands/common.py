@@ -1,0 +1,63 @@
+"""Options and set-up shared by the sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, load_config
+from bot.dialog.engine import Engine, build_brain
+from bot.kb.errors import KnowledgeBaseError
+from bot.kb.loader import load_knowledge_base
+
+SHIPPED_INTENTS = Path(__file__).resolve().parents[2] / "intents"
+
+
+def default_intents_dir() -> Path:
+    """Return ``$FAQBOT_INTENTS``, else ``./intents``, else the shipped knowledge base."""
+    if os.environ.get("FAQBOT_INTENTS"):
+        return Path(os.environ["FAQBOT_INTENTS"])
+    local = Path.cwd() / "intents"
+    return local if local.is_dir() else SHIPPED_INTENTS
+
+
+def add_kb_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--intents`` and ``--config``."""
+    parser.add_argument(
+        "--intents", type=Path, default=None, metavar="DIR",
+        help="knowledge base directory (default: ./intents or the shipped one)",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, metavar="FILE",
+        help="engine configuration YAML (default: the packaged defaults)",
+    )
+
+
+class SetupError(Exception):
+    """The bot cannot start; the message says why, for the user."""
+
+
+def build_engine(args: argparse.Namespace) -> Engine:
+    """Load the configuration and knowledge base named by ``args`` into an engine.
+
+    Raises:
+        SetupError: With every problem found, each naming file, line and column.
+    """
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise SetupError(f"configuration error: {exc}") from exc
+    intents = args.intents or default_intents_dir()
+    try:
+        kb = load_knowledge_base(intents)
+    except KnowledgeBaseError as exc:
+        raise SetupError(f"cannot load knowledge base {intents}:\n{exc}") from exc
+    return Engine(build_brain(kb), config)
+
+
+def fail(message: str) -> int:
+    """Print ``message`` to stderr and return exit code 2."""
+    print(f"faqbot: {message}", file=sys.stderr)
+    return 2

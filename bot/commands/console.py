@@ -1,0 +1,30 @@
+"""``faqbot console``: chat in the terminal, or JSON lines with ``--json``."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.commands.common import SetupError, add_kb_arguments, build_engine, fail
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``console`` sub-command."""
+    parser = sub.add_parser("console", help="chat in the terminal")
+    add_kb_arguments(parser)
+    parser.add_argument("--json", action="store_true",
+                        help="read JSON lines on stdin, write one JSON line per input")
+    parser.add_argument("--sender", default="console", help="sender id (default: console)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the console adapter."""
+    try:
+        engine = build_engine(args)
+    except SetupError as exc:
+        return fail(str(exc))
+    from bot.adapters import console
+
+    if args.json:
+        return console.run_json(engine, default_sender=args.sender)
+    return console.run_interactive(engine, sender=args.sender)

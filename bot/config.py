@@ -1,0 +1,90 @@
+"""Typed configuration, read from YAML; a bad value fails fast naming its path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yml")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or invalid; the message names its path."""
+
+
+@dataclass(frozen=True)
+class NluConfig:
+    """Thresholds of the fallback decision, in the spirit of Rasa's FallbackClassifier.
+
+    Attributes:
+        answer_threshold: Minimum top confidence to answer.
+        suggest_threshold: Minimum top confidence to offer "did you mean".
+        ambiguity_threshold: If the top two differ by less, ask instead of answering.
+        max_suggestions: At most this many "did you mean" buttons.
+        max_message_chars: Messages are cut to this length before matching.
+    """
+
+    answer_threshold: float = 0.6
+    suggest_threshold: float = 0.35
+    ambiguity_threshold: float = 0.08
+    max_suggestions: int = 3
+    max_message_chars: int = 1000
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    """The whole configuration."""
+
+    nlu: NluConfig = NluConfig()
+
+
+def _build_section(cls: type, raw: object, path: str) -> object:
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: must be a mapping")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{path}.{key}: unknown setting (known: {', '.join(known)})")
+        expected = type(getattr(cls(), key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ConfigError(f"{path}.{key}: expected {expected.__name__}, got {value!r}")
+        values[key] = value
+    return cls(**values)
+
+
+def load_config(path: str | Path | None = None) -> BotConfig:
+    """Load the configuration from ``path`` (the packaged defaults when None).
+
+    Args:
+        path: A YAML file with an ``nlu`` section.
+
+    Returns:
+        The typed configuration.
+
+    Raises:
+        ConfigError: When the file is unreadable or a value is invalid.
+    """
+    source = Path(path) if path else DEFAULT_CONFIG_PATH
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{source}: cannot read configuration: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: top level must be a mapping")
+    unknown = set(raw) - {"nlu"}
+    if unknown:
+        raise ConfigError(f"{source}: unknown section(s): {', '.join(sorted(unknown))}")
+    nlu = _build_section(NluConfig, raw.get("nlu"), f"{source}:nlu")
+    assert isinstance(nlu, NluConfig)
+    if not 0 <= nlu.suggest_threshold <= nlu.answer_threshold <= 1:
+        raise ConfigError(
+            f"{source}:nlu: need 0 <= suggest_threshold <= answer_threshold <= 1"
+        )
+    return BotConfig(nlu=nlu)
