@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -55,11 +56,13 @@ class Engine:
         config: BotConfig,
         store: StateStore | None = None,
         actions: ActionRunner | None = None,
+        listeners: tuple[Callable[[Turn], None], ...] = (),
     ) -> None:
         self._brain = brain
         self._config = config
         self._store = store or InMemoryStateStore()
         self._actions = actions
+        self._listeners = listeners
         self._lock = threading.Lock()
 
     @property
@@ -72,6 +75,24 @@ class Engine:
         self._brain = brain
 
     def handle(self, sender: str, text: str) -> Turn:
+        """Answer one message, then tell each listener about the turn.
+
+        Args:
+            sender: Conversation key (a user, or a chat and user).
+            text: The message.
+
+        Returns:
+            The turn: parse, responses and decision.
+        """
+        turn = self._handle(sender, text)
+        for listener in self._listeners:
+            try:
+                listener(turn)
+            except Exception:  # a listener must never break a conversation
+                logger.exception("turn listener %r failed", listener)
+        return turn
+
+    def _handle(self, sender: str, text: str) -> Turn:
         """Answer one message.
 
         Args:
