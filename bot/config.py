@@ -34,10 +34,31 @@ class NluConfig:
 
 
 @dataclass(frozen=True)
+class DialogConfig:
+    """How the dialog engine uses conversation context.
+
+    Attributes:
+        context: Resolve follow-ups ("and a year before?") against the last answer.
+        followup_buttons: At most this many related-question buttons on an answer (0: none).
+        related_boost: Added to an intent listed in the last answer's ``related`` metadata
+            when a follow-up is re-ranked with context.
+        topic_boost: Added to an intent sharing the last answer's ``topic`` metadata.
+        followup_max_words: Messages with more content words are never read as follow-ups.
+    """
+
+    context: bool = True
+    followup_buttons: int = 2
+    related_boost: float = 0.1
+    topic_boost: float = 0.05
+    followup_max_words: int = 4
+
+
+@dataclass(frozen=True)
 class BotConfig:
     """The whole configuration."""
 
     nlu: NluConfig = NluConfig()
+    dialog: DialogConfig = DialogConfig()
 
 
 def _build_section(cls: type, raw: object, path: str) -> object:
@@ -53,7 +74,7 @@ def _build_section(cls: type, raw: object, path: str) -> object:
         expected = type(getattr(cls(), key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise ConfigError(f"{path}.{key}: expected {expected.__name__}, got {value!r}")
         values[key] = value
     return cls(**values)
@@ -78,7 +99,7 @@ def load_config(path: str | Path | None = None) -> BotConfig:
         raise ConfigError(f"{source}: cannot read configuration: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: top level must be a mapping")
-    unknown = set(raw) - {"nlu"}
+    unknown = set(raw) - {"nlu", "dialog"}
     if unknown:
         raise ConfigError(f"{source}: unknown section(s): {', '.join(sorted(unknown))}")
     nlu = _build_section(NluConfig, raw.get("nlu"), f"{source}:nlu")
@@ -87,4 +108,6 @@ def load_config(path: str | Path | None = None) -> BotConfig:
         raise ConfigError(
             f"{source}:nlu: need 0 <= suggest_threshold <= answer_threshold <= 1"
         )
-    return BotConfig(nlu=nlu)
+    dialog = _build_section(DialogConfig, raw.get("dialog"), f"{source}:dialog")
+    assert isinstance(dialog, DialogConfig)
+    return BotConfig(nlu=nlu, dialog=dialog)
