@@ -65,25 +65,39 @@ def load_knowledge_base(root: str | Path) -> KnowledgeBase:
         KnowledgeBaseError: On unreadable files, YAML syntax errors or structural errors;
             every problem found is reported, each with file, line and column.
     """
+    kb, problems = read_knowledge_base(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise KnowledgeBaseError(errors)
+    for problem in problems:
+        logger.warning("%s", problem)
+    return kb
+
+
+def read_knowledge_base(root: str | Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """Read what can be read under ``root`` and every problem found, without raising.
+
+    ``faqbot validate`` uses this to check the rest of a knowledge base when one file is
+    broken; :func:`load_knowledge_base` raises on the first list of errors instead.
+
+    Args:
+        root: A directory (or a single file) of Rasa 3.x YAML.
+
+    Returns:
+        The (possibly partial) knowledge base and the problems, errors and warnings.
+    """
     root_path = Path(root)
     if not root_path.exists():
-        raise KnowledgeBaseError(
-            [Problem(SourceRef(str(root_path), 1, 1), "no such file or directory")]
-        )
+        problem = Problem(SourceRef(str(root_path), 1, 1), "no such file or directory")
+        return KnowledgeBase(MappingProxyType({}), MappingProxyType({})), [problem]
     files = find_yaml_files(root_path)
     if not files:
-        raise KnowledgeBaseError(
-            [Problem(SourceRef(str(root_path), 1, 1), "no .yml or .yaml files found")]
-        )
+        problem = Problem(SourceRef(str(root_path), 1, 1), "no .yml or .yaml files found")
+        return KnowledgeBase(MappingProxyType({}), MappingProxyType({})), [problem]
     reader = _Reader()
     for file in files:
         reader.read_file(file)
-    errors = [p for p in reader.problems if p.severity == "error"]
-    if errors:
-        raise KnowledgeBaseError(errors)
-    for problem in reader.problems:
-        logger.warning("%s", problem)
-    return reader.build(files)
+    return reader.build(files), list(reader.problems)
 
 
 def _ref(path: str, node: yaml.Node) -> SourceRef:
