@@ -1,0 +1,1 @@
+"""Evaluation: conversation tests, cross-validated NLU reports (JSON and HTML)."""

@@ -1,0 +1,265 @@
+"""Check a knowledge base and report every problem at once, each at ``file:line:column``.
+
+Checks, in order: YAML syntax and structure (the loader), Rasa keys and types
+(:mod:`bot.kb.schema`), YAML 1.1 traps and duplicate keys (:mod:`bot.kb.yaml_traps`),
+optionally Rasa's own schemas (:mod:`bot.kb.rasa_schema`), then the knowledge base as a
+whole: intents nothing answers, responses nothing uses, rules and buttons naming unknown
+intents or responses, the same example in two intents, and examples that the real matcher
+cannot tell apart (:mod:`bot.kb.confusion`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.config import NluConfig
+from bot.kb.errors import Problem
+from bot.kb.loader import find_yaml_files, read_knowledge_base
+from bot.kb.model import FALLBACK_INTENT, KnowledgeBase, SourceRef
+from bot.kb.schema import check_schema
+from bot.kb.yaml_traps import find_traps
+from bot.nlu.normalize import normalize
+from bot.nlu.parse import Matcher
+
+logger = logging.getLogger(__name__)
+
+# Responses the engine or adapters use by name, so no intent needs to name them.
+ENGINE_RESPONSES = frozenset({
+    "utter_default", "utter_fallback", "utter_ask_rephrase", "utter_help", "utter_start",
+    "utter_welcome", "utter_did_you_mean", "utter_suggest", "utter_out_of_scope",
+})
+# Built-in Rasa actions a rule may name without a response behind them.
+BUILTIN_ACTIONS = frozenset({
+    "action_listen", "action_restart", "action_session_start", "action_default_fallback",
+    "action_deactivate_loop", "action_two_stage_fallback", "action_back",
+})
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of :func:`validate_knowledge_base`.
+
+    Attributes:
+        problems: Every problem found, sorted by file and position.
+        files: The YAML files checked.
+        kb: What could be loaded (possibly partial when there are errors).
+        rasa_schemas: The Rasa version whose schemas were applied, or why they were not.
+    """
+
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...] = ()
+    kb: KnowledgeBase | None = None
+    rasa_schemas: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity ``error``."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems of severity ``warning``."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    """Compose a file, or None when it cannot be read (the loader reports why)."""
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _payload_intent(payload: str) -> str | None:
+    """Return ``faq/funding`` for ``/faq/funding`` or ``/faq/funding{"x": 1}``."""
+    if not payload.startswith("/"):
+        return None
+    return payload[1:].split("{", 1)[0].strip()
+
+
+def check_references(kb: KnowledgeBase) -> list[Problem]:
+    """Return problems of the knowledge base as a whole (names pointing nowhere).
+
+    Args:
+        kb: A loaded knowledge base.
+
+    Returns:
+        Intents with no answer, responses with no intent, rules, buttons and ``related``
+        metadata naming unknown intents or responses.
+    """
+    problems: list[Problem] = []
+    unknown = SourceRef("?", 1, 1)
+    used: set[str] = set(ENGINE_RESPONSES)
+    for rule in kb.rules:
+        source = rule.source or unknown
+        if rule.intent not in kb.intents:
+            problems.append(Problem(source, f"rule '{rule.name}' names intent "
+                                            f"'{rule.intent}', which has no examples"))
+        for action in rule.actions:
+            used.add(action)
+            if action.startswith("utter_") and action not in kb.responses:
+                problems.append(Problem(source, f"rule '{rule.name}' runs response "
+                                                f"'{action}', which is not defined"))
+    for name, intent in kb.intents.items():
+        source = intent.source or unknown
+        if name == FALLBACK_INTENT:
+            continue
+        if not kb.actions_for(name):
+            problems.append(Problem(
+                source, f"intent '{name}' has no response 'utter_{name}' and no rule; "
+                        "the bot could recognise it but would have nothing to say"))
+        used.add(f"utter_{name}")
+        related = intent.metadata.get("related") if intent.metadata else None
+        if related is not None:
+            if not isinstance(related, list | tuple):
+                problems.append(Problem(source, f"intent '{name}': metadata 'related' must "
+                                                "be a list of intent names"))
+            else:
+                for other in related:
+                    if str(other) not in kb.intents:
+                        problems.append(Problem(source, f"intent '{name}': related intent "
+                                                        f"'{other}' does not exist"))
+    for name, response in kb.responses.items():
+        source = response.source or unknown
+        if name not in used:
+            problems.append(Problem(
+                source, f"response '{name}' answers no intent (there is no intent "
+                        f"'{name.removeprefix('utter_')}') and no rule runs it"))
+        for variant in response.variants:
+            for button in variant.buttons:
+                target = _payload_intent(button.payload)
+                if target is not None and target not in kb.intents:
+                    problems.append(Problem(
+                        source, f"response '{name}': button '{button.title}' payload "
+                                f"'{button.payload}' names no intent"))
+    return problems
+
+
+def check_duplicate_examples(kb: KnowledgeBase) -> list[Problem]:
+    """Return the examples that appear twice (after normalisation).
+
+    The same phrasing in two intents is an error (the matcher cannot choose); twice in
+    one intent is a warning (harmless, but it weighs the intent twice).
+    """
+    problems: list[Problem] = []
+    seen: dict[str, tuple[str, object]] = {}
+    for name, intent in kb.intents.items():
+        for example in intent.examples:
+            key = normalize(example.text) or example.text.strip().casefold()
+            source = example.source or intent.source or SourceRef("?", 1, 1)
+            if key not in seen:
+                seen[key] = (name, example)
+                continue
+            first_intent, first = seen[key]
+            where = first.source if getattr(first, "source", None) else "?"
+            if first_intent == name:
+                problems.append(Problem(source, f"example {example.text!r} is repeated in "
+                                                f"intent '{name}' (first at {where})",
+                                        "warning"))
+            else:
+                problems.append(Problem(
+                    source, f"example {example.text!r} of intent '{name}' is also an example "
+                            f"of intent '{first_intent}' (at {where}); keep it in one"))
+    return problems
+
+
+def validate_knowledge_base(
+    root: str | Path,
+    nlu: NluConfig | None = None,
+    matcher_factory: Callable[[KnowledgeBase], Matcher] | None = None,
+    rasa_schemas: str | Path | None | bool = None,
+    check_confusion: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ValidationReport:
+    """Check everything under ``root`` and return every problem found.
+
+    Args:
+        root: Knowledge base directory (or a single file).
+        nlu: Decision thresholds (the packaged defaults when None).
+        matcher_factory: Builds the matcher for the confusion check
+            (``bot.nlu.matcher.build_matcher`` when None).
+        rasa_schemas: A directory of Rasa's schema files; None to use them when they were
+            fetched; False to skip them.
+        check_confusion: Run the (slower) matcher confusion check.
+        progress: Called with ``(done, total)`` during the confusion check.
+
+    Returns:
+        The report.
+    """
+    kb, problems = read_knowledge_base(root)
+    files = find_yaml_files(root) if Path(root).exists() else []
+    for file in files:
+        document = _compose(file)
+        problems.extend(check_schema(str(file), document))
+        problems.extend(find_traps(str(file), document))
+    schemas_note = _apply_rasa_schemas(files, rasa_schemas, problems)
+    if kb.intents or kb.responses:
+        problems.extend(check_references(kb))
+        problems.extend(check_duplicate_examples(kb))
+    notes: list[str] = []
+    if check_confusion and kb.answerable_intents():
+        from bot.kb.confusion import find_confusions
+
+        if matcher_factory is None:
+            from bot.nlu.matcher import build_matcher as matcher_factory
+        try:
+            matcher = matcher_factory(kb)
+            confusions = find_confusions(kb, matcher, nlu or NluConfig(), progress)
+            problems.extend(c.to_problem() for c in confusions)
+        except Exception as exc:  # a broken matcher must not hide the other problems
+            logger.exception("confusion check failed")
+            notes.append(f"matcher confusion check skipped: {exc}")
+    return ValidationReport(
+        problems=tuple(_dedupe_sorted(problems)),
+        files=tuple(str(f) for f in files),
+        kb=kb,
+        rasa_schemas=schemas_note,
+        notes=tuple(notes),
+    )
+
+
+def _apply_rasa_schemas(
+    files: list[Path], rasa_schemas: str | Path | None | bool, problems: list[Problem]
+) -> str:
+    if rasa_schemas is False:
+        return "Rasa schemas: skipped"
+    from bot.kb.rasa_schema import (
+        RasaSchemasUnavailableError,
+        find_rasa_schemas,
+        validate_with_rasa,
+    )
+
+    try:
+        schemas = find_rasa_schemas(None if rasa_schemas in (None, True) else rasa_schemas)
+    except RasaSchemasUnavailableError as exc:
+        return f"Rasa schemas: not checked ({exc})"
+    # Our own checks say the same things more precisely; Rasa's add what they missed.
+    located = {(p.source.path, p.source.line) for p in problems if p.severity == "error"}
+    for file in files:
+        problems.extend(p for p in validate_with_rasa(file, schemas)
+                        if (p.source.path, p.source.line) not in located)
+    return f"Rasa schemas: checked against Rasa {schemas.version}'s own schemas"
+
+
+def _position(problem: Problem) -> tuple[str, int, int]:
+    return problem.source.path, problem.source.line, problem.source.column
+
+
+def _dedupe_sorted(problems: list[Problem]) -> list[Problem]:
+    """Sort by position; drop repeats (a duplicate key is found by two checks)."""
+    kept: list[Problem] = []
+    seen: set[tuple] = set()
+    for problem in sorted(problems, key=lambda p: (*_position(p), p.severity, p.message)):
+        kind = "duplicate key" if problem.message.startswith("duplicate key") else problem.message
+        key = (*_position(problem), kind)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(problem)
+    return kept
