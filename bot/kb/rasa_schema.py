@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,13 +193,15 @@ def validate_with_rasa(path: str | Path, schemas: RasaSchemas) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for schema_name in schemas_for(content):
-        core = Core(
-            source_data=content,
-            schema_data=_load_schema(schemas, schema_name),
-            extensions=[str(schemas.directory / "pykwalify_extensions.py")],
-        )
-        with contextlib.suppress(SchemaError):
-            core.validate(raise_exception=True)
+        with warnings.catch_warnings():  # pykwalify loads extensions with load_module()
+            warnings.simplefilter("ignore", DeprecationWarning)
+            core = Core(
+                source_data=content,
+                schema_data=_load_schema(schemas, schema_name),
+                extensions=[str(schemas.directory / "pykwalify_extensions.py")],
+            )
+            with contextlib.suppress(SchemaError):
+                core.validate(raise_exception=True)
         for error in _without_branch_noise(core.errors, _schema_keys(core.schema)):
             text = str(error)
             if text in seen:
