@@ -1,37 +1,69 @@
-"""The dialog engine: ``(sender, text) -> Turn``, pure and synchronous."""
+"""The dialog engine: ``(sender, text) -> Turn``, pure and synchronous.
+
+One message goes through these steps, each a small function of its own module:
+screening (:mod:`bot.dialog.inputs`), explicit choices such as button payloads and
+picked numbers (:mod:`bot.dialog.payloads`), ranking (the matcher), re-ranking with the
+conversation's context (:mod:`bot.dialog.followup`), deciding
+(:mod:`bot.dialog.decision`), and building the replies (:mod:`bot.dialog.replies`).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Protocol
 
 from bot.config import BotConfig
-from bot.dialog.decision import ANSWER, FALLBACK, SUGGEST, decide
+from bot.dialog import replies as say
+from bot.dialog.decision import ANSWER, FALLBACK, SUGGEST, Decision, decide
+from bot.dialog.followup import (
+    MORE,
+    ContextIndex,
+    contextual_ranking,
+    join_context,
+    read_message,
+)
+from bot.dialog.inputs import EMPTY, screen
+from bot.dialog.payloads import parse_payload, parse_pick
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
-from bot.kb.model import FALLBACK_INTENT, Button, KnowledgeBase
-from bot.nlu.parse import EntityExtractor, IntentScore, Matcher, Parse
+from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
+from bot.nlu.parse import Entity, EntityExtractor, IntentScore, Matcher, Parse
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FALLBACK_TEXT = (
-    "Sorry, I don't know the answer to that. Type /help to see what I can answer."
-)
-DEFAULT_SUGGEST_TEXT = "I'm not sure I understood. Did you mean:"
-EMPTY_MESSAGE_TEXT = "Please type a question."
+# Kept for callers of the first version of this module.
+DEFAULT_FALLBACK_TEXT = say.DEFAULT_FALLBACK_TEXT
+DEFAULT_SUGGEST_TEXT = say.DEFAULT_SUGGEST_TEXT
 ACTION_UNAVAILABLE_TEXT = "Sorry, I can't work that answer out right now. Please try again."
+
+# Turn.decision values besides answer / suggest / fallback.
+REJECTED = "rejected"
+NOTHING_MORE = "nothing_more"
+
+RECENT_INTENTS = 10
+_LOCK_STRIPES = 64
 
 
 @dataclass(frozen=True)
 class Brain:
-    """A knowledge base with the indexes built from it; swapped whole on reload."""
+    """A knowledge base with the indexes built from it; swapped whole on reload.
+
+    Attributes:
+        kb: The knowledge base.
+        matcher: Ranks its intents for a message.
+        entities: Finds entities in a message (optional).
+        context: How its intents hang together, for follow-ups (built on first use when
+            absent).
+    """
 
     kb: KnowledgeBase
     matcher: Matcher
     entities: EntityExtractor | None = None
+    context: ContextIndex | None = None
 
 
 class ActionRunner(Protocol):
@@ -44,10 +76,22 @@ class ActionRunner(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """An intent the engine commits to, and what to remember it by."""
+
+    intent: IntentScore
+    ranking: tuple[IntentScore, ...]
+    entities: tuple[Entity, ...]
+    context: str
+
+
 class Engine:
     """Understands a message, decides, and produces the replies.
 
     The engine does no I/O of its own: adapters give it text and send what it returns.
+    It is safe to call from several threads; messages of one sender are handled one at a
+    time, in order.
     """
 
     def __init__(
@@ -64,15 +108,27 @@ class Engine:
         self._actions = actions
         self._listeners = listeners
         self._lock = threading.Lock()
+        self._sender_locks = tuple(threading.Lock() for _ in range(_LOCK_STRIPES))
+        self._context_cache: tuple[Brain, ContextIndex] | None = None
 
     @property
     def brain(self) -> Brain:
         """The knowledge base and indexes in use."""
         return self._brain
 
+    @property
+    def config(self) -> BotConfig:
+        """The configuration in use."""
+        return self._config
+
     def swap(self, brain: Brain) -> None:
         """Replace the knowledge base atomically; messages in flight keep the old one."""
         self._brain = brain
+
+    def reset(self, sender: str) -> None:
+        """Forget a sender's conversation (topic, suggestions, slots)."""
+        with self._sender_lock(sender):
+            self._store.put(sender, ConversationState())
 
     def handle(self, sender: str, text: str) -> Turn:
         """Answer one message, then tell each listener about the turn.
@@ -84,7 +140,8 @@ class Engine:
         Returns:
             The turn: parse, responses and decision.
         """
-        turn = self._handle(sender, text)
+        with self._sender_lock(sender):
+            turn = self._handle(sender, text)
         for listener in self._listeners:
             try:
                 listener(turn)
@@ -92,67 +149,142 @@ class Engine:
                 logger.exception("turn listener %r failed", listener)
         return turn
 
-    def _handle(self, sender: str, text: str) -> Turn:
-        """Answer one message.
-
-        Args:
-            sender: Conversation key (a user, or a chat and user).
-            text: The message.
-
-        Returns:
-            The turn: parse, responses and decision.
-        """
-        brain = self._brain
-        state = self._store.get(sender)
-        message = (text or "").strip()[: self._config.nlu.max_message_chars]
-        if not message:
-            parse = Parse(text, IntentScore(FALLBACK_INTENT, 0.0))
-            return Turn(sender, text, parse, (Reply(EMPTY_MESSAGE_TEXT),), "empty")
-        forced = self._forced_intent(brain.kb, message, state)
-        ranking = [forced] if forced else brain.matcher.rank(message, limit=10)
-        entities = tuple(brain.entities.extract(message)) if brain.entities else ()
-        decision = decide(ranking, self._config.nlu)
-        state = replace(state, turns=state.turns + 1)
-        if decision.kind == ANSWER and decision.intent is not None:
-            parse = Parse(text, decision.intent, tuple(ranking), entities)
-            replies, events = self._run_actions(brain.kb, decision.intent.name, sender, parse,
-                                                state)
-            state = replace(state, last_intent=decision.intent.name, last_text=message,
-                            suggestions=())
-            self._store.put(sender, state)
-            return Turn(sender, text, parse, tuple(replies), ANSWER, tuple(events))
-        parse = Parse(text, IntentScore(FALLBACK_INTENT, ranking[0].confidence if ranking
-                                        else 0.0), tuple(ranking), entities)
-        if decision.kind == SUGGEST:
-            names = tuple(s.name for s in decision.suggestions)
-            buttons = tuple(Button(self.title(brain.kb, n), f"/{n}") for n in names)
-            reply = Reply(DEFAULT_SUGGEST_TEXT, buttons)
-            self._store.put(sender, replace(state, suggestions=names))
-            return Turn(sender, text, parse, (reply,), SUGGEST)
-        self._store.put(sender, replace(state, suggestions=()))
-        return Turn(sender, text, parse, tuple(self._fallback(brain.kb, state)), FALLBACK)
-
     @staticmethod
     def title(kb: KnowledgeBase, intent: str) -> str:
         """Return a short human title for an intent (metadata ``title`` or first example)."""
-        found = kb.intents.get(intent)
-        if found is None:
-            return intent
-        title = found.metadata.get("title") if found.metadata else None
-        if isinstance(title, str) and title:
-            return title
-        return found.examples[0].text if found.examples else intent
+        return say.title(kb, intent)
 
-    def _forced_intent(
-        self, kb: KnowledgeBase, message: str, state: ConversationState
-    ) -> IntentScore | None:
-        if message.startswith("/") and message[1:] in kb.intents:
-            return IntentScore(message[1:], 1.0)
-        if message.isdigit() and state.suggestions:
-            index = int(message) - 1
-            if 0 <= index < len(state.suggestions):
-                return IntentScore(state.suggestions[index], 1.0)
-        return None
+    # -- one message ---------------------------------------------------------------------
+    def _sender_lock(self, sender: str) -> threading.Lock:
+        return self._sender_locks[hash(sender) % _LOCK_STRIPES]
+
+    def _context_index(self, brain: Brain) -> ContextIndex:
+        if brain.context is not None:
+            return brain.context
+        with self._lock:
+            cached = self._context_cache
+            if cached is None or cached[0] is not brain:
+                cached = (brain, ContextIndex(brain.kb))
+                self._context_cache = cached
+            return cached[1]
+
+    def _handle(self, sender: str, text: str) -> Turn:
+        brain = self._brain
+        kb = brain.kb
+        nlu = self._config.nlu
+        state = self._store.get(sender)
+        screened = screen(text, nlu.max_message_chars)
+        if screened.problem is not None:
+            parse = Parse(text, IntentScore(FALLBACK_INTENT, 0.0))
+            decision = EMPTY if screened.problem == EMPTY else REJECTED
+            return Turn(sender, text, parse, (Reply(screened.reply),), decision)
+        message = screened.message
+        state = replace(state, turns=state.turns + 1)
+
+        pick = parse_pick(message) if state.choices else None
+        if pick is not None:
+            if not 1 <= pick <= len(state.choices):
+                return self._pick_again(brain, sender, text, state)
+            message = state.choices[pick - 1]
+        payload = parse_payload(message, kb)
+        if payload is not None:
+            forced = IntentScore(payload.intent, 1.0)
+            entities = payload.entities or self._entities(brain, message)
+            answer = _Answer(forced, (forced,), entities, say.context_text(kb, payload.intent))
+            return self._answer(brain, sender, text, answer, state)
+
+        entities = self._entities(brain, message)
+        ranking = brain.matcher.rank(message, limit=10)
+        dialog = self._config.dialog
+        index = self._context_index(brain)
+        reading = read_message(message, dialog.followup_max_words)
+        if reading.kind == MORE and dialog.context:
+            return self._more(brain, index, sender, text, ranking, entities, state)
+        context = message
+        result = None
+        if dialog.context and state.last_intent and state.last_intent in kb.intents:
+            result = contextual_ranking(
+                message, reading, ranking, state.last_intent, state.last_text or "", index,
+                lambda t: brain.matcher.rank(t, limit=10), dialog, nlu,
+            )
+            if result is not None:
+                ranking = result.ranking
+                if result.joined:
+                    context = join_context(state.last_text or "", message)
+        decision = decide(ranking, nlu)
+        if result is not None and result.resolved:
+            decision = Decision(ANSWER, intent=ranking[0])
+        if decision.kind == ANSWER and decision.intent is not None:
+            answer = _Answer(decision.intent, tuple(ranking), entities, context)
+            return self._answer(brain, sender, text, answer, state)
+        top = ranking[0].confidence if ranking else 0.0
+        parse = Parse(text, IntentScore(FALLBACK_INTENT, top), tuple(ranking), entities)
+        if decision.kind == SUGGEST:
+            names = tuple(s.name for s in decision.suggestions)
+            self._store.put(sender, replace(
+                state, suggestions=names, choices=tuple(f"/{n}" for n in names)))
+            return Turn(sender, text, parse, (say.suggestion(kb, names),), SUGGEST)
+        self._store.put(sender, replace(state, suggestions=(), choices=()))
+        return Turn(sender, text, parse, (say.fallback(kb, state.turns),), FALLBACK)
+
+    def _entities(self, brain: Brain, message: str) -> tuple[Entity, ...]:
+        if brain.entities is None:
+            return ()
+        return tuple(brain.entities.extract(message))
+
+    def _answer(self, brain: Brain, sender: str, text: str, answer: _Answer,
+                state: ConversationState) -> Turn:
+        """Run what answers ``answer.intent`` and remember it as the topic."""
+        kb = brain.kb
+        name = answer.intent.name
+        parse = Parse(text, answer.intent, answer.ranking, answer.entities)
+        state = replace(state, slots=_updated_slots(state.slots, answer.entities, ()))
+        replies, events = self._run_actions(kb, name, sender, parse, state)
+        state = replace(state, slots=_updated_slots(state.slots, (), events))
+        followups = self._followups(brain, name, state)
+        if not replies or replies[-1].buttons:
+            followups = ()
+        replies = say.with_followups(replies, kb, followups)
+        choices = tuple(b.payload for r in replies for b in r.buttons)
+        recent = (*[r for r in state.recent if r != name], name)[-RECENT_INTENTS:]
+        self._store.put(sender, replace(
+            state, last_intent=name, last_text=answer.context, suggestions=(),
+            choices=choices, recent=recent,
+        ))
+        return Turn(sender, text, parse, tuple(replies), ANSWER, tuple(events))
+
+    def _followups(self, brain: Brain, intent: str, state: ConversationState) -> tuple[str, ...]:
+        """Return the related intents to offer as buttons under an answer to ``intent``."""
+        limit = self._config.dialog.followup_buttons
+        if limit <= 0:
+            return ()
+        related = self._context_index(brain).related(intent)
+        fresh = [r for r in related if r not in state.recent]
+        return tuple(fresh[:limit])
+
+    def _more(self, brain: Brain, index: ContextIndex, sender: str, text: str,
+              ranking: list[IntentScore], entities: tuple[Entity, ...],
+              state: ConversationState) -> Turn:
+        """Answer "tell me more": the next related intent not yet answered."""
+        last = state.last_intent if state.last_intent in brain.kb.intents else None
+        candidates = [n for n in index.more_about(last) if n not in state.recent] if last else []
+        if candidates:
+            chosen = IntentScore(candidates[0], 1.0)
+            rest = tuple(s for s in ranking if s.name != chosen.name)
+            answer = _Answer(chosen, (chosen, *rest)[:10], entities,
+                             say.context_text(brain.kb, chosen.name))
+            return self._answer(brain, sender, text, answer, state)
+        parse = Parse(text, IntentScore(FALLBACK_INTENT, 0.0), tuple(ranking), entities)
+        self._store.put(sender, replace(state, suggestions=(), choices=()))
+        return Turn(sender, text, parse, (say.nothing_more(brain.kb, last),), NOTHING_MORE)
+
+    def _pick_again(self, brain: Brain, sender: str, text: str,
+                    state: ConversationState) -> Turn:
+        """Answer a number that picks none of the buttons shown."""
+        intents = tuple(c[1:] for c in state.choices if c.startswith("/"))
+        parse = Parse(text, IntentScore(FALLBACK_INTENT, 0.0))
+        self._store.put(sender, state)
+        return Turn(sender, text, parse, (say.pick_again(brain.kb, intents),), SUGGEST)
 
     def _run_actions(
         self, kb: KnowledgeBase, intent: str, sender: str, parse: Parse,
@@ -162,11 +294,16 @@ class Engine:
         events: list[dict] = []
         for action in kb.actions_for(intent):
             if action in kb.responses:
-                variants = kb.responses[action].variants
-                variant = variants[state.turns % len(variants)]
-                replies.append(Reply(variant.text, variant.buttons))
+                reply = say.response(kb, action, state.turns, state.slots)
+                if reply is not None:
+                    replies.append(reply)
             elif self._actions is not None:
-                more, new_events = self._actions.run(action, sender, parse, state)
+                try:
+                    more, new_events = self._actions.run(action, sender, parse, state)
+                except Exception:  # an action must never break a conversation
+                    logger.exception("custom action %s failed", action)
+                    replies.append(Reply(ACTION_UNAVAILABLE_TEXT))
+                    continue
                 replies.extend(more)
                 events.extend(new_events)
             else:
@@ -174,16 +311,35 @@ class Engine:
                 replies.append(Reply(ACTION_UNAVAILABLE_TEXT))
         return replies, events
 
-    def _fallback(self, kb: KnowledgeBase, state: ConversationState) -> list[Reply]:
-        response = kb.responses.get("utter_default")
-        if response:
-            variant = response.variants[state.turns % len(response.variants)]
-            return [Reply(variant.text, variant.buttons)]
-        return [Reply(DEFAULT_FALLBACK_TEXT)]
+
+def _updated_slots(
+    slots: Mapping[str, object], entities: tuple[Entity, ...], events: list[dict] | tuple
+) -> Mapping[str, object]:
+    """Fill slots as Rasa does: from entities (slot = entity name), then action events.
+
+    Events: ``slot`` sets one slot (a None value unsets it); ``reset_slots`` and
+    ``restart`` clear them all.
+    """
+    if not entities and not events:
+        return slots
+    updated = dict(slots)
+    updated.update({e.entity: e.value for e in entities})
+    for event in events:
+        kind = event.get("event")
+        if kind == "slot" and isinstance(event.get("name"), str):
+            if event.get("value") is None:
+                updated.pop(event["name"], None)
+            else:
+                updated[event["name"]] = event["value"]
+        elif kind in ("reset_slots", "restart"):
+            updated.clear()
+    return MappingProxyType(updated)
 
 
 def build_brain(kb: KnowledgeBase) -> Brain:
-    """Build the matcher (and entity extractor) for ``kb``."""
+    """Build the matcher, the entity extractor and the context index for ``kb``."""
+    from bot.nlu.entities import build_entity_extractor
     from bot.nlu.matcher import build_matcher
 
-    return Brain(kb=kb, matcher=build_matcher(kb))
+    return Brain(kb=kb, matcher=build_matcher(kb), entities=build_entity_extractor(kb),
+                 context=ContextIndex(kb))

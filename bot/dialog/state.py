@@ -15,10 +15,15 @@ class ConversationState:
 
     Attributes:
         last_intent: The last intent answered (the current topic).
-        last_text: The message that was answered with ``last_intent``.
-        suggestions: Intents offered as "did you mean", pickable by number.
+        last_text: The text ``last_intent`` was answered for: the message, both messages
+            when it was a follow-up read with the previous one, or an example of the
+            intent when it was picked by a button.
+        suggestions: Intents offered as "did you mean" on the last turn.
         slots: Slot values set by entities and custom actions.
         turns: Messages handled so far.
+        choices: Payloads of the buttons shown on the last turn, in order; typing a
+            number ``n`` sends the ``n``-th one.
+        recent: Intents answered lately, oldest first (so "tell me more" moves on).
     """
 
     last_intent: str | None = None
@@ -26,6 +31,8 @@ class ConversationState:
     suggestions: tuple[str, ...] = ()
     slots: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     turns: int = 0
+    choices: tuple[str, ...] = ()
+    recent: tuple[str, ...] = ()
 
 
 class StateStore(Protocol):
@@ -54,7 +61,7 @@ class InMemoryStateStore:
             return self._states.get(sender, ConversationState())
 
     def put(self, sender: str, state: ConversationState) -> None:
-        """Store the sender's state, forgetting the oldest sender when full."""
+        """Store the sender's state, forgetting the least recently stored when full."""
         with self._lock:
             self._states.pop(sender, None)
             self._states[sender] = state

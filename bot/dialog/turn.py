@@ -32,7 +32,9 @@ class Turn:
         text: The message as received.
         parse: Intent, ranking and entities.
         responses: Replies in order.
-        decision: ``answer``, ``suggest`` (did you mean), ``fallback``, or ``empty``.
+        decision: ``answer``; ``suggest`` (did you mean); ``fallback``; ``nothing_more``
+            ("tell me more" with nothing more to say); ``empty`` (no words) or
+            ``rejected`` (too long, or not text).
         events: Events produced by custom actions (Rasa event dictionaries).
     """
 

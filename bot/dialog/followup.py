@@ -1,0 +1,332 @@
+"""Follow-ups: read short, elliptical messages against the last answer.
+
+The mechanism is general; it knows no intent of any particular knowledge base:
+
+1. :func:`read_message` classifies a message from English function words alone: a
+   request for more ("tell me more"), an elliptical message (a pronoun such as *it*,
+   *his*, *they*; a leading *and* / *what about*; or no content word at all), or a plain
+   question.
+2. :class:`ContextIndex` holds what a knowledge base says about how intents hang
+   together: each intent's ``related`` list and ``topic`` (intent metadata), and the
+   vocabulary of its examples. A follow-up that brings a word the knowledge base has
+   never seen ("what about OpenAI?") is not resolved from context: it changes subject.
+3. :func:`contextual_ranking` re-ranks: intents related to the last answer get a small
+   boost; if that is not enough to decide, the message is read together with the
+   previous one, and neighbours of the last answer that the follow-up made *more*
+   likely than the previous message alone are promoted. Deciding stays with
+   :func:`bot.dialog.decision.decide`, with the usual thresholds, so context only
+   commits when it yields a confident answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.config import DialogConfig, NluConfig
+from bot.dialog.decision import ANSWER, decide
+from bot.dialog.lexicon import (
+    ANAPHORS,
+    CONNECTORS,
+    FUNCTION_WORDS,
+    MORE_FILLER,
+    MORE_PHRASES,
+    MORE_TRIGGERS,
+    question_kinds,
+)
+from bot.kb.model import KnowledgeBase
+from bot.nlu.normalize import normalize
+from bot.nlu.parse import IntentScore
+
+logger = logging.getLogger(__name__)
+
+PLAIN = "plain"
+MORE = "more"
+ELLIPTICAL = "elliptical"
+
+CONTEXT_MAX_CHARS = 300
+MIN_KIND_SHARE = 0.25
+_FUZZY_KNOWN = 85.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a message relates to the conversation so far.
+
+    Attributes:
+        kind: ``more`` (asks for more on the last subject), ``elliptical`` (leans on the
+            last answer: pronouns, a leading connector, no content word), or ``plain``.
+        content: The message's content words (normalised, function words removed).
+    """
+
+    kind: str
+    content: tuple[str, ...]
+
+
+def _starts_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+    return any(tuple(tokens[: len(p)]) == p for p in phrases)
+
+
+def _has_phrase(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+    return any(
+        tuple(tokens[i : i + len(p)]) == p for p in phrases for i in range(len(tokens))
+    )
+
+
+def read_message(text: str, max_words: int = 4) -> Reading:
+    """Classify a message as a request for more, an elliptical follow-up, or plain.
+
+    Args:
+        text: The message (raw or normalised).
+        max_words: A message with more content words than this is always ``plain``.
+
+    Returns:
+        The reading, with the message's content words.
+    """
+    tokens = normalize(text).split()
+    content = tuple(t for t in tokens if t not in FUNCTION_WORDS and not t.isdigit())
+    if not tokens or len(content) > max_words:
+        return Reading(PLAIN, content)
+    wants_more = any(t in MORE_TRIGGERS for t in tokens) or _has_phrase(tokens, MORE_PHRASES)
+    if wants_more and all(
+        t in MORE_FILLER or t in MORE_TRIGGERS or t in FUNCTION_WORDS for t in tokens
+    ):
+        return Reading(MORE, ())
+    if not content or any(t in ANAPHORS for t in tokens) or _starts_with(tokens, CONNECTORS):
+        return Reading(ELLIPTICAL, content)
+    return Reading(PLAIN, content)
+
+
+class ContextIndex:
+    """How a knowledge base's intents hang together, and the words its examples use."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        answerable = set(kb.answerable_intents())
+        self._related: dict[str, tuple[str, ...]] = {}
+        self._topic: dict[str, str] = {}
+        by_topic: dict[str, list[str]] = {}
+        for name, intent in kb.intents.items():
+            metadata = intent.metadata or {}
+            related = metadata.get("related")
+            if isinstance(related, str):
+                related = [related]
+            if isinstance(related, list | tuple):
+                self._related[name] = tuple(
+                    r for r in related if isinstance(r, str) and r in answerable and r != name
+                )
+            topic = metadata.get("topic")
+            if isinstance(topic, str) and topic and name in answerable:
+                self._topic[name] = topic
+                by_topic.setdefault(topic, []).append(name)
+        self._by_topic = {k: tuple(v) for k, v in by_topic.items()}
+        self._kb = kb
+        self._vocabulary: frozenset[str] | None = None
+        self._vocabulary_list: list[str] = []
+        self._kinds: dict[str, dict[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def _words(self) -> frozenset[str]:
+        """Return the vocabulary, read from the knowledge base on first use."""
+        with self._lock:
+            if self._vocabulary is None:
+                kb = self._kb
+                words: set[str] = set()
+                for intent in kb.intents.values():
+                    for example in intent.examples:
+                        words.update(normalize(example.text).split())
+                for synonym in kb.synonyms:
+                    for phrase in (synonym.value, *synonym.examples):
+                        words.update(normalize(phrase).split())
+                for lookup in kb.lookups:
+                    for element in lookup.elements:
+                        words.update(normalize(element).split())
+                self._vocabulary_list = sorted(words)
+                self._vocabulary = frozenset(words)
+                self._kinds = _question_kind_shares(kb)
+            return self._vocabulary
+
+    def kind_share(self, intent: str, kind: str) -> float:
+        """Return the share of ``intent``'s examples asking for ``kind`` ("person"...)."""
+        self._words()
+        return self._kinds.get(intent, {}).get(kind, 0.0)
+
+    def related(self, intent: str) -> tuple[str, ...]:
+        """Return the answerable intents listed in ``intent``'s ``related`` metadata."""
+        return self._related.get(intent, ())
+
+    def same_topic(self, intent: str) -> tuple[str, ...]:
+        """Return the other answerable intents sharing ``intent``'s ``topic``."""
+        topic = self._topic.get(intent)
+        if topic is None:
+            return ()
+        return tuple(n for n in self._by_topic.get(topic, ()) if n != intent)
+
+    def neighbours(self, intent: str, config: DialogConfig) -> dict[str, float]:
+        """Return the intents near ``intent`` with their boost (related, then same topic)."""
+        boosts = {n: config.topic_boost for n in self.same_topic(intent)}
+        boosts.update({n: config.related_boost for n in self.related(intent)})
+        boosts.pop(intent, None)
+        return boosts
+
+    def more_about(self, intent: str) -> tuple[str, ...]:
+        """Return what could be said next about ``intent``: related, then same topic."""
+        seen: dict[str, None] = {}
+        for name in (*self.related(intent), *self.same_topic(intent)):
+            if name != intent:
+                seen.setdefault(name, None)
+        return tuple(seen)
+
+    def unknown_words(self, words: Iterable[str]) -> list[str]:
+        """Return the words no example, synonym or lookup table uses (typos forgiven)."""
+        vocabulary = self._words()
+        unknown = []
+        for word in words:
+            if word in vocabulary:
+                continue
+            if len(word) >= 4 and process.extractOne(
+                word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=_FUZZY_KNOWN
+            ):
+                continue
+            unknown.append(word)
+        return unknown
+
+
+def _question_kind_shares(kb: KnowledgeBase) -> dict[str, dict[str, float]]:
+    """Return, per intent, the share of its examples asking for each kind of answer."""
+    shares: dict[str, dict[str, float]] = {}
+    for name, intent in kb.intents.items():
+        if not intent.examples:
+            continue
+        counts: dict[str, int] = {}
+        for example in intent.examples:
+            for kind in question_kinds(normalize(example.text).split()):
+                counts[kind] = counts.get(kind, 0) + 1
+        shares[name] = {k: c / len(intent.examples) for k, c in counts.items()}
+    return shares
+
+
+def join_context(previous: str, message: str) -> str:
+    """Return the previous context followed by ``message``, kept to a bounded length."""
+    joined = f"{previous} {message}".strip()
+    return joined[-CONTEXT_MAX_CHARS:]
+
+
+def _sorted(scores: dict[str, float], limit: int) -> list[IntentScore]:
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [IntentScore(name, round(min(1.0, conf), 6)) for name, conf in ranked]
+
+
+@dataclass(frozen=True)
+class ContextResult:
+    """A ranking re-read with context.
+
+    Attributes:
+        ranking: The re-ranked intents, best first.
+        joined: True when the message was read together with the previous one (the
+            context to keep for the next turn is then both messages).
+        resolved: True when a bare question word ("from whom?") picked the first intent
+            of ``ranking`` among the last answer's neighbours: answer it, no threshold.
+    """
+
+    ranking: list[IntentScore]
+    joined: bool
+    resolved: bool = False
+
+
+def _by_question_word(
+    message: str, standalone: list[IntentScore], neighbours: dict[str, float],
+    index: ContextIndex, limit: int,
+) -> ContextResult | None:
+    """Resolve a bare question ("from whom?", "when?") among the last answer's neighbours.
+
+    The neighbour whose examples most often ask the same kind of question ("who" for a
+    person, "how much" for an amount...) is chosen when it is clearly ahead: at least
+    ``MIN_KIND_SHARE`` of its examples, twice the share of the next one. Its confidence
+    is ``0.5 + share / 2``.
+    """
+    kinds = question_kinds(normalize(message).split())
+    if not kinds or not neighbours:
+        return None
+    shares = sorted(
+        ((max(index.kind_share(n, k) for k in kinds), n) for n in neighbours),
+        key=lambda item: (-item[0], item[1]),
+    )
+    best, name = shares[0]
+    second = shares[1][0] if len(shares) > 1 else 0.0
+    if best < MIN_KIND_SHARE or second * 2 > best:
+        return None
+    chosen = IntentScore(name, round(0.5 + best / 2, 6))
+    rest = [s for s in standalone if s.name != name]
+    return ContextResult([chosen, *rest][:limit], joined=True, resolved=True)
+
+
+def contextual_ranking(
+    message: str,
+    reading: Reading,
+    standalone: list[IntentScore],
+    last_intent: str,
+    last_text: str,
+    index: ContextIndex,
+    rank: Callable[[str], list[IntentScore]],
+    dialog: DialogConfig,
+    nlu: NluConfig,
+    limit: int = 10,
+) -> ContextResult | None:
+    """Re-rank a follow-up with the last answer as context.
+
+    Args:
+        message: The follow-up as typed.
+        reading: Its reading (see :func:`read_message`).
+        standalone: The message's ranking on its own.
+        last_intent: The intent answered last.
+        last_text: The text that intent was answered for (the context).
+        index: The knowledge base's context index.
+        rank: The matcher's ranking function.
+        dialog: Context settings (boosts).
+        nlu: Decision thresholds.
+        limit: Length of the returned ranking.
+
+    Returns:
+        The re-ranked intents, or None when context does not apply (a plain question, or
+        one that brings words the knowledge base does not know).
+    """
+    if reading.kind != ELLIPTICAL and not (
+        reading.kind == PLAIN
+        and len(reading.content) <= 2
+        and decide(standalone, nlu).kind != ANSWER
+    ):
+        return None
+    unknown = index.unknown_words(reading.content)
+    if unknown:
+        logger.debug("follow-up %r not resolved: unknown words %s", message, unknown)
+        return None
+    boosts = index.neighbours(last_intent, dialog)
+    if not reading.content:
+        resolved = _by_question_word(message, standalone, boosts, index, limit)
+        if resolved is not None:
+            return resolved
+    scores = {s.name: s.confidence + boosts.get(s.name, 0.0) for s in standalone}
+    boosted = _sorted(scores, limit)
+    if reading.content and decide(boosted, nlu).kind == ANSWER:
+        return ContextResult(boosted, joined=False)
+    if not last_text:
+        return ContextResult(boosted, joined=False)
+    before = {s.name: s.confidence for s in rank(last_text)}
+    joined = rank(join_context(last_text, message))
+    candidates = boosts or {s.name: 0.0 for s in joined}
+    promoted = False
+    for score in joined:
+        name = score.name
+        if name == last_intent or name not in candidates:
+            continue
+        if score.confidence <= before.get(name, 0.0):
+            continue  # the follow-up added nothing in favour of this intent
+        value = score.confidence + candidates[name]
+        if value > scores.get(name, 0.0):
+            scores[name] = value
+            promoted = True
+    return ContextResult(_sorted(scores, limit), joined=promoted)

@@ -1,0 +1,70 @@
+"""English function words the follow-up reader relies on; nothing here names a topic.
+
+These lists describe how people write short follow-ups in English ("and a year
+before?", "who leads it?", "tell me more"), not what any knowledge base is about.
+"""
+
+from __future__ import annotations
+
+# Words that point back to something said before.
+ANAPHORS = frozenset({
+    "it", "its", "itself", "he", "him", "his", "himself", "she", "her", "hers", "herself",
+    "they", "them", "their", "theirs", "themselves", "that", "this", "those", "these",
+    "there", "then", "one", "ones", "same", "former", "latter",
+})
+
+# Openings of a message that continue the previous exchange.
+CONNECTORS = (
+    ("and",), ("but",), ("so",), ("also",), ("plus",), ("then",), ("or",),
+    ("what", "about"), ("how", "about"), ("and", "what", "about"), ("what", "of"),
+)
+
+# Words that ask for more on the same subject.
+MORE_TRIGGERS = frozenset({
+    "more", "else", "further", "elaborate", "continue", "details", "detail", "expand",
+    "moar",
+})
+MORE_PHRASES = (("go", "on"), ("keep", "going"), ("and", "then"))
+
+# Words that may surround a request for more without carrying a subject of their own.
+MORE_FILLER = frozenset({
+    "tell", "me", "us", "say", "give", "show", "explain", "know", "want", "like", "would",
+    "info", "information", "something", "anything", "please", "pls", "plz", "thanks",
+    "some", "bit", "little", "lot",
+})
+
+# Function words: they carry no subject, so they never count as content.
+FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "so", "if", "of", "at", "by", "for", "with",
+    "about", "against", "between", "into", "through", "during", "before", "after",
+    "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over",
+    "under", "again", "once", "here", "there", "when", "where", "why", "how", "what",
+    "which", "who", "whom", "whose", "all", "any", "both", "each", "few", "most", "other",
+    "some", "such", "no", "nor", "not", "only", "own", "same", "than", "too", "very",
+    "can", "cannot", "will", "just", "should", "now", "is", "am", "are", "was", "were",
+    "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing",
+    "would", "could", "might", "must", "shall", "may", "i", "me", "my", "myself", "we",
+    "our", "ours", "you", "your", "yours", "it", "its", "he", "him", "his", "she", "her",
+    "they", "them", "their", "this", "that", "these", "those", "then", "also", "as",
+    "until", "while", "ok", "okay", "yes", "yeah", "hmm", "well", "really", "please",
+    "tell", "know", "one", "ones", "still", "yet", "ever", "even", "much", "many",
+    "get", "got", "more", "else", "plus", "via", "per", "whats", "thing", "things",
+    "kind", "sort", "lot", "bit",
+}) | ANAPHORS
+
+# Question words by the kind of answer they ask for ("from whom?" asks for a person).
+QUESTION_KINDS: dict[tuple[str, ...], str] = {
+    ("who",): "person", ("whom",): "person", ("whose",): "person",
+    ("when",): "time", ("where",): "place", ("why",): "reason",
+    ("how", "much"): "amount", ("how", "many"): "amount",
+}
+
+
+def question_kinds(tokens: list[str]) -> frozenset[str]:
+    """Return the kinds of answer the question words among ``tokens`` ask for."""
+    found = set()
+    for i in range(len(tokens)):
+        for words, kind in QUESTION_KINDS.items():
+            if tuple(tokens[i : i + len(words)]) == words:
+                found.add(kind)
+    return frozenset(found)

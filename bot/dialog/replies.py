@@ -1,0 +1,101 @@
+"""Build the replies the engine sends: answers, suggestions, fallbacks, follow-up buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from bot.dialog.turn import Reply
+from bot.kb.model import Button, KnowledgeBase
+
+DEFAULT_FALLBACK_TEXT = (
+    "Sorry, I don't know the answer to that. Type /help to see what I can answer."
+)
+DEFAULT_SUGGEST_TEXT = "I'm not sure I understood. Did you mean:"
+PICK_AGAIN_TEXT = "Please pick a number from 1 to {count}:"
+NOTHING_MORE_TEXT = "That's all I can tell you about {title}. Ask me something else!"
+NOTHING_MORE_NO_TOPIC_TEXT = "More about what? Ask me a question, or type /help."
+
+
+def title(kb: KnowledgeBase, intent: str) -> str:
+    """Return a short human title for an intent (metadata ``title`` or first example)."""
+    found = kb.intents.get(intent)
+    if found is None:
+        return intent
+    value = found.metadata.get("title") if found.metadata else None
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return found.examples[0].text if found.examples else intent
+
+
+def context_text(kb: KnowledgeBase, intent: str) -> str:
+    """Return words that stand for ``intent`` when it was picked by a button or number."""
+    found = kb.intents.get(intent)
+    if found is not None and found.examples:
+        return found.examples[0].text
+    return title(kb, intent)
+
+
+def buttons_for(kb: KnowledgeBase, intents: Iterable[str]) -> tuple[Button, ...]:
+    """Return one button per intent: its title, and the payload ``/<intent>``."""
+    return tuple(Button(title(kb, name), f"/{name}") for name in intents)
+
+
+def fill_slots(text: str, slots: Mapping[str, object]) -> str:
+    """Fill Rasa-style ``{slot}`` placeholders from ``slots``; unknown ones stay as typed."""
+    if "{" not in text or not slots:
+        return text
+    for name, value in slots.items():
+        if value is not None:
+            text = text.replace("{" + str(name) + "}", str(value))
+    return text
+
+
+def response(kb: KnowledgeBase, name: str, turn: int,
+             slots: Mapping[str, object] | None = None) -> Reply | None:
+    """Return one variation of the response ``name``, rotating with ``turn``.
+
+    Args:
+        kb: The knowledge base.
+        name: Response name, e.g. ``utter_greet``.
+        turn: The conversation's turn counter (picks the variation).
+        slots: Slot values for ``{slot}`` placeholders.
+
+    Returns:
+        The reply, or None when the response does not exist or has no variation.
+    """
+    found = kb.responses.get(name)
+    if found is None or not found.variants:
+        return None
+    variant = found.variants[turn % len(found.variants)]
+    return Reply(fill_slots(variant.text, slots or {}), variant.buttons)
+
+
+def fallback(kb: KnowledgeBase, turn: int) -> Reply:
+    """Return ``utter_default`` when the knowledge base has it, else a built-in text."""
+    return response(kb, "utter_default", turn) or Reply(DEFAULT_FALLBACK_TEXT)
+
+
+def suggestion(kb: KnowledgeBase, intents: Iterable[str]) -> Reply:
+    """Return the "did you mean" reply with one button per intent."""
+    return Reply(DEFAULT_SUGGEST_TEXT, buttons_for(kb, intents))
+
+
+def pick_again(kb: KnowledgeBase, intents: tuple[str, ...]) -> Reply:
+    """Return the reply to a number that picks none of the pending suggestions."""
+    return Reply(PICK_AGAIN_TEXT.format(count=len(intents)), buttons_for(kb, intents))
+
+
+def nothing_more(kb: KnowledgeBase, intent: str | None) -> Reply:
+    """Return the reply to "tell me more" when there is nothing more to say."""
+    if intent is None:
+        return Reply(NOTHING_MORE_NO_TOPIC_TEXT)
+    return Reply(NOTHING_MORE_TEXT.format(title=title(kb, intent)))
+
+
+def with_followups(replies: list[Reply], kb: KnowledgeBase,
+                   followups: tuple[str, ...]) -> list[Reply]:
+    """Attach follow-up buttons to the last reply, unless it already has buttons."""
+    if not followups or not replies or replies[-1].buttons:
+        return replies
+    last = replies[-1]
+    return [*replies[:-1], Reply(last.text, buttons_for(kb, followups))]

@@ -1,0 +1,371 @@
+"""The engine on a small knowledge base written by the test, with a predictable matcher."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+from conftest import OverlapMatcher
+
+from bot.config import BotConfig, DialogConfig, NluConfig
+from bot.dialog.engine import Brain, Engine
+from bot.dialog.turn import Reply, Turn
+from bot.kb.model import FALLBACK_INTENT, KnowledgeBase, Response, ResponseVariant, Rule
+
+
+def texts(turn: Turn) -> str:
+    return " ".join(r.text for r in turn.responses)
+
+
+def payloads(turn: Turn) -> list[str]:
+    return [b.payload for r in turn.responses for b in r.buttons]
+
+
+def engine_for(kb: KnowledgeBase, **dialog: object) -> Engine:
+    config = BotConfig(dialog=DialogConfig(**dialog))
+    return Engine(Brain(kb, OverlapMatcher(kb)), config)
+
+
+# -- answering, suggesting, falling back -------------------------------------------------
+def test_clear_question_is_answered_with_its_response(small_engine):
+    turn = small_engine.handle("u", "who is the boss")
+    assert turn.decision == "answer"
+    assert turn.parse.intent.name == "fact_boss"
+    assert turn.parse.intent.confidence == pytest.approx(1.0)
+    assert texts(turn) == "Acme Rockets is run by Dana Orbit."
+    assert turn.parse.intent_ranking[0].name == "fact_boss"
+
+
+def test_unknown_question_falls_back_to_utter_default(small_engine):
+    turn = small_engine.handle("u", "what is the weather in paris")
+    assert turn.decision == "fallback"
+    assert turn.parse.intent.name == FALLBACK_INTENT
+    assert texts(turn) == "Sorry, I can only answer questions about Acme Rockets."
+
+
+def test_builtin_fallback_when_kb_has_no_utter_default(small_kb):
+    responses = {k: v for k, v in small_kb.responses.items() if k != "utter_default"}
+    engine = engine_for(replace(small_kb, responses=responses))
+    turn = engine.handle("u", "xylophone lessons")
+    assert turn.decision == "fallback"
+    assert "/help" in texts(turn)
+
+
+def test_uncertain_question_gets_did_you_mean_buttons_with_titles(small_engine):
+    turn = small_engine.handle("u", "rockets acme")
+    assert turn.decision == "suggest"
+    assert turn.parse.intent.name == FALLBACK_INTENT
+    assert turn.parse.intent.confidence > 0
+    buttons = turn.responses[0].buttons
+    assert 1 <= len(buttons) <= 3
+    assert buttons[0].payload.startswith("/")
+    titles = {b.title for b in buttons}
+    assert "Rockets" in titles
+    assert len(turn.parse.intent_ranking) <= 10
+
+
+def test_ranking_is_reported_before_the_decision(small_engine):
+    turn = small_engine.handle("u", "rockets acme")
+    ranking = turn.parse.intent_ranking
+    assert ranking and ranking[0].confidence == turn.parse.intent.confidence
+    assert [s.confidence for s in ranking] == sorted((s.confidence for s in ranking),
+                                                     reverse=True)
+
+
+# -- payloads and numbers ------------------------------------------------------------------
+def test_payload_triggers_its_intent_directly(small_engine):
+    turn = small_engine.handle("u", "/fact_rockets")
+    assert turn.parse.intent.name == "fact_rockets"
+    assert turn.parse.intent.confidence == 1.0
+    assert "Pebble" in texts(turn)
+
+
+def test_retrieval_intent_payload(small_engine):
+    turn = small_engine.handle("u", "/faq/location")
+    assert turn.parse.intent.name == "faq/location"
+    assert texts(turn) == "Acme launches from a desert spaceport."
+
+
+def test_payload_with_entities_and_bot_name(small_engine):
+    turn = small_engine.handle("u", '/fact_backers{"investor": ["Starfund", "Comet"]}')
+    assert turn.parse.intent.name == "fact_backers"
+    assert [(e.entity, e.value) for e in turn.parse.entities] == [
+        ("investor", "Starfund"), ("investor", "Comet")]
+    assert small_engine.handle("u", "/greet@acme_bot").parse.intent.name == "greet"
+
+
+def test_unknown_payload_is_read_as_text(small_engine):
+    turn = small_engine.handle("u", "/rocketmodels")
+    assert turn.parse.intent.name in (FALLBACK_INTENT, "fact_rockets")
+    assert turn.responses
+
+
+def test_number_picks_a_suggestion(small_engine):
+    offered = payloads(small_engine.handle("u", "rockets acme"))
+    turn = small_engine.handle("u", "2")
+    assert turn.parse.intent.name == offered[1][1:]
+    assert turn.decision == "answer"
+
+
+def test_number_out_of_range_asks_again_and_keeps_the_choices(small_engine):
+    offered = payloads(small_engine.handle("u", "rockets acme"))
+    again = small_engine.handle("u", "9")
+    assert again.decision == "suggest"
+    assert again.parse.intent.name == FALLBACK_INTENT
+    assert f"1 to {len(offered)}" in texts(again)
+    assert payloads(again) == offered
+    assert small_engine.handle("u", "1").parse.intent.name == offered[0][1:]
+
+
+def test_number_without_choices_is_ordinary_text(small_engine):
+    turn = small_engine.handle("u", "1")
+    assert turn.decision == "fallback"
+
+
+def test_number_picks_a_follow_up_button(small_engine):
+    first = small_engine.handle("u", "what are the sales")
+    assert payloads(first) == ["/fact_sales_before", "/fact_boss"]
+    assert small_engine.handle("u", "2").parse.intent.name == "fact_boss"
+
+
+# -- bad input ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", None, "?!..."])
+def test_empty_input_gets_a_clear_reply(small_engine, text):
+    turn = small_engine.handle("u", text)
+    assert turn.decision == "empty"
+    assert turn.parse.intent.name == FALLBACK_INTENT
+    assert texts(turn) == "Please type a question."
+
+
+def test_huge_input_is_refused_clearly(small_engine):
+    turn = small_engine.handle("u", "sales " * 10_000)
+    assert turn.decision == "rejected"
+    assert "too long" in texts(turn)
+    assert "1000" in texts(turn)
+
+
+@pytest.mark.parametrize("text", ["\x00\x01\x02binary", "\ufffd\ufffd\ufffdab",
+                                  bytes(range(256)).decode("latin-1")])
+def test_binary_looking_input_is_refused_clearly(small_engine, text):
+    turn = small_engine.handle("u", text)
+    assert turn.decision == "rejected"
+    assert "text" in texts(turn)
+
+
+def test_emoji_and_odd_unicode_never_crash(small_engine):
+    for text in ["👍", "🚀🚀", "Ｓａｌｅｓ", "ventes €", "\u200b", "who is the b\u0308oss"]:
+        assert small_engine.handle("u", text).responses
+
+
+def test_control_characters_inside_a_question_are_ignored(small_engine):
+    turn = small_engine.handle("u", "who is\x07 the\tboss")
+    assert turn.parse.intent.name == "fact_boss"
+
+
+# -- context -----------------------------------------------------------------------------
+def test_each_sender_keeps_its_own_context(small_engine):
+    small_engine.handle("alice", "what are the sales")
+    small_engine.handle("bob", "who is the boss")
+    alice = small_engine.handle("alice", "tell me more")
+    bob = small_engine.handle("bob", "tell me more")
+    assert alice.parse.intent.name == "fact_sales_before"
+    assert bob.parse.intent.name == "fact_boss_plan"
+
+
+def test_follow_up_a_year_before(small_engine):
+    small_engine.handle("u", "what are the sales")
+    turn = small_engine.handle("u", "and a year before?")
+    assert turn.parse.intent.name == "fact_sales_before"
+    assert "9 million" in texts(turn)
+
+
+def test_follow_up_pronouns(small_engine):
+    assert small_engine.handle("u", "who is the boss").parse.intent.name == "fact_boss"
+    assert small_engine.handle("u", "what is her plan?").parse.intent.name == "fact_boss_plan"
+
+
+def test_follow_up_bare_question_word(small_engine):
+    small_engine.handle("u", "how much money did they raise")
+    turn = small_engine.handle("u", "from whom?")
+    assert turn.parse.intent.name == "fact_backers"
+    assert turn.decision == "answer"
+
+
+def test_bare_question_word_without_a_matching_neighbour_is_not_guessed(small_engine):
+    small_engine.handle("u", "how much money did they raise")
+    assert small_engine.handle("u", "when?").parse.intent.name == FALLBACK_INTENT
+
+
+def test_bare_follow_up_without_context_is_not_guessed(small_engine):
+    assert small_engine.handle("u", "from whom?").parse.intent.name == FALLBACK_INTENT
+    assert small_engine.handle("u", "and a year before?").parse.intent.name != "fact_sales"
+
+
+def test_follow_up_with_an_unknown_word_changes_subject(small_engine):
+    small_engine.handle("u", "what are the sales")
+    turn = small_engine.handle("u", "what about spacex?")
+    assert turn.parse.intent.name == FALLBACK_INTENT
+
+
+def test_tell_me_more_walks_the_related_intents_then_stops(small_engine):
+    small_engine.handle("u", "what are the sales")
+    first = small_engine.handle("u", "tell me more")
+    second = small_engine.handle("u", "more please")
+    assert first.parse.intent.name == "fact_sales_before"
+    # fact_sales_before's only related intent was already answered
+    assert second.decision == "nothing_more"
+    assert second.parse.intent.name == FALLBACK_INTENT
+    assert "Earlier sales" in texts(second)
+
+
+def test_tell_me_more_without_a_topic(small_engine):
+    turn = small_engine.handle("u", "tell me more")
+    assert turn.decision == "nothing_more"
+    assert "what" in texts(turn).lower()
+
+
+def test_tell_me_more_uses_the_topic_when_no_related_list(small_kb):
+    engine = engine_for(small_kb)
+    engine.handle("u", "what rockets do they build")  # fact_rockets: topic, no related
+    turn = engine.handle("u", "tell me more")
+    assert turn.decision == "nothing_more"  # it is alone in its topic
+
+
+def test_context_can_be_turned_off(small_kb):
+    engine = engine_for(small_kb, context=False)
+    engine.handle("u", "how much money did they raise")
+    assert engine.handle("u", "from whom?").parse.intent.name == FALLBACK_INTENT
+    assert engine.handle("u", "tell me more").parse.intent.name == FALLBACK_INTENT
+
+
+def test_reset_forgets_the_topic(small_engine):
+    small_engine.handle("u", "how much money did they raise")
+    small_engine.reset("u")
+    assert small_engine.handle("u", "from whom?").parse.intent.name == FALLBACK_INTENT
+
+
+def test_picked_button_becomes_the_topic(small_engine):
+    small_engine.handle("u", "/fact_money")
+    assert small_engine.handle("u", "from whom?").parse.intent.name == "fact_backers"
+
+
+# -- follow-up buttons ---------------------------------------------------------------------
+def test_answer_offers_related_intents_as_buttons(small_engine):
+    turn = small_engine.handle("u", "what are the sales")
+    assert [(b.title, b.payload) for b in turn.responses[-1].buttons] == [
+        ("Earlier sales", "/fact_sales_before"), ("Chief executive", "/fact_boss")]
+
+
+def test_follow_up_buttons_skip_what_was_just_answered(small_engine):
+    small_engine.handle("u", "what are the sales")
+    turn = small_engine.handle("u", "/fact_sales_before")
+    assert payloads(turn) == []  # its only related intent was answered a moment ago
+
+
+def test_follow_up_buttons_are_limited_and_can_be_disabled(small_kb):
+    assert payloads(engine_for(small_kb, followup_buttons=1).handle(
+        "u", "what are the sales")) == ["/fact_sales_before"]
+    assert payloads(engine_for(small_kb, followup_buttons=0).handle(
+        "u", "what are the sales")) == []
+
+
+# -- actions, listeners, reloading -------------------------------------------------------
+class FakeRunner:
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls: list[tuple[str, str]] = []
+
+    def run(self, action, sender, parse, state):
+        self.calls.append((action, sender))
+        if self.fail:
+            raise RuntimeError("server down")
+        return [Reply(f"ran {action} for {parse.intent.name}")], [
+            {"event": "slot", "name": "x", "value": 1}]
+
+
+def kb_with_rule(kb: KnowledgeBase) -> KnowledgeBase:
+    return replace(kb, rules=(Rule("boss rule", "fact_boss", ("action_boss",)),))
+
+
+def test_rule_runs_custom_action(small_kb):
+    runner = FakeRunner()
+    engine = Engine(Brain(kb_with_rule(small_kb), OverlapMatcher(small_kb)), BotConfig(),
+                    actions=runner)
+    turn = engine.handle("u", "who is the boss")
+    assert runner.calls == [("action_boss", "u")]
+    assert texts(turn) == "ran action_boss for fact_boss"
+    assert turn.events == ({"event": "slot", "name": "x", "value": 1},)
+
+
+def test_failing_action_gets_an_apology(small_kb):
+    engine = Engine(Brain(kb_with_rule(small_kb), OverlapMatcher(small_kb)), BotConfig(),
+                    actions=FakeRunner(fail=True))
+    turn = engine.handle("u", "who is the boss")
+    assert "Sorry" in texts(turn)
+    assert engine.handle("u", "what are the sales").parse.intent.name == "fact_sales"
+
+
+def test_action_without_runner_gets_an_apology(small_kb):
+    engine = engine_for(kb_with_rule(small_kb))
+    assert "Sorry" in texts(engine.handle("u", "who is the boss"))
+
+
+def test_response_variations_rotate_and_slots_fill(small_kb):
+    responses = dict(small_kb.responses)
+    responses["utter_greet"] = Response("utter_greet", (
+        ResponseVariant("Hi {name}!"), ResponseVariant("Hello there.")))
+    engine = engine_for(replace(small_kb, responses=responses))
+    seen = {texts(engine.handle("u", "hello")) for _ in range(4)}
+    assert seen == {"Hi {name}!", "Hello there."}
+
+
+def test_listeners_see_every_turn_and_cannot_break_it(small_kb):
+    seen: list[str] = []
+
+    def broken(turn: Turn) -> None:
+        raise ValueError("boom")
+
+    engine = Engine(Brain(small_kb, OverlapMatcher(small_kb)), BotConfig(),
+                    listeners=(broken, lambda turn: seen.append(turn.decision)))
+    engine.handle("u", "who is the boss")
+    engine.handle("u", "")
+    assert seen == ["answer", "empty"]
+
+
+def test_swap_replaces_the_knowledge_base(small_kb, small_engine):
+    responses = dict(small_kb.responses)
+    responses["utter_fact_boss"] = Response("utter_fact_boss", (ResponseVariant("New boss."),))
+    new_kb = replace(small_kb, responses=responses)
+    new_brain = Brain(new_kb, OverlapMatcher(new_kb))
+    small_engine.swap(new_brain)
+    assert small_engine.brain is new_brain
+    assert texts(small_engine.handle("u", "who is the boss")) == "New boss."
+
+
+def test_concurrent_senders(small_engine):
+    errors: list[BaseException] = []
+
+    def chat(sender: str) -> None:
+        try:
+            for _ in range(30):
+                small_engine.handle(sender, "how much money did they raise")
+                turn = small_engine.handle(sender, "from whom?")
+                assert turn.parse.intent.name == "fact_backers"
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=chat, args=(f"s{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_thresholds_come_from_the_config(small_kb):
+    strict = BotConfig(nlu=NluConfig(answer_threshold=1.0, suggest_threshold=0.99,
+                                     ambiguity_threshold=0.0))
+    engine = Engine(Brain(small_kb, OverlapMatcher(small_kb)), strict)
+    assert engine.handle("u", "who is the boss").decision == "answer"  # exact example
+    assert engine.handle("u", "the chief").decision == "fallback"
