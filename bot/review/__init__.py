@@ -1,0 +1,1 @@
+"""Review what users asked and the bot could not answer; teach it new phrasings."""

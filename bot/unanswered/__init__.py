@@ -1,0 +1,1 @@
+"""A durable log of the questions the bot could not answer, for ``faqbot review``."""
