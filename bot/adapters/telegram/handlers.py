@@ -1,0 +1,229 @@
+"""Update handlers: commands, text, button presses, non-text messages, errors.
+
+Each handler turns a Telegram update into ``(sender, text)`` for the engine and the
+engine's replies into ``sendMessage`` calls. The engine is synchronous; it runs in a
+worker thread (``asyncio.to_thread``) because a custom action may wait on the action
+server over HTTP, which must not stall the event loop and with it every other chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+
+from telegram import Message, ReplyParameters, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.adapters.telegram import content
+from bot.adapters.telegram.addressing import is_addressed, sender_key, strip_address
+from bot.adapters.telegram.formatting import escape, to_html_parts
+from bot.adapters.telegram.keyboard import TOPIC_PREFIX, CallbackCodec, inline_keyboard
+from bot.dialog.engine import Engine
+from bot.dialog.turn import Reply
+
+logger = logging.getLogger(__name__)
+
+RELOAD_NOT_CONFIGURED = "Reloading is not configured for this bot."
+RELOAD_REFUSED = "Sorry, only the bot's administrators can reload the knowledge base."
+BUTTONS_ONLY_TEXT = "Choose:"
+
+ReloadCallable = Callable[[], str]
+
+
+class BotHandlers:
+    """The bot's behaviour on Telegram, around one :class:`Engine`.
+
+    Args:
+        engine: Answers messages.
+        admin_ids: Telegram user ids allowed to ``/reload``.
+        reload: Reloads the knowledge base and returns a short status; None if not
+            configured. It runs in a worker thread.
+        codec: Maps button payloads to ``callback_data``.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        admin_ids: frozenset[int] = frozenset(),
+        reload: ReloadCallable | None = None,
+        codec: CallbackCodec | None = None,
+    ) -> None:
+        self.engine = engine
+        self.admin_ids = admin_ids
+        self.reload_callable = reload
+        self.codec = codec or CallbackCodec()
+
+    # -- sending -------------------------------------------------------------------------
+
+    async def send_replies(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        replies: Sequence[Reply],
+        reply_to: Message | None = None,
+    ) -> None:
+        """Send replies in order: each split within 4096 characters, buttons on its last part.
+
+        Args:
+            context: The handler context (gives the bot).
+            chat_id: Where to send.
+            replies: The engine's replies.
+            reply_to: In groups, the message being answered (the first part quotes it).
+        """
+        thread_id = reply_to.message_thread_id if reply_to and reply_to.is_topic_message else None
+        quote = (
+            ReplyParameters(reply_to.message_id, allow_sending_without_reply=True)
+            if reply_to is not None and reply_to.chat.type != ChatType.PRIVATE
+            else None
+        )
+        for reply in replies:
+            parts = to_html_parts(reply.text)
+            if not parts and reply.buttons:
+                parts = [escape(BUTTONS_ONLY_TEXT)]
+            markup = inline_keyboard(reply.buttons, self.codec)
+            for index, part in enumerate(parts):
+                await context.bot.send_message(
+                    chat_id,
+                    part,
+                    reply_markup=markup if index == len(parts) - 1 else None,
+                    message_thread_id=thread_id,
+                    reply_parameters=quote,
+                )
+                quote = None
+
+    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                      thread_id: int | None = None) -> None:
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING,
+                                               message_thread_id=thread_id)
+        except TelegramError as exc:  # cosmetic: never let it cost the answer
+            logger.debug("typing action failed in chat %s: %s", chat_id, exc)
+
+    async def answer(
+        self, context: ContextTypes.DEFAULT_TYPE, message: Message, sender: str, text: str
+    ) -> None:
+        """Show "typing", ask the engine, and send its replies in the message's chat."""
+        thread_id = message.message_thread_id if message.is_topic_message else None
+        await self._typing(context, message.chat_id, thread_id)
+        turn = await asyncio.to_thread(self.engine.handle, sender, text)
+        logger.debug("chat %s: %s -> %s", message.chat_id, turn.parse.intent.name,
+                     turn.decision)
+        await self.send_replies(context, message.chat_id, turn.responses, reply_to=message)
+
+    def _addressed(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        return is_addressed(message, context.bot.username, context.bot.id)
+
+    # -- commands ------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Greet and offer a few example questions as buttons."""
+        message = update.effective_message
+        if message is None:
+            return
+        buttons = content.example_questions(self.engine.brain.kb)
+        await self.send_replies(context, message.chat_id,
+                                [Reply(content.GREETING, tuple(buttons))], reply_to=message)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Say what the bot can answer and how to use it."""
+        message = update.effective_message
+        if message is None:
+            return
+        await self.send_replies(context, message.chat_id, [Reply(content.HELP)],
+                                reply_to=message)
+
+    async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """List the knowledge base's topics as buttons."""
+        message = update.effective_message
+        if message is None:
+            return
+        buttons = content.topic_buttons(self.engine.brain.kb)
+        reply = Reply(content.TOPICS_INTRO, tuple(buttons)) if buttons else Reply(
+            content.NO_TOPICS)
+        await self.send_replies(context, message.chat_id, [reply], reply_to=message)
+
+    async def reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Reload the knowledge base (administrators only)."""
+        message = update.effective_message
+        user = update.effective_user
+        if message is None:
+            return
+        if user is None or user.id not in self.admin_ids:
+            logger.warning("refused /reload from user %s", user.id if user else None)
+            text = RELOAD_REFUSED
+        elif self.reload_callable is None:
+            text = RELOAD_NOT_CONFIGURED
+        else:
+            logger.info("reload requested by user %s", user.id)
+            try:
+                text = await asyncio.to_thread(self.reload_callable)
+            except Exception as exc:  # report to the admin, keep the old knowledge base
+                logger.exception("reload failed")
+                text = f"Reload failed: {exc}"
+        await self.send_replies(context, message.chat_id, [Reply(text)], reply_to=message)
+
+    # -- messages ------------------------------------------------------------------------
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a text message (new or edited) when it is addressed to the bot."""
+        message = update.effective_message
+        if message is None or message.text is None or not self._addressed(message, context):
+            return
+        user_id = message.from_user.id if message.from_user else None
+        text = strip_address(message.text, context.bot.username)
+        await self.answer(context, message, sender_key(message.chat_id, user_id), text)
+
+    async def non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer stickers, photos, voice, locations... with a short polite note."""
+        message = update.effective_message
+        if message is None or not self._addressed(message, context):
+            return
+        await self.send_replies(context, message.chat_id, [Reply(content.NON_TEXT)],
+                                reply_to=message)
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a button press: acknowledge the callback, then reply with the answer."""
+        query = update.callback_query
+        if query is None:
+            return
+        kb = self.engine.brain.kb
+        payload = self.codec.decode(query.data or "", (f"/{name}" for name in kb.intents))
+        message = query.message if isinstance(query.message, Message) else None
+        try:
+            await query.answer()
+        except TelegramError as exc:  # too old to answer: still reply in the chat
+            logger.debug("answerCallbackQuery failed: %s", exc)
+        if message is None:
+            return
+        chat_id = message.chat_id
+        if payload is None:
+            await self.send_replies(context, chat_id, [Reply(content.EXPIRED_BUTTON)])
+            return
+        if payload.startswith(TOPIC_PREFIX):
+            heading, buttons = content.topic_questions(kb, payload[len(TOPIC_PREFIX):])
+            reply = Reply(heading, tuple(buttons)) if buttons else Reply(content.EXPIRED_BUTTON)
+            await self.send_replies(context, chat_id, [reply])
+            return
+        await self._typing(context, chat_id)
+        sender = sender_key(chat_id, query.from_user.id)
+        turn = await asyncio.to_thread(self.engine.handle, sender, payload)
+        await self.send_replies(context, chat_id, turn.responses)
+
+    # -- errors --------------------------------------------------------------------------
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a failed update with its id and apologise to the user where possible."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error("error while handling update %s: %s", update_id, context.error,
+                     exc_info=context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            return
+        try:
+            await context.bot.send_message(chat.id, escape(content.APOLOGY))
+        except TelegramError as exc:
+            logger.warning("could not apologise in chat %s: %s", chat.id, exc)
+

@@ -1,0 +1,149 @@
+"""``faqbot telegram``: serve the bot on Telegram (long polling, or a webhook)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.commands.common import SetupError, add_kb_arguments, build_engine, fail
+
+if TYPE_CHECKING:
+    from bot.adapters.telegram.settings import TelegramSettings
+    from bot.dialog.engine import Engine
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ENV_FILE = ".env"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``telegram`` sub-command."""
+    parser = sub.add_parser(
+        "telegram", help="serve the bot on Telegram",
+        description="Serve the bot on Telegram. Needs TELEGRAM_BOT_TOKEN (environment or "
+                    ".env file); optional TELEGRAM_API_BASE_URL, TELEGRAM_WEBHOOK_SECRET, "
+                    "TELEGRAM_ADMIN_IDS.",
+    )
+    add_kb_arguments(parser)
+    parser.add_argument(
+        "--env-file", type=Path, default=None, metavar="FILE",
+        help="read settings from this file (default: ./.env when it exists); variables "
+             "already set in the environment win",
+    )
+    parser.add_argument(
+        "--webhook-url", default=None, metavar="URL",
+        help="receive updates on a webhook at this public URL instead of long polling",
+    )
+    parser.add_argument("--listen", default="0.0.0.0", metavar="ADDR",
+                        help="webhook: local address to bind (default: 0.0.0.0)")
+    parser.add_argument("--port", type=int, default=8443,
+                        help="webhook: local port (default: 8443)")
+    parser.add_argument(
+        "--url-path", default=None, metavar="PATH",
+        help="webhook: local path to serve (default: the path of --webhook-url)",
+    )
+    parser.add_argument("--poll-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="long polling timeout (default: 10)")
+    parser.set_defaults(run=run)
+
+
+def _env_file(args: argparse.Namespace) -> Path | None:
+    if args.env_file is not None:
+        return args.env_file
+    default = Path(DEFAULT_ENV_FILE)
+    return default if default.is_file() else None
+
+
+def _validate(args: argparse.Namespace) -> str | None:
+    """Return an error message for bad webhook options, or None."""
+    if args.webhook_url is not None:
+        from urllib.parse import urlsplit
+
+        url = urlsplit(args.webhook_url)
+        if url.scheme not in ("https", "http") or not url.netloc:
+            return "--webhook-url must be an absolute URL, e.g. https://bot.example.com/tg"
+    if not 0 < args.port < 65536:
+        return "--port must be between 1 and 65535"
+    if args.poll_timeout < 0:
+        return "--poll-timeout must not be negative"
+    return None
+
+
+def make_reload(args: argparse.Namespace, engine: Engine) -> Callable[[], str]:
+    """Return a ``/reload`` callable that reloads the knowledge base into ``engine``.
+
+    The new knowledge base replaces the old one only when it loads without errors.
+    """
+    from bot.commands.common import default_intents_dir
+    from bot.dialog.engine import build_brain
+    from bot.kb.errors import KnowledgeBaseError
+    from bot.kb.loader import load_knowledge_base
+
+    intents = args.intents or default_intents_dir()
+
+    def reload() -> str:
+        try:
+            kb = load_knowledge_base(intents)
+        except KnowledgeBaseError as exc:
+            problems = str(exc).splitlines()
+            head = "\n".join(problems[:10])
+            more = f"\n... and {len(problems) - 10} more" if len(problems) > 10 else ""
+            return f"Reload failed, still serving the previous knowledge base:\n{head}{more}"
+        engine.swap(build_brain(kb))
+        return f"Reloaded {len(kb.intents)} intents from {len(kb.files)} files."
+
+    return reload
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the Telegram adapter; return 0 after SIGTERM/SIGINT, 2 on bad set-up."""
+    problem = _validate(args)
+    if problem:
+        return fail(problem)
+    from bot.adapters.telegram import redact
+    from bot.adapters.telegram.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(env_file=_env_file(args))
+    except SettingsError as exc:
+        return fail(str(exc))
+    redact.install(settings.secrets, http_requests=logging.getLogger().level <= logging.DEBUG)
+    try:
+        return _serve(args, settings)
+    except SetupError as exc:
+        return fail(redact.redact(str(exc), settings.secrets))
+    except Exception as exc:  # last resort: a clear line, and never the token
+        logger.debug("fatal error", exc_info=True)
+        return fail(redact.redact(f"{type(exc).__name__}: {exc}", settings.secrets))
+
+
+def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.adapters.telegram.app import WebhookOptions, build_application
+    from bot.adapters.telegram.app import run as run_app
+
+    engine = build_engine(args)
+    app = build_application(engine, settings, reload=make_reload(args, engine))
+    webhook = None
+    if args.webhook_url:
+        webhook = WebhookOptions(
+            url=args.webhook_url, listen=args.listen, port=args.port,
+            url_path=args.url_path, secret=settings.webhook_secret,
+        )
+    try:
+        run_app(app, webhook=webhook, poll_timeout=args.poll_timeout)
+    except InvalidToken:
+        raise SetupError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): check it with @BotFather"
+        ) from None
+    except NetworkError as exc:
+        raise SetupError(f"cannot reach the Telegram Bot API: {exc}") from None
+    except OSError as exc:  # e.g. the webhook port is taken
+        raise SetupError(f"cannot start: {exc}") from None
+    logger.info("stopped (pid %s)", os.getpid())
+    return 0
