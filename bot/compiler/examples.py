@@ -1,0 +1,223 @@
+"""Generate the phrasings people type for an entry: short questions and key phrases.
+
+Everything is lower case without punctuation, as typed in chat. From a heading such as
+``Chief executive: Arthur Mensch`` come ``chief executive``, ``arthur mensch``,
+``who is arthur mensch``, ``who is the chief executive``, ``who runs mistral``...; from an
+FAQ question come the question itself, its halves (``..., and ...``), the question
+without the company's full name, and its key words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.compiler import text as tx
+from bot.compiler.facts import FAQ, Entry
+from bot.compiler.text import wordset
+
+MAX_EXAMPLES = 16
+MAX_SENTENCE_WORDS = 18
+ROLE_WORDS = wordset(
+    "ceo chief executive founder cofounder co-founder president chair chairman chairwoman "
+    "director head leader boss cto cfo coo manager captain principal "
+)
+LEADER_ROLES = wordset(
+    "ceo chief executive founder president chairman boss leader "
+)
+_SPLIT_HEADING = re.compile(r"\s*[:—–]\s*|\s+-\s+")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an|our|its|their)\s+")
+_QUESTION_START = re.compile(
+    r"^(what|who|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"will|would|should)\b"
+)
+_COMPOUND = re.compile(
+    r",?\s+and\s+(?=(?:what|who|whom|which|when|where|why|how|is|are|does|do|did|can|has|"
+    r"have)\b)",
+    re.IGNORECASE,
+)
+_POSSESSIVE_START = re.compile(r"^(his|her|its|their)\s+")
+PEOPLE_PLURALS = wordset(
+    "investors backers founders cofounders owners shareholders partners customers clients "
+    "employees members leaders executives staff team "
+)
+_ARTICLES = wordset(
+    "the a an les la le los las el der die das "
+)
+_FILLER = wordset(
+    "exactly really actually kind kinds type types sort sorts "
+)
+
+
+def short_subject(subject: str) -> str:
+    """Return how people name the subject in chat: ``Mistral AI`` -> ``mistral``."""
+    parts = tx.words(subject)
+    return parts[0] if parts else ""
+
+
+def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES) -> list[str]:
+    """Return up to ``limit`` distinct phrasings for ``entry``, most typical first.
+
+    Args:
+        entry: A fact or FAQ entry.
+        subject: The document's subject (``Mistral AI``), used to vary phrasings.
+        limit: Maximum number of examples.
+
+    Returns:
+        Lower-case phrasings without punctuation, each at least one word.
+    """
+    maker = _faq_examples if entry.kind == FAQ else _fact_examples
+    found: list[str] = []
+    for candidate in maker(entry, subject):
+        cleaned = tx.clean(candidate)
+        if cleaned and cleaned not in found and cleaned not in tx.STOPWORDS:
+            found.append(cleaned)
+    return found[:limit]
+
+
+def primary_phrases(entry: Entry, subject: str) -> set[str]:
+    """Return the phrasings that define ``entry`` (from its own heading or question).
+
+    When the same phrasing is generated for two entries, the entry it is primary for keeps
+    it.
+    """
+    if entry.kind == FAQ:
+        return {tx.clean(entry.cue)}
+    return {tx.clean(p) for p in _heading_parts(entry.cue)} | {tx.clean(entry.cue)}
+
+
+def _heading_parts(heading: str) -> list[str]:
+    """Split ``Strategy: the Palantir playbook`` into ``strategy``, ``palantir playbook``."""
+    parts: list[str] = []
+    plain = heading.replace('"', "").replace("\u201c", "").replace("\u201d", "")
+    for chunk in _SPLIT_HEADING.split(plain):
+        pieces = [chunk] + (chunk.split(" and ") if " and " in chunk else [])
+        for piece in pieces:
+            part = tx.clean(piece)
+            if part.startswith("the ") or len(part.split()) == 2:
+                part = _LEADING_ARTICLE.sub("", part)
+            if part and part not in tx.STOPWORDS and part not in parts:
+                parts.append(part)
+    return parts
+
+
+def _is_person(phrase: str, entry: Entry) -> bool:
+    """True when ``phrase`` names a person: capitalised words, and a role or he/she nearby."""
+    if not (_is_name(phrase, entry.cue) or _is_name(phrase, entry.body)):
+        return False
+    nearby = set(tx.words(f"{entry.cue} {entry.body}"))
+    return bool(nearby & (ROLE_WORDS | {"he", "she", "his", "her"}))
+
+
+def _is_name(phrase: str, original: str) -> bool:
+    """True when ``phrase`` is written as a name (``Arthur Mensch``) in ``original``."""
+    pattern = r"\b" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"\b"
+    match = re.search(pattern, original, re.IGNORECASE)
+    if not match:
+        return False
+    tokens = match.group(0).split()
+    return len(tokens) >= 2 and all(t[:1].isupper() for t in tokens)
+
+
+def _fact_examples(entry: Entry, subject: str) -> list[str]:
+    short = short_subject(subject)
+    parts = _heading_parts(entry.cue)
+    context_parts = _heading_parts(entry.context) if entry.context else []
+    has_money = bool(tx.money_phrases(entry.body))
+    out: list[str] = []
+    if _QUESTION_START.match(tx.clean(entry.cue)):
+        out += _question_variants(entry.cue, subject)
+        keywords = " ".join(tx.content_words(entry.cue, tx.QUESTION_WORDS | _FILLER))
+        out += [keywords, f"{short} {keywords}"] if keywords else []
+        parts = []
+    for index, part in enumerate(parts):
+        possessive = _POSSESSIVE_START.match(part)
+        if possessive and context_parts:
+            rest = part[possessive.end():]
+            for owner in context_parts:
+                out += [f"{owner} {rest}", f"what is {owner}'s {rest}"]
+            out += [part, f"what is {part}"]
+            continue
+        if context_parts:
+            out += [f"{context_parts[0]} {part}", f"what about {part}"]
+            if has_money:
+                out += [f"what was the {context_parts[0]} {part}",
+                        f"how much {context_parts[0]} {part}"]
+            continue
+        words = set(part.split())
+        if _is_person(part, entry):
+            out += [part, f"who is {part}"]
+            continue
+        if part.split()[-1] in PEOPLE_PLURALS:
+            out += [part, f"who are the {part}", f"who are {short} {part}",
+                    f"{short} {part}", f"list of {part}"]
+            continue
+        if words & ROLE_WORDS:
+            out += [part, f"who is the {part}", f"who is {short} {part}",
+                    f"{short} {part}"]
+            if words & LEADER_ROLES and short:
+                out += [f"who runs {short}", f"who leads {short}", "who is in charge"]
+            continue
+        if index > 0:
+            out += [part, f"{short} {part}", f"what is {part}"]
+            continue
+        verb = "are" if part.endswith("s") and not part.endswith("ss") else "is"
+        article = "" if part.split()[0] in _ARTICLES else "the "
+        out += [part, f"{short} {part}", f"what {verb} {article}{part}",
+                f"tell me about {part}", f"what {verb} {short}'s {part}"]
+        out += [f"how much {part}"] if has_money else [f"{part} {short}"]
+    for quoted in tx.quoted_phrases(f"{entry.cue} {entry.body}")[:2]:
+        phrase = _LEADING_ARTICLE.sub("", tx.clean(quoted))
+        out += [phrase, f"what does {phrase} mean"]
+    for alias in tx.acronyms(entry.body)[:2]:
+        if len(alias) >= 3:
+            out.append(alias)
+    first = tx.sentences(entry.body)[:1]
+    if first and len(first[0].split()) <= MAX_SENTENCE_WORDS:
+        out.append(first[0])
+    return out
+
+
+def _faq_examples(entry: Entry, subject: str) -> list[str]:
+    out = _question_variants(entry.cue, subject)
+    keywords = tx.content_words(_without_subject(entry.cue, subject),
+                                tx.QUESTION_WORDS | _FILLER)
+    if keywords:
+        phrase = " ".join(keywords[:3])
+        out += [phrase, f"tell me about {phrase}", f"{short_subject(subject)} {phrase}"]
+    for quoted in tx.quoted_phrases(entry.answer)[:1]:
+        out.append(f"what is {tx.clean(quoted)}")
+    return out
+
+
+def _question_variants(question: str, subject: str) -> list[str]:
+    short = short_subject(subject)
+    variants = [question]
+    parts = [p.strip(" ,?") for p in _COMPOUND.split(question) if p.strip(" ,?")]
+    if len(parts) > 1:
+        variants += parts[:1]
+        variants += [_name_pronouns(part, short) for part in parts[1:]]
+    elif short and re.search(r"\b(it|its|they|their)\b", question, re.IGNORECASE):
+        variants.append(_name_pronouns(question, short))
+    if subject and short and tx.fold(subject) != short:
+        variants += [re.sub(re.escape(subject), short, v, flags=re.IGNORECASE)
+                     for v in list(variants)]
+    trimmed = []
+    for variant in variants:
+        cleaned = tx.clean(variant)
+        without = re.sub(r"\b(exactly|really|actually|in the \w+ market)\b", " ", cleaned)
+        trimmed.append(" ".join(without.split()))
+    return variants + trimmed
+
+
+def _name_pronouns(text: str, short: str) -> str:
+    """Replace ``it``/``its`` with the subject: ``how does it work`` -> ``how does x work``."""
+    text = re.sub(r"\b(its|their)\b", f"{short}'s", text, flags=re.IGNORECASE)
+    return re.sub(r"\b(it|they)\b", short, text, flags=re.IGNORECASE)
+
+
+def _without_subject(text: str, subject: str) -> str:
+    if not subject:
+        return text
+    out = re.sub(re.escape(subject), " ", text, flags=re.IGNORECASE)
+    short = short_subject(subject)
+    return re.sub(rf"\b{re.escape(short)}\b", " ", out, flags=re.IGNORECASE) if short else out

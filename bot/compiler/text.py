@@ -1,0 +1,124 @@
+"""Small text helpers shared by the compiler: words, sentences, keys, key phrases."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def wordset(text: str) -> frozenset[str]:
+    """Return the set of space-separated words in ``text``."""
+    return frozenset(text.split())
+
+
+STOPWORDS = wordset(
+    "a about above after again against all almost also although am among an and any are "
+    "as at be because been before being below between both but by can could did do does "
+    "doing done down during each either else even ever every few for from further had has "
+    "have having he her here hers herself him himself his how however i if in into is it "
+    "its itself just least less let like made make makes many may me might more most much "
+    "must my myself near neither no nor not now of off often on once only or other others "
+    "our ours ourselves out over own per quite rather really same shall she should since "
+    "so some such than that the their theirs them themselves then there these they this "
+    "those though through thus to too under until up upon us very was we were what when "
+    "where whether which while who whom whose why will with within without would yet you "
+    "your yours yourself yourselves one ones way ways well far instead still already soon "
+    "before after across along around beyond toward towards via whose s t "
+)
+QUESTION_WORDS = wordset(
+    "what who whom whose which when where why how is are was were do does did can could "
+    "will would should tell me about explain describe give list "
+)
+PRONOUNS = wordset(
+    "he she it they his her its their him them this that these those "
+)
+
+_WORD = re.compile(r"\$?\d[\d.,]*%?|[a-z0-9][a-z0-9'\-]*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9$])")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{2,120})[\"”]")
+_CAPITALISED = re.compile(
+    r"\b[A-Z][\w'’\-]*(?:\s+(?:(?:of|de|du|des|la|le|les|and|&)\s+)?[A-Z][\w'’\-]*)*"
+)
+_MONEY = re.compile(
+    r"(?:[$€£]\s?\d[\d.,]*\s*(?:million|billion|trillion|bn|m|k)?\b)"
+    r"|(?:\d[\d.,]*\s*(?:million|billion|trillion)\s+(?:dollars|euros|pounds)\b)",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9 .\-]{0,14})\)")
+
+
+def fold(text: str) -> str:
+    """Lower-case, normalise apostrophes and strip accents."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Return the folded words of ``text`` (numbers and ``$20`` kept, punctuation dropped)."""
+    return [w.strip("'-") for w in _WORD.findall(fold(text)) if w.strip("'-")]
+
+
+def clean(text: str) -> str:
+    """Return ``text`` the way people type it in chat: lower case, no punctuation."""
+    return " ".join(words(text))
+
+
+def content_words(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
+    """Return the words of ``text`` that carry meaning (no stopwords), in order."""
+    return [
+        w for w in words(text)
+        if w not in STOPWORDS and w not in extra_stop and (len(w) > 1 or w.isdigit())
+    ]
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences (a light heuristic, good enough for articles)."""
+    return [s.strip() for s in _SENTENCE_END.split(paragraph.strip()) if s.strip()]
+
+
+def slug(text: str, max_words: int = 4) -> str:
+    """Return an intent key such as ``revenue_previous`` from a heading or question."""
+    tokens = content_words(text, QUESTION_WORDS) or words(text)
+    key = "_".join(t.replace("'", "").replace("-", "_") for t in tokens[:max_words])
+    key = re.sub(r"[^a-z0-9_]", "", key).strip("_")
+    return key or "topic"
+
+
+def quoted_phrases(text: str) -> list[str]:
+    """Return phrases written in quotes, e.g. ``true AI cloud``."""
+    return [m.group(1).strip() for m in _QUOTED.finditer(text)]
+
+
+def capitalised_phrases(text: str) -> list[str]:
+    """Return runs of capitalised words (names), skipping a lone sentence-initial word."""
+    found = []
+    for sentence in sentences(text) or [text]:
+        for match in _CAPITALISED.finditer(sentence):
+            phrase = match.group(0).strip()
+            first_word = match.start() == len(sentence) - len(sentence.lstrip())
+            if first_word and " " not in phrase:
+                continue
+            if first_word:
+                head, _, rest = phrase.partition(" ")
+                if head.lower() in STOPWORDS:
+                    phrase = rest
+            if phrase.lower() not in STOPWORDS:
+                found.append(phrase)
+    return found
+
+
+def money_phrases(text: str) -> list[str]:
+    """Return amounts of money such as ``$400 million``."""
+    return [m.group(0).strip() for m in _MONEY.finditer(text)]
+
+
+def acronyms(text: str) -> list[str]:
+    """Return short bracketed aliases such as ``ARR`` or ``a16z``."""
+    return [m.group(1).strip() for m in _ACRONYM.finditer(text)]
+
+
+def truncate_words(text: str, limit: int) -> str:
+    """Return the first ``limit`` words of ``text``."""
+    parts = text.split()
+    return " ".join(parts[:limit])
