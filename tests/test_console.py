@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SMALL_KB_YAML
 
 # Two intents share a phrasing, so any matcher must ask "did you mean".
