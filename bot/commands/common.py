@@ -33,6 +33,11 @@ def add_kb_arguments(parser: argparse.ArgumentParser) -> None:
         "--config", type=Path, default=None, metavar="FILE",
         help="engine configuration YAML (default: the packaged defaults)",
     )
+    parser.add_argument(
+        "--endpoints", type=Path, default=None, metavar="FILE",
+        help="Rasa-style endpoints YAML: 'action_endpoint: {url: ...}' runs custom actions "
+             "on a rasa_sdk action server (default: in-process)",
+    )
 
 
 class SetupError(Exception):
@@ -54,7 +59,13 @@ def build_engine(args: argparse.Namespace) -> Engine:
         kb = load_knowledge_base(intents)
     except KnowledgeBaseError as exc:
         raise SetupError(f"cannot load knowledge base {intents}:\n{exc}") from exc
-    return Engine(build_brain(kb), config)
+    from bot.action_client import EndpointsError, build_action_runner
+
+    try:
+        actions = build_action_runner(getattr(args, "endpoints", None))
+    except EndpointsError as exc:
+        raise SetupError(f"endpoints error: {exc}") from exc
+    return Engine(build_brain(kb), config, actions=actions)
 
 
 def fail(message: str) -> int:
