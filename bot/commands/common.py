@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import ConfigError, load_config
 from bot.dialog.engine import Engine, build_brain
+from bot.dialog.turn import Turn
 from bot.kb.errors import KnowledgeBaseError
 from bot.kb.loader import load_knowledge_base
 
@@ -44,8 +46,12 @@ class SetupError(Exception):
     """The bot cannot start; the message says why, for the user."""
 
 
-def build_engine(args: argparse.Namespace) -> Engine:
+def build_engine(
+    args: argparse.Namespace, listeners: tuple[Callable[[Turn], None], ...] = ()
+) -> Engine:
     """Load the configuration and knowledge base named by ``args`` into an engine.
+
+    ``listeners`` are told about every turn (e.g. the unanswered-question log).
 
     Raises:
         SetupError: With every problem found, each naming file, line and column.
@@ -65,7 +71,7 @@ def build_engine(args: argparse.Namespace) -> Engine:
         actions = build_action_runner(getattr(args, "endpoints", None))
     except EndpointsError as exc:
         raise SetupError(f"endpoints error: {exc}") from exc
-    return Engine(build_brain(kb), config, actions=actions)
+    return Engine(build_brain(kb), config, actions=actions, listeners=listeners)
 
 
 def fail(message: str) -> int:
