@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bot.commands.common import SetupError, add_kb_arguments, build_engine, fail
+
+EPILOG = """\
+examples:
+  faqbot console                          chat on the shipped knowledge base
+  faqbot console --intents DIR            chat on another knowledge base
+  echo '{"sender": "ann", "text": "who is the ceo"}' | faqbot console --json
+"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``console`` sub-command."""
-    parser = sub.add_parser("console", help="chat in the terminal")
+    parser = sub.add_parser(
+        "console", help="chat in the terminal (the default command)",
+        description="Chat with the bot in the terminal, or answer JSON lines with --json.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_kb_arguments(parser)
     parser.add_argument("--json", action="store_true",
                         help="read JSON lines on stdin, write one JSON line per input")
     parser.add_argument("--sender", default="console", help="sender id (default: console)")
+    parser.add_argument("--history", type=Path, default=None, metavar="FILE",
+                        help="line history file (default: $FAQBOT_HISTORY or "
+                             "~/.faqbot_history)")
     parser.set_defaults(run=run)
 
 
@@ -27,4 +42,5 @@ def run(args: argparse.Namespace) -> int:
 
     if args.json:
         return console.run_json(engine, default_sender=args.sender)
-    return console.run_interactive(engine, sender=args.sender)
+    return console.run_interactive(engine, sender=args.sender,
+                                   history=getattr(args, "history", None))
