@@ -67,10 +67,13 @@ def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES) -> 
     """
     maker = _faq_examples if entry.kind == FAQ else _fact_examples
     found: list[str] = []
+    keys: set[str] = set()
     for candidate in maker(entry, subject):
         cleaned = tx.clean(candidate)
-        if cleaned and cleaned not in found and cleaned not in tx.STOPWORDS:
+        key = tx.match_key(cleaned)
+        if cleaned and key not in keys and cleaned not in tx.STOPWORDS:
             found.append(cleaned)
+            keys.add(key)
     return found[:limit]
 
 

@@ -192,17 +192,17 @@ def _resolve_conflicts(compiled: list[_Compiled]) -> None:
                                    "give one of the headings an explicit key {{#key}}")
             seen_intents.add(entry.intent)
             for example in unit.examples[entry.intent]:
-                owners.setdefault(example, []).append((unit, entry))
-    for example, claims in owners.items():
+                owners.setdefault(tx.match_key(example), []).append((unit, entry, example))
+    for key, claims in owners.items():
         if len(claims) < 2:
             continue
-        keepers = [(u, e) for u, e in claims if any(
-            re.search(rf"\b{re.escape(p)}\b", example) for p in primary_phrases(e, u.subject))]
+        keepers = [(u, e, x) for u, e, x in claims if any(
+            re.search(rf"\b{re.escape(p)}\b", x) for p in primary_phrases(e, u.subject))]
         keep = keepers[0] if len(keepers) == 1 else None
-        for unit, entry in claims:
-            if (unit, entry) != keep:
+        for unit, entry, example in claims:
+            if keep is None or entry is not keep[1]:
                 unit.examples[entry.intent].remove(example)
-        logger.debug("example %r claimed by %d intents; kept by %s", example, len(claims),
+        logger.debug("example %r claimed by %d intents; kept by %s", key, len(claims),
                      keep[1].intent if keep else "none")
 
 
@@ -218,7 +218,7 @@ def _metadata(entry: Entry, curated: KnowledgeBase | None) -> dict[str, object]:
 
 def _render(compiled: list[_Compiled], curated: KnowledgeBase | None) -> tuple[
         dict[str, str], int, int, list[str]]:
-    taken = {tx.clean(ex.text) for i in curated.intents.values() for ex in i.examples} if (
+    taken = {tx.match_key(ex.text) for i in curated.intents.values() for ex in i.examples} if (
         curated) else set()
     curated_responses = set(curated.responses) if curated else set()
     files: dict[str, str] = {}
@@ -228,7 +228,8 @@ def _render(compiled: list[_Compiled], curated: KnowledgeBase | None) -> tuple[
         origin = f"{Path(unit.document.path).name} ({_digest(unit.document)})"
         specs, responses = [], []
         for entry in unit.entries:
-            examples = tuple(e for e in unit.examples[entry.intent] if e not in taken)
+            examples = tuple(e for e in unit.examples[entry.intent]
+                             if tx.match_key(e) not in taken)
             specs.append(IntentSpec(entry.intent, examples, _metadata(entry, curated)))
             n_intents += bool(examples)
             n_examples += len(examples)
@@ -270,8 +271,8 @@ def _shared(compiled: list[_Compiled], taken: set[str]) -> tuple[
         examples = list(SOURCE_EXAMPLES)
         for name in source_names:
             examples += [name, f"is this from {name}", f"{name} article"]
-        intents.append(IntentSpec("source", tuple(e for e in examples if e not in taken),
-                                  {"title": "Source", "topic": "source"}))
+        kept_examples = tuple(e for e in examples if tx.match_key(e) not in taken)
+        intents.append(IntentSpec("source", kept_examples, {"title": "Source", "topic": "source"}))
         responses.append(ResponseSpec("utter_source", " ".join(sources)))
     samples = _sample_questions(compiled)
     help_text = f"I answer questions about {subjects}."
@@ -279,7 +280,8 @@ def _shared(compiled: list[_Compiled], taken: set[str]) -> tuple[
         help_text += f" My answers come from {_join(_source_names(compiled))}'s reporting."
     if samples:
         help_text += " You can ask, for example:\n" + "\n".join(f"- {q}" for q in samples)
-    intents.append(IntentSpec("help", tuple(e for e in HELP_EXAMPLES if e not in taken),
+    intents.append(IntentSpec("help", tuple(e for e in HELP_EXAMPLES
+                                                    if tx.match_key(e) not in taken),
                               {"title": "Help", "topic": "help"}))
     responses.append(ResponseSpec("utter_help", help_text))
     titles = [e.title.rstrip("?") for u in compiled for e in u.entries

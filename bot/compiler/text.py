@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.nlu.normalize import normalize
+
 
 def wordset(text: str) -> frozenset[str]:
     """Return the set of space-separated words in ``text``."""
@@ -122,3 +124,8 @@ def truncate_words(text: str, limit: int) -> str:
     """Return the first ``limit`` words of ``text``."""
     parts = text.split()
     return " ".join(parts[:limit])
+
+
+def match_key(text: str) -> str:
+    """Return the form the matcher compares (two phrasings with one key are the same)."""
+    return normalize(text) or clean(text)
