@@ -239,10 +239,11 @@ class ConsoleChat:
 
     def __init__(self, engine: Engine, sender: str = "console",
                  read: Callable[[str], str] = input, out: TextIO | None = None,
-                 style: Style | None = None) -> None:
+                 style: Style | None = None, echo: bool = False) -> None:
         self.engine = engine
         self.sender = sender
         self._read = read
+        self._echo = echo
         self._out = out or sys.stdout
         self.style = style or Style(colour_wanted(self._out))
         self._interactive = bool(getattr(self._out, "isatty", None) and self._out.isatty())
@@ -292,6 +293,8 @@ class ConsoleChat:
             except KeyboardInterrupt:
                 self.say("")
                 return 130
+            if self._echo:  # input from a pipe: show it, so the output reads as a chat
+                self.say(line)
             text = line.strip()
             if text.startswith("/") and len(text) > 1:
                 outcome = self.command(text)
@@ -321,7 +324,7 @@ def run_interactive(engine: Engine, sender: str = "console",
     _reconfigure(sys.stdin, errors="replace")
     saved = _History(history or history_path()) if sys.stdin.isatty() else None
     try:
-        return ConsoleChat(engine, sender).loop()
+        return ConsoleChat(engine, sender, echo=not sys.stdin.isatty()).loop()
     finally:
         if saved is not None:
             saved.save()
