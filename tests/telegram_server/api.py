@@ -174,8 +174,23 @@ class FakeBotApi:
                 return 200
         return self.post_webhook(update, webhook.get("secret_token"))
 
-    def post_webhook(self, update: dict[str, Any], secret: str | None) -> int:
-        """POST ``update`` to the webhook URL with ``secret``; return the status code."""
+    def post_webhook(self, update: dict[str, Any], secret: str | None,
+                     retry_for: float = 5.0) -> int:
+        """POST ``update`` to the webhook URL with ``secret``; return the status code.
+
+        Like Telegram, keep retrying for a while when the webhook is not listening yet
+        (python-telegram-bot calls ``setWebhook`` before its server is up).
+        """
+        deadline = time.monotonic() + retry_for
+        while True:
+            try:
+                return self._post_webhook(update, secret)
+            except ConnectionRefusedError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _post_webhook(self, update: dict[str, Any], secret: str | None) -> int:
         with self._cond:
             assert self._state.webhook is not None, "no webhook set"
             url = urlsplit(self._state.webhook["url"])
@@ -282,13 +297,14 @@ class FakeBotApi:
                                  "active; use deleteWebhook to delete the webhook first", 409)
             while self._state.updates and self._state.updates[0]["update_id"] < offset:
                 self._state.updates.popleft()
+            # Recorded on arrival, so a test can wait for the bot to be polling.
+            self._record("getUpdates", params, 200)
             while not self._state.updates and not self._closing:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
                 self._cond.wait(left)
             result = list(itertools.islice(self._state.updates, limit))
-            self._record("getUpdates", params, 200)
         return self._ok(result)
 
     def _api_getme(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
