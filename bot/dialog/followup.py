@@ -10,7 +10,8 @@ The mechanism is general; it knows no intent of any particular knowledge base:
    together: each intent's ``related`` list and ``topic`` (intent metadata), and the
    vocabulary of its examples. A follow-up that brings a word the knowledge base has
    never seen ("what about OpenAI?") is not resolved from context: it changes subject.
-3. :func:`contextual_ranking` re-ranks: intents related to the last answer get a small
+3. :func:`contextual_ranking` re-ranks a follow-up that is not confidently answered on
+   its own: intents related to the last answer get a small
    boost; if that is not enough to decide, the message is read together with the
    previous one, and neighbours of the last answer that the follow-up made *more*
    likely than the previous message alone are promoted. Deciding stays with
@@ -294,11 +295,9 @@ def contextual_ranking(
         The re-ranked intents, or None when context does not apply (a plain question, or
         one that brings words the knowledge base does not know).
     """
-    if reading.kind != ELLIPTICAL and not (
-        reading.kind == PLAIN
-        and len(reading.content) <= 2
-        and decide(standalone, nlu).kind != ANSWER
-    ):
+    if decide(standalone, nlu).kind == ANSWER:
+        return None  # a confident answer on its own stands
+    if reading.kind == PLAIN and len(reading.content) > 2:
         return None
     unknown = index.unknown_words(reading.content)
     if unknown:

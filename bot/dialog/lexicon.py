@@ -30,7 +30,7 @@ MORE_PHRASES = (("go", "on"), ("keep", "going"), ("and", "then"))
 MORE_FILLER = frozenset({
     "tell", "me", "us", "say", "give", "show", "explain", "know", "want", "like", "would",
     "info", "information", "something", "anything", "please", "pls", "plz", "thanks",
-    "some", "bit", "little", "lot",
+    "some", "bit", "little", "lot", "go", "keep", "going",
 })
 
 # Function words: they carry no subject, so they never count as content.

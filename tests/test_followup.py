@@ -1,0 +1,179 @@
+"""Follow-up reading and re-ranking, as pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.config import DialogConfig, NluConfig
+from bot.dialog.followup import (
+    ELLIPTICAL,
+    MORE,
+    PLAIN,
+    ContextIndex,
+    contextual_ranking,
+    join_context,
+    read_message,
+)
+from bot.dialog.inputs import EMPTY, NOT_TEXT, TOO_LONG, screen
+from bot.dialog.payloads import parse_payload, parse_pick
+from bot.nlu.parse import IntentScore
+
+
+@pytest.mark.parametrize("text", [
+    "tell me more", "more", "More please!", "anything else?", "go on", "what else",
+    "tell me more about that", "can you elaborate", "more details please", "and then?",
+])
+def test_requests_for_more(text):
+    assert read_message(text).kind == MORE
+
+
+@pytest.mark.parametrize("text", [
+    "and a year before?", "who leads it?", "what is his vision?", "from whom?",
+    "what about its models?", "how about them", "and the year before", "when?",
+    "what about openai?", "why?",
+])
+def test_elliptical_messages(text):
+    assert read_message(text).kind == ELLIPTICAL
+
+
+@pytest.mark.parametrize("text", [
+    "how much revenue does mistral make", "who is the ceo of mistral",
+    "tell me more about the new open weight model release plans",
+    "what are the sales", "funding",
+])
+def test_plain_questions(text):
+    assert read_message(text).kind == PLAIN
+
+
+def test_content_words_skip_function_words():
+    assert read_message("what about its models?").content == ("models",)
+    assert read_message("from whom?").content == ()
+
+
+def test_long_messages_are_never_follow_ups():
+    assert read_message("and what about the revenue the investors the models and the ceo",
+                        max_words=3).kind == PLAIN
+
+
+def test_context_index_reads_metadata(small_kb):
+    index = ContextIndex(small_kb)
+    assert index.related("fact_sales") == ("fact_sales_before", "fact_boss")
+    assert index.same_topic("fact_sales") == ("fact_sales_before",)
+    assert index.more_about("fact_sales") == ("fact_sales_before", "fact_boss")
+    assert index.related("fact_rockets") == ()
+    boosts = index.neighbours("fact_sales", DialogConfig(related_boost=0.2, topic_boost=0.1))
+    assert boosts == {"fact_sales_before": 0.2, "fact_boss": 0.2}
+
+
+def test_context_index_ignores_bad_metadata(small_kb):
+    intents = dict(small_kb.intents)
+    intents["fact_rockets"] = replace(intents["fact_rockets"], metadata={
+        "related": ["no_such_intent", 42, "fact_rockets", "fact_money"], "topic": ["x"]})
+    intents["greet"] = replace(intents["greet"], metadata={"related": "fact_boss"})
+    index = ContextIndex(replace(small_kb, intents=intents))
+    assert index.related("fact_rockets") == ("fact_money",)
+    assert index.same_topic("fact_rockets") == ()
+    assert index.related("greet") == ("fact_boss",)
+
+
+def test_unknown_words_forgive_typos(small_kb):
+    index = ContextIndex(small_kb)
+    assert index.unknown_words(["rockets", "rokcets", "backers"]) == []
+    assert index.unknown_words(["spacex", "profitable", "ok"]) == ["spacex", "profitable", "ok"]
+
+
+def test_question_word_shares(small_kb):
+    index = ContextIndex(small_kb)
+    assert index.kind_share("fact_backers", "person") >= 0.5
+    assert index.kind_share("fact_money", "person") == 0.0
+    assert index.kind_share("fact_money", "amount") > 0.5
+
+
+def fake_rank(table: dict[str, list[tuple[str, float]]]):
+    def rank(text: str) -> list[IntentScore]:
+        return [IntentScore(n, c) for n, c in table.get(text, [])]
+    return rank
+
+
+def test_joined_reading_promotes_a_neighbour_the_follow_up_made_likelier(small_kb):
+    index = ContextIndex(small_kb)
+    rank = fake_rank({
+        "what are the sales": [("fact_sales", 0.95), ("fact_sales_before", 0.5)],
+        "what are the sales and the year before": [
+            ("fact_sales", 0.9), ("fact_sales_before", 0.8), ("fact_rockets", 0.7)],
+    })
+    standalone = [IntentScore("fact_sales_before", 0.3)]
+    result = contextual_ranking(
+        "and the year before", read_message("and the year before"), standalone,
+        "fact_sales", "what are the sales", index, rank, DialogConfig(), NluConfig())
+    assert result is not None and result.joined
+    assert result.ranking[0].name == "fact_sales_before"
+    assert result.ranking[0].confidence == pytest.approx(0.9)
+    # the last answer itself and non-neighbours are not promoted by context
+    assert "fact_sales" not in [s.name for s in result.ranking]
+    assert "fact_rockets" not in [s.name for s in result.ranking]
+
+
+def test_joined_reading_without_gain_promotes_nothing(small_kb):
+    index = ContextIndex(small_kb)
+    same = [("fact_sales", 0.9), ("fact_sales_before", 0.5)]
+    rank = fake_rank({"what are the sales": same, "what are the sales and so": same})
+    result = contextual_ranking(
+        "and so", read_message("and so"), [], "fact_sales", "what are the sales", index,
+        rank, DialogConfig(), NluConfig())
+    assert result is not None and not result.joined
+    assert result.ranking == []
+
+
+def test_confident_question_is_left_alone_even_with_a_pronoun(small_kb):
+    index = ContextIndex(small_kb)
+    standalone = [IntentScore("fact_rockets", 0.9), IntentScore("fact_sales_before", 0.75)]
+    assert contextual_ranking(
+        "what rockets do they build", read_message("what rockets do they build"),
+        standalone, "fact_sales", "what are the sales", index, fake_rank({}),
+        DialogConfig(), NluConfig()) is None
+
+
+def test_unknown_word_stops_context(small_kb):
+    index = ContextIndex(small_kb)
+    assert contextual_ranking(
+        "what about spacex", read_message("what about spacex"), [], "fact_sales",
+        "what are the sales", index, fake_rank({}), DialogConfig(), NluConfig()) is None
+
+
+def test_join_context_is_bounded():
+    assert join_context("a", "b") == "a b"
+    assert len(join_context("x" * 1000, "tail")) == 300
+    assert join_context("x" * 1000, "tail").endswith(" tail")
+
+
+# -- screening and payloads ----------------------------------------------------------------
+def test_screen():
+    assert screen("  who \x07is\tthe boss \n", 100).message == "who is the boss"
+    assert screen("", 100).problem == EMPTY
+    assert screen(None, 100).problem == EMPTY
+    assert screen(12, 100).message == "12"
+    assert screen("x" * 101, 100).problem == TOO_LONG
+    assert screen("ab\x00", 100).problem == NOT_TEXT
+    assert screen("🚀", 100).message == "🚀"
+
+
+def test_parse_payload(small_kb):
+    assert parse_payload("/fact_boss", small_kb).intent == "fact_boss"
+    assert parse_payload("/faq/location", small_kb).intent == "faq/location"
+    assert parse_payload("/nope", small_kb) is None
+    assert parse_payload("fact_boss", small_kb) is None
+    assert parse_payload("/fact_boss{not json}", small_kb).entities == ()
+    found = parse_payload('/fact_backers{"investor": "Starfund"}', small_kb)
+    assert [(e.entity, e.value, e.extractor) for e in found.entities] == [
+        ("investor", "Starfund", "payload")]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("1", 1), (" 2 ", 2), ("#3", 3), ("2.", 2), ("12", 12), ("2024", None), ("one", None),
+    ("1 2", None), ("", None),
+])
+def test_parse_pick(text, number):
+    assert parse_pick(text) == number
