@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from bot.commands.common import SetupError, add_kb_arguments, build_engine, fail
+from bot.commands.common import (
+    SetupError,
+    add_kb_arguments,
+    build_engine,
+    default_intents_dir,
+    fail,
+)
+from bot.reload import ReloadResult, add_reload_arguments, start_reloader
+from bot.unanswered.options import add_log_arguments, listeners_from_args
 
 EPILOG = """\
 examples:
@@ -29,16 +38,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--history", type=Path, default=None, metavar="FILE",
                         help="line history file (default: $FAQBOT_HISTORY or "
                              "~/.faqbot_history)")
+    add_reload_arguments(parser)
+    add_log_arguments(parser)
     parser.set_defaults(run=run)
+
+
+def print_reload_result(result: ReloadResult) -> None:
+    """Tell the person at the terminal (on stderr) that the knowledge base changed."""
+    print(f"faqbot: {result.message()}", file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
     """Start the console adapter."""
     try:
-        engine = build_engine(args)
-    except SetupError as exc:
+        engine = build_engine(args, listeners=listeners_from_args(args))
+    except (SetupError, OSError) as exc:
         return fail(str(exc))
     from bot.adapters import console
+
+    start_reloader(engine, args.intents or default_intents_dir(),
+                   interval=max(0.05, args.reload_interval),
+                   on_result=print_reload_result, watch=not args.no_reload)
 
     if args.json:
         return console.run_json(engine, default_sender=args.sender)
