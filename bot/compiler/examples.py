@@ -18,6 +18,7 @@ from bot.compiler.text import wordset
 MAX_EXAMPLES = 16
 MAX_SENTENCE_WORDS = 18
 ROLE_WORDS = wordset(
+    "architect designer engineer inventor author creator scientist artist writer "
     "ceo chief executive founder cofounder co-founder president chair chairman chairwoman "
     "director head leader boss cto cfo coo manager captain principal "
 )
@@ -54,13 +55,16 @@ def short_subject(subject: str) -> str:
     return parts[0] if parts else ""
 
 
-def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES) -> list[str]:
+def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES,
+                      idf: dict[str, float] | None = None) -> list[str]:
     """Return up to ``limit`` distinct phrasings for ``entry``, most typical first.
 
     Args:
         entry: A fact or FAQ entry.
         subject: The document's subject (``Mistral AI``), used to vary phrasings.
         limit: Maximum number of examples.
+        idf: Word rarity over the document (see :func:`text.idf_table`), used to add the
+            most distinctive phrases of the answer.
 
     Returns:
         Lower-case phrasings without punctuation, each at least one word.
@@ -68,7 +72,9 @@ def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES) -> 
     maker = _faq_examples if entry.kind == FAQ else _fact_examples
     found: list[str] = []
     keys: set[str] = set()
-    for candidate in maker(entry, subject):
+    skip = frozenset(tx.words(subject))
+    extra = tx.salient_phrases(entry.body, idf, limit=2, skip=skip) if idf else []
+    for candidate in maker(entry, subject) + extra:
         cleaned = tx.clean(candidate)
         key = tx.match_key(cleaned)
         if cleaned and key not in keys and cleaned not in tx.STOPWORDS:
@@ -167,7 +173,9 @@ def _fact_examples(entry: Entry, subject: str) -> list[str]:
         article = "" if part.split()[0] in _ARTICLES else "the "
         out += [part, f"{short} {part}", f"what {verb} {article}{part}",
                 f"tell me about {part}", f"what {verb} {short}'s {part}"]
-        out += [f"how much {part}"] if has_money else [f"{part} {short}"]
+        out += [f"how much {part}", f"what was the {part}"] if has_money else [
+            f"{part} {short}"]
+        out += _cue_questions(entry.body, part, article, short)
     for quoted in tx.quoted_phrases(f"{entry.cue} {entry.body}")[:2]:
         phrase = _LEADING_ARTICLE.sub("", tx.clean(quoted))
         out += [phrase, f"what does {phrase} mean"]
@@ -180,13 +188,28 @@ def _fact_examples(entry: Entry, subject: str) -> list[str]:
     return out
 
 
+def _cue_questions(body: str, part: str, article: str, short: str) -> list[str]:
+    """Questions suggested by what the answer contains: a date, a size, a place."""
+    out = []
+    if tx.has_date(body):
+        out += [f"when was {article}{part}", f"{part} date"]
+        if len(part.split()) == 1:
+            out.append(f"when did {short} {part}")
+    if tx.has_measure(body):
+        out += [f"how big is {article}{part}", f"size of {article}{part}",
+                f"how large is {article}{part}"]
+    if tx.has_location(body):
+        out += [f"where is {short}", f"where is {article}{part}"]
+    return out
+
+
 def _faq_examples(entry: Entry, subject: str) -> list[str]:
     out = _question_variants(entry.cue, subject)
     keywords = tx.content_words(_without_subject(entry.cue, subject),
                                 tx.QUESTION_WORDS | _FILLER)
-    if keywords:
+    if len(keywords) >= 2:
         phrase = " ".join(keywords[:3])
-        out += [phrase, f"tell me about {phrase}", f"{short_subject(subject)} {phrase}"]
+        out += [phrase, f"{short_subject(subject)} {phrase}"]
     for quoted in tx.quoted_phrases(entry.answer)[:1]:
         out.append(f"what is {tx.clean(quoted)}")
     return out

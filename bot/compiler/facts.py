@@ -238,7 +238,7 @@ def _key_phrase(sentence: str, subject: str, subject_words: set[str],
                             or len(name) > 3):
             return name
     scored = [(idf.get(w, 0.0), w) for w in tx.content_words(sentence)
-              if w not in subject_words and len(w) > 3]
+              if w not in subject_words and len(w) > 3 and not w[0].isdigit()]
     if len(scored) < 4:
         return None
     best = sorted(scored, key=lambda item: (-item[0], item[1]))

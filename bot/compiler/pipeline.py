@@ -177,7 +177,8 @@ def _unique_stem(stem: str, taken: set[str]) -> str:
 def _compile_document(document: Document, stem: str) -> _Compiled:
     subject = document_subject(document)
     entries = extract_entries(document)
-    examples = {e.intent: generate_examples(e, subject) for e in entries}
+    idf = tx.idf_table([f"{e.cue} {e.body}" for e in entries])
+    examples = {e.intent: generate_examples(e, subject, idf=idf) for e in entries}
     return _Compiled(document, stem, subject, entries, examples)
 
 

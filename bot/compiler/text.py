@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -35,7 +36,7 @@ PRONOUNS = wordset(
     "he she it they his her its their him them this that these those "
 )
 
-_WORD = re.compile(r"\$?\d[\d.,]*%?|[a-z0-9][a-z0-9'\-]*", re.IGNORECASE)
+_WORD = re.compile(r"\$?\d+(?:[.,]\d+)*%?|[a-z0-9][a-z0-9'\-]*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9$])")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{2,120})[\"”]")
 _CAPITALISED = re.compile(
@@ -129,3 +130,103 @@ def truncate_words(text: str, limit: int) -> str:
 def match_key(text: str) -> str:
     """Return the form the matcher compares (two phrasings with one key are the same)."""
     return normalize(text) or clean(text)
+
+
+_DATE = re.compile(
+    r"\b(1[0-9]{3}|20[0-9]{2})\b|\b(january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b",
+    re.IGNORECASE,
+)
+_MEASURE = re.compile(
+    r"\d[\d.,]*\s*(?:-\s*)?(metres?|meters?|m|km|kilometres?|kilometers?|miles?|feet|ft|"
+    r"inches|cm|kg|kilograms?|tonnes?|tons?|square|hectares?|litres?|liters?)\b",
+    re.IGNORECASE,
+)
+_LOCATION = re.compile(
+    r"\b(located|lies|based in|headquartered|situated|orbits|circles|off the coast)\b",
+    re.IGNORECASE,
+)
+
+
+def has_date(text: str) -> bool:
+    """True when ``text`` mentions a year or a month."""
+    return bool(_DATE.search(text))
+
+
+def has_measure(text: str) -> bool:
+    """True when ``text`` gives a size, distance or weight."""
+    return bool(_MEASURE.search(text))
+
+
+def has_location(text: str) -> bool:
+    """True when ``text`` says where something is."""
+    return bool(_LOCATION.search(text))
+
+
+def idf_table(texts: list[str]) -> dict[str, float]:
+    """Return the inverse document frequency of each content word over ``texts``."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for word in set(content_words(text)):
+            counts[word] = counts.get(word, 0) + 1
+    total = max(len(texts), 1)
+    return {w: math.log((1 + total) / (1 + c)) + 1.0 for w, c in counts.items()}
+
+
+_WEAK = wordset(
+    "aboard inside outside enough together extremely roughly nearly mostly mainly "
+    "leads lead carries carry keeps keep shades shade measures measure born built stands "
+    "reaches reach takes take leaves leave gives give makes make says say uses use "
+    "includes include became become began begin ended end offers offer helps help "
+    "million billion thousand hundred percent"
+)
+
+
+_OPENERS = wordset(
+    "the a an its their his her our of in for on with from by into to and as about "
+)
+_CLOSERS = STOPWORDS | {""}
+_DAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")
+
+
+def _weak(word: str) -> bool:
+    return word in _WEAK or word.endswith(("ly", "ed"))
+
+
+def salient_phrases(text: str, idf: dict[str, float], limit: int = 2,
+                    skip: frozenset[str] = frozenset()) -> list[str]:
+    """Return the most distinctive names and two-word phrases of ``text``.
+
+    Names (``French Guiana``, ``ESA``) come first; then pairs of content words such as
+    ``lagrange point``, ranked by the mean IDF of their words so rare ones come first.
+    """
+    chosen: list[str] = []
+    names = capitalised_phrases(text) + acronyms(text)
+    for name in names:
+        phrase = clean(name)
+        if _DATE.fullmatch(phrase) or phrase in _DAYS:
+            continue
+        if " " not in phrase and not name.isupper() and (
+                len(phrase) < 5 or phrase.endswith(("an", "ese", "ish"))):
+            continue
+        if phrase and not set(phrase.split()) <= skip | STOPWORDS and phrase not in chosen:
+            chosen.append(phrase)
+        if len(chosen) == limit:
+            return chosen
+    scored: dict[str, float] = {}
+    for chunk in re.split(r"[,.;:()!?\"]", fold(text)):
+        tokens = ["", *words(chunk), ""]
+        for i in range(1, len(tokens) - 2):
+            first, second = tokens[i], tokens[i + 1]
+            if tokens[i - 1] not in _OPENERS or tokens[i + 2] not in _CLOSERS:
+                continue
+            if any(w in STOPWORDS or w in skip or not w[:1].isalpha() or _weak(w)
+                   for w in (first, second)):
+                continue
+            scored[f"{first} {second}"] = (idf.get(first, 1.0) + idf.get(second, 1.0)) / 2
+    for phrase, _score in sorted(scored.items(), key=lambda item: (-item[1], item[0])):
+        if len(chosen) == limit:
+            break
+        if not any(set(phrase.split()) & set(c.split()) for c in chosen):
+            chosen.append(phrase)
+    return chosen
