@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.commands.common import SetupError, add_kb_arguments, build_engine, fail
+from bot.reload import add_reload_arguments
+from bot.unanswered.options import add_log_arguments
 
 if TYPE_CHECKING:
     from bot.adapters.telegram.settings import TelegramSettings
@@ -48,6 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--poll-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="long polling timeout (default: 10)")
+    add_reload_arguments(parser)
+    add_log_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -126,9 +130,19 @@ def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
 
     from bot.adapters.telegram.app import WebhookOptions, build_application
     from bot.adapters.telegram.app import run as run_app
+    from bot.commands.common import default_intents_dir
+    from bot.reload import start_reloader
+    from bot.unanswered.options import listeners_from_args
 
-    engine = build_engine(args)
-    app = build_application(engine, settings, reload=make_reload(args, engine))
+    try:
+        engine = build_engine(args, listeners=listeners_from_args(args))
+    except OSError as exc:  # the unanswered log cannot be opened
+        raise SetupError(str(exc)) from None
+    # File watch and SIGHUP reload in a background thread; /reload (admins) reloads now.
+    reloader = start_reloader(engine, args.intents or default_intents_dir(),
+                              interval=max(0.05, args.reload_interval),
+                              watch=not args.no_reload)
+    app = build_application(engine, settings, reload=reloader.reload_message)
     webhook = None
     if args.webhook_url:
         webhook = WebhookOptions(
