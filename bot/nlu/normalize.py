@@ -1,9 +1,15 @@
-"""Text normalisation shared by indexing and matching."""
+"""Text normalisation shared by indexing and matching.
+
+``normalize`` folds case and accents, expands contractions, drops punctuation and maps
+Rasa synonyms to their canonical value; ``stem`` strips common English endings so that
+"investors", "investing" and "invested" meet.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CONTRACTIONS = {
     "what's": "what is", "whats": "what is", "who's": "who is", "whos": "who is",
@@ -13,8 +19,14 @@ _CONTRACTIONS = {
     "i'm": "i am", "you're": "you are", "they're": "they are", "we're": "we are",
     "i've": "i have", "you've": "you have", "i'd": "i would", "i'll": "i will",
     "let's": "let us", "wasn't": "was not", "hasn't": "has not", "haven't": "have not",
+    "couldn't": "could not", "shouldn't": "should not", "wouldn't": "would not",
+    "we've": "we have", "they've": "they have", "you'll": "you will", "we'll": "we will",
+    "he's": "he is", "she's": "she is", "im": "i am", "dont": "do not",
+    "doesnt": "does not", "cant": "cannot", "wont": "will not", "isnt": "is not",
+    "didnt": "did not", "hows": "how is", "wheres": "where is",
 }
 _TOKEN = re.compile(r"[a-z0-9$%€]+(?:[.,][0-9]+)*")
+_SUFFIXES = ("ies", "ied", "ing", "ers", "es", "ed", "er", "ly", "s")
 
 
 def fold(text: str) -> str:
@@ -33,12 +45,12 @@ def normalize(text: str, synonyms: dict[str, str] | None = None) -> str:
     Returns:
         Space-separated tokens.
     """
-    folded = fold(text).replace("\u2019", "'")
+    folded = fold(text).replace("\u2019", "'").replace("`", "'")
     words = []
     for word in folded.split():
         stripped = word.strip("\"'()[]{}.,;:!?")
         words.append(_CONTRACTIONS.get(stripped, word))
-    tokens = _TOKEN.findall(" ".join(words).replace("'s ", " "))
+    tokens = _TOKEN.findall(" ".join(words).replace("'s ", " ").replace("'s", ""))
     result = " ".join(tokens)
     if synonyms:
         padded = f" {result} "
@@ -47,3 +59,47 @@ def normalize(text: str, synonyms: dict[str, str] | None = None) -> str:
                 padded = padded.replace(f" {phrase} ", f" {canonical} ")
         result = padded.strip()
     return result
+
+
+def tokenize(text: str, synonyms: dict[str, str] | None = None) -> list[str]:
+    """Return the normalised tokens of ``text`` (see :func:`normalize`)."""
+    return normalize(text, synonyms).split()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Strip one common English ending, keeping at least three letters.
+
+    Args:
+        word: A normalised token.
+
+    Returns:
+        The stem: ``"investors"`` -> ``"invest"``, ``"companies"`` -> ``"compan"``.
+    """
+    if not word.isalpha() or len(word) < 5:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: -len(suffix)]
+    return word
+
+
+def synonym_map(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Build the phrase -> canonical map used by :func:`normalize`.
+
+    Args:
+        pairs: ``(phrase, canonical)`` pairs as written in the knowledge base.
+
+    Returns:
+        Folded phrases mapped to normalised canonical values, longest phrase first so
+        that multi-word synonyms win over their parts.
+    """
+    mapping = {}
+    for phrase, canonical in pairs:
+        key = normalize(phrase)
+        value = normalize(canonical)
+        if key and value and key != value:
+            mapping[key] = value
+    return dict(sorted(mapping.items(), key=lambda item: (-len(item[0]), item[0])))
