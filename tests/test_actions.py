@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -308,3 +309,10 @@ def test_engine_keeps_entity_and_event_slots(kb, runner) -> None:
     assert store.get("alice").slots["investor"] == "Nvidia"
     assert "investor" not in store.get("bob").slots
 
+
+
+def test_facts_file_is_packaged() -> None:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["bot"]
+    packaged = {p for pattern in patterns for p in (REPO / "bot").glob(pattern)}
+    assert FACTS_PATH in packaged
