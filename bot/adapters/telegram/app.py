@@ -12,11 +12,13 @@ import asyncio
 import logging
 import secrets
 import signal
+import warnings
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -88,6 +90,9 @@ def build_application(
     Returns:
         The application, not yet initialised.
     """
+    # python-telegram-bot warns about its own RetryAfter.retry_after on every 429.
+    warnings.filterwarnings("ignore", message=".*retry_after.*",
+                            category=PTBDeprecationWarning)
     builder = (
         Application.builder()
         .token(settings.token)
