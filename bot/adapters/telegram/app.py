@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -27,6 +26,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.telegram.handlers import BotHandlers, ReloadCallable
 from bot.adapters.telegram.processor import PerChatUpdateProcessor
