@@ -1,0 +1,153 @@
+import difflib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from maintenance_helpers import NLU, ROOT, write_sample_kb
+
+from bot.config import NluConfig
+from bot.kb.loader import load_knowledge_base
+from bot.kb.validate import validate_knowledge_base
+from bot.review.grouping import find_group, group_questions
+from bot.review.session import Reviewer, run_interactive
+from bot.review.yaml_edit import ReviewError, add_example
+from bot.unanswered.store import Candidate, UnansweredLog
+
+ASKED = [
+    ("how many employees does mistral have", "a"),
+    ("How many employees does Mistral have?", "b"),
+    ("mistral employees how many", "a"),
+    ("is mistral profitable", "c"),
+    ("what is the weather", "d"),
+    ("how many employees does mistral have", "e"),
+]
+
+
+def fill(log):
+    for i, (text, sender) in enumerate(ASKED):
+        log.record(text, sender, "fallback", [Candidate("fact_revenue", 0.4)], created=1000 + i)
+
+
+def only_added_lines(before, after):
+    diff = [line for line in difflib.ndiff(before.splitlines(), after.splitlines())
+            if line[:1] in "+-"]
+    assert all(line.startswith("+ ") for line in diff), diff
+    return [line[2:] for line in diff]
+
+
+def test_grouping_counts_people_and_orders_by_frequency(tmp_path):
+    with UnansweredLog(tmp_path / "u.sqlite3") as log:
+        fill(log)
+        groups = group_questions(log.questions())
+    assert [g.count for g in groups] == [4, 1, 1]
+    top = groups[0]
+    assert top.representative == "how many employees does mistral have"
+    assert top.senders == 3
+    assert top.phrasings[0] == "how many employees does mistral have"
+    assert top.logged_candidates() == (Candidate("fact_revenue", 0.4),)
+    assert find_group(groups, "how many employees has mistral") is top
+    assert find_group(groups, "completely different words here") is None
+
+
+def test_add_example_changes_one_line_and_keeps_comments(tmp_path):
+    kb = write_sample_kb(tmp_path / "kb")
+    before = (kb / "nlu.yml").read_text(encoding="utf-8")
+    result = add_example(kb, "faq/funding", "  who are mistral's   backers ")
+    assert result.added and result.changed_lines == 0 and result.path == kb / "nlu.yml"
+    after = (kb / "nlu.yml").read_text(encoding="utf-8")
+    assert only_added_lines(before, after) == ["    - who are mistral's backers"]
+    assert "# Funding questions." in after and "- intent: fact_revenue  # key fact" in after
+    examples = [e.text for e in load_knowledge_base(kb).intents["faq/funding"].examples]
+    assert examples[-1] == "who are mistral's backers"
+    assert not validate_knowledge_base(kb, rasa_schemas=False).errors
+
+
+def test_add_example_keeps_an_indented_sequence_style(tmp_path):
+    kb = tmp_path / "kb"
+    write_sample_kb(kb)
+    indented = NLU.replace("\n- intent:", "\n  - intent:").replace(
+        "\n  metadata:", "\n    metadata:")
+    indented = indented.replace("\n    title:", "\n      title:").replace(
+        "\n    topic:", "\n      topic:").replace("\n    related:", "\n      related:")
+    indented = indented.replace("\n  examples: |\n", "\n    examples: |\n").replace(
+        "\n    - ", "\n      - ")
+    (kb / "nlu.yml").write_text(indented, encoding="utf-8")
+    assert "faq/funding" in load_knowledge_base(kb).intents
+    add_example(kb, "greet", "hey bot")
+    after = (kb / "nlu.yml").read_text(encoding="utf-8")
+    assert only_added_lines(indented, after) == ["      - hey bot"]
+
+
+def test_add_example_refuses_bad_requests(tmp_path):
+    kb = write_sample_kb(tmp_path / "kb")
+    before = (kb / "nlu.yml").read_text(encoding="utf-8")
+    with pytest.raises(ReviewError, match="already an example of intent 'fact_revenue'"):
+        add_example(kb, "greet", "How much revenue does Mistral make?")
+    with pytest.raises(ReviewError, match="did you mean faq/funding"):
+        add_example(kb, "faq/fundng", "x y z")
+    with pytest.raises(ReviewError, match="empty"):
+        add_example(kb, "greet", "   ")
+    assert not add_example(kb, "greet", "Hello!").added
+    assert (kb / "nlu.yml").read_text(encoding="utf-8") == before
+
+
+def test_interactive_review_adds_dismisses_and_marks(tmp_path):
+    kb = write_sample_kb(tmp_path / "kb")
+    with UnansweredLog(tmp_path / "u.sqlite3") as log:
+        fill(log)
+        reviewer = Reviewer(log, kb, NluConfig())
+        answers = iter(["e", "how many people work for mistral", "i", "faq/funding", "d", "s"])
+        said = []
+        assert run_interactive(reviewer, ask=lambda _prompt: next(answers), say=said.append) == 0
+        assert any("Added 'how many people work for mistral' to faq/funding" in s for s in said)
+        assert any("Dismissed 1 question(s)" in s for s in said)
+        pending = log.questions()  # the most recent single question was dismissed
+        assert [q.text for q in pending] == ["is mistral profitable"]
+        resolutions = {q.resolution for q in log.questions(include_reviewed=True) if q.reviewed}
+        assert resolutions == {"added to faq/funding", "dismissed"}
+    examples = [e.text for e in load_knowledge_base(kb).intents["faq/funding"].examples]
+    assert "how many people work for mistral" in examples
+
+
+def review_cli(*args, data_dir, stdin=None):
+    env = {**os.environ, "FAQBOT_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "bot", "review", *args], input=stdin,
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+
+
+def test_review_command_lists_adds_and_handles_errors(tmp_path):
+    kb = write_sample_kb(tmp_path / "kb")
+    data = tmp_path / "data"
+    empty = review_cli("--intents", str(kb), data_dir=data)
+    assert empty.returncode == 0 and "No unanswered questions yet" in empty.stdout
+    data.mkdir()
+    with UnansweredLog(data / "unanswered.sqlite3") as log:
+        fill(log)
+
+    listing = review_cli("--intents", str(kb), data_dir=data)
+    assert listing.returncode == 0, listing.stderr
+    assert "6 unanswered question(s) in 3 group(s)" in listing.stdout
+    assert "#1  asked 4 times by 3 people" in listing.stdout
+    groups = json.loads(review_cli("--json", "--intents", str(kb), data_dir=data).stdout)
+    assert groups[0]["count"] == 4 and groups[0]["closest"]
+
+    added = review_cli("add", "--group", "1", "--intent", "fact_revenue", "--intents", str(kb),
+                       data_dir=data)
+    assert added.returncode == 0, added.stderr
+    assert "4 question(s) marked reviewed" in added.stdout
+    assert "how many employees does mistral have" in (kb / "nlu.yml").read_text()
+
+    bad = review_cli("add", "whatever", "--intent", "nope", "--intents", str(kb),
+                     data_dir=data)
+    assert bad.returncode == 2 and "no intent 'nope'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    dismissed = review_cli("dismiss", "is mistral profitable?", "--intents", str(kb),
+                           data_dir=data)
+    assert dismissed.returncode == 0 and "Dismissed 1" in dismissed.stdout
+    left = json.loads(review_cli("--json", "--intents", str(kb), data_dir=data).stdout)
+    assert [g["text"] for g in left] == ["what is the weather"]
+
+    interactive = review_cli("interactive", "--intents", str(kb), data_dir=data, stdin="q\n")
+    assert interactive.returncode == 0 and "what is the weather" in interactive.stdout

@@ -1,0 +1,119 @@
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+
+from maintenance_helpers import ROOT, write_sample_kb
+
+from bot.config import BotConfig
+from bot.dialog.engine import Engine, build_brain
+from bot.kb.loader import load_knowledge_base
+from bot.unanswered.recorder import UnansweredRecorder
+from bot.unanswered.store import Candidate, UnansweredLog, default_log_path
+
+MESSAGES = ["hello", "zzqx vrrbl kkkp", "what is the weather on mars tomorrow",
+            "how much money has mistral raised", "", "mistral", "/faq/funding"]
+
+
+def test_engine_listener_records_fallbacks_and_suggestions_only(tmp_path):
+    kb = load_knowledge_base(write_sample_kb(tmp_path / "kb"))
+    log = UnansweredLog(tmp_path / "u.sqlite3")
+    engine = Engine(build_brain(kb), BotConfig(), listeners=(UnansweredRecorder(log),))
+    turns = [engine.handle("alice", text) for text in MESSAGES]
+    expected = [t.text.strip() for t in turns if t.decision in ("fallback", "suggest")]
+    assert expected, [t.decision for t in turns]  # the sample must exercise the log
+    rows = log.questions()
+    assert [r.text for r in rows] == expected
+    by_text = {t.text.strip(): t for t in turns}
+    for row in rows:
+        turn = by_text[row.text]
+        assert row.decision == turn.decision
+        assert [c.name for c in row.candidates] == \
+            [s.name for s in turn.parse.intent_ranking[:5]]
+        assert row.sender_hash != "alice" and len(row.sender_hash) == 16
+        assert row.created > 0 and row.reviewed is None
+
+
+def test_log_survives_restart_with_stable_salted_hashes(tmp_path):
+    path = tmp_path / "data" / "u.sqlite3"
+    with UnansweredLog(path) as log:
+        log.record("is mistral profitable", "bob", "fallback",
+                   [Candidate("fact_revenue", 0.41)])
+        first_hash = log.hash_sender("bob")
+    with UnansweredLog(path) as log:
+        (row,) = log.questions()
+        assert row.text == "is mistral profitable"
+        assert row.candidates == (Candidate("fact_revenue", 0.41),)
+        assert row.sender_hash == first_hash == log.hash_sender("bob")
+        assert log.hash_sender("carol") != first_hash
+    with UnansweredLog(tmp_path / "other.sqlite3") as other:
+        assert other.hash_sender("bob") != first_hash  # a random salt per log
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_mark_reviewed_and_include_reviewed(tmp_path):
+    with UnansweredLog(tmp_path / "u.sqlite3") as log:
+        ids = [log.record(f"q{i}", "s", "suggest", []) for i in range(3)]
+        assert log.mark_reviewed(ids[:2], "dismissed") == 2
+        assert log.mark_reviewed(ids[:2], "dismissed") == 0
+        assert [q.text for q in log.questions()] == ["q2"]
+        done = [q for q in log.questions(include_reviewed=True) if q.reviewed]
+        assert {q.resolution for q in done} == {"dismissed"}
+
+
+def test_concurrent_recording_loses_nothing(tmp_path):
+    with UnansweredLog(tmp_path / "u.sqlite3") as log:
+        def worker(n):
+            for i in range(25):
+                log.record(f"t{n}-{i}", f"user{n}", "fallback", [Candidate("x", 0.1)])
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(log.questions()) == 100
+
+
+def test_default_path_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("FAQBOT_DATA_DIR", str(tmp_path))
+    assert default_log_path() == tmp_path / "unanswered.sqlite3"
+    monkeypatch.delenv("FAQBOT_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_log_path() == tmp_path / "xdg" / "faqbot" / "unanswered.sqlite3"
+
+
+def run_console(kb, lines, *options, data_dir):
+    env = {**os.environ, "FAQBOT_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--json", "--no-reload", "--intents",
+         str(kb), *options],
+        input="".join(json.dumps({"sender": "dora", "text": t}) + "\n" for t in lines),
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+    )
+
+
+def test_console_records_to_the_chosen_file_and_no_log_disables_it(tmp_path):
+    kb = write_sample_kb(tmp_path / "kb")
+    chosen = tmp_path / "chosen.sqlite3"
+    result = run_console(kb, MESSAGES, "--log-unanswered", str(chosen),
+                         data_dir=tmp_path / "default")
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    unanswered = [a["text"].strip() for a in answers
+                  if a["intent"]["name"] == "nlu_fallback" and a["text"].strip()]
+    with UnansweredLog(chosen) as log:
+        assert [q.text for q in log.questions()] == unanswered
+    assert not (tmp_path / "default").exists()
+
+    result = run_console(kb, MESSAGES, "--no-log", data_dir=tmp_path / "default")
+    assert result.returncode == 0 and not (tmp_path / "default").exists()
+
+    result = run_console(kb, MESSAGES, data_dir=tmp_path / "default")
+    assert result.returncode == 0
+    with UnansweredLog(tmp_path / "default" / "unanswered.sqlite3") as log:
+        assert len(log.questions()) == len(unanswered)
