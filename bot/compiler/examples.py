@@ -207,9 +207,15 @@ def _faq_examples(entry: Entry, subject: str) -> list[str]:
     out = _question_variants(entry.cue, subject)
     keywords = tx.content_words(_without_subject(entry.cue, subject),
                                 tx.QUESTION_WORDS | _FILLER)
-    if len(keywords) >= 2:
+    short = short_subject(subject)
+    if short:
+        out += [re.sub(rf"\b(the\s+)?{re.escape(w)}\b", "it", tx.clean(entry.cue))
+                for w in (tx.fold(subject), short)]
+    if len(keywords) >= 2 or (keywords and len(keywords[0]) >= 5):
         phrase = " ".join(keywords[:3])
-        out += [phrase, f"{short_subject(subject)} {phrase}"]
+        out += [phrase, f"{short} {phrase}"]
+    elif keywords:
+        out.append(f"{short} {keywords[0]}")
     for quoted in tx.quoted_phrases(entry.answer)[:1]:
         out.append(f"what is {tx.clean(quoted)}")
     return out

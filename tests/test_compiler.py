@@ -1,0 +1,323 @@
+"""Tests for ``faqbot compile``: parsing, examples, YAML output, merging, bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.compiler.document import DocumentError, parse_markdown, parse_text, read_document
+from bot.compiler.examples import generate_examples
+from bot.compiler.facts import document_subject, extract_entries
+from bot.compiler.pipeline import CompileError, compile_seeds
+from bot.compiler.writer import GENERATED_MARK
+from bot.config import BotConfig
+from bot.dialog.engine import Engine, build_brain
+from bot.kb.loader import load_knowledge_base
+from bot.kb.model import FALLBACK_INTENT
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "seeds"
+WEBB = FIXTURES / "webb_telescope.md"
+LIGHTHOUSE = FIXTURES / "lighthouse_article.txt"
+MISTRAL_SEED = ROOT / "seeds" / "mistral_ai.md"
+
+ARTICLE = """A guide to the Orbital Bakery
+Original reporting by Pastry News
+
+The Orbital Bakery is a small bakery in Lyon that sells "moon bread" to cafes.
+Its founder, Claire Dubois, opened the first shop in 2019 with a loan of $50,000.
+Frequently asked questions
+- Does the Orbital Bakery deliver?
+- Yes, it delivers across Lyon every morning.
+- Is the bread organic?
+- All flour comes from organic farms near the city.
+"""
+
+MARKDOWN = """# The Orbital Bakery
+
+Source: Pastry News, "A guide to the Orbital Bakery".
+
+## Founder {#founder}
+
+Claire Dubois is the founder and chief baker.
+
+### Her training
+
+Claire Dubois trained in Paris for ten years.
+
+## Prices
+
+A loaf of moon bread costs $6.
+
+## FAQ
+
+### Does the bakery deliver?
+
+Yes, every morning across Lyon.
+"""
+
+
+def _engine(kb_dir: Path) -> Engine:
+    return Engine(build_brain(load_knowledge_base(kb_dir)), BotConfig())
+
+
+# -- parsing --------------------------------------------------------------------------
+def test_parse_text_article_shape() -> None:
+    doc = parse_text(ARTICLE)
+    assert doc.title == "A guide to the Orbital Bakery"
+    assert doc.source == "Pastry News"
+    assert len(doc.sections) == 2
+    assert [q.question for q in doc.faq] == [
+        "Does the Orbital Bakery deliver?", "Is the bread organic?"]
+    assert doc.faq[1].answer.startswith("All flour")
+
+
+def test_parse_markdown_sections_keys_and_faq() -> None:
+    doc = parse_markdown(MARKDOWN)
+    assert doc.title == "The Orbital Bakery"
+    assert doc.source == "Pastry News"
+    headings = [(s.heading, s.key, s.level) for s in doc.sections]
+    assert headings == [("Founder", "founder", 2), ("Her training", None, 3),
+                        ("Prices", None, 2)]
+    assert doc.sections[1].parent == 0
+    assert [(q.question, q.answer) for q in doc.faq] == [
+        ("Does the bakery deliver?", "Yes, every morning across Lyon.")]
+
+
+def test_reference_article_parses(tmp_path: Path) -> None:
+    doc = read_document(LIGHTHOUSE)
+    assert doc.source == "Coastal Heritage Weekly"
+    assert len(doc.faq) == 2
+    assert document_subject(doc).startswith("Cordouan")
+
+
+def test_entries_keys_topics_and_related() -> None:
+    entries = {e.intent: e for e in extract_entries(parse_markdown(MARKDOWN))}
+    assert set(entries) == {"fact_founder", "fact_training", "fact_prices", "faq/deliver"}
+    training = entries["fact_training"]
+    assert training.topic == "founder"
+    assert "fact_founder" in training.related
+    assert entries["fact_founder"].response == "utter_fact_founder"
+    assert entries["faq/deliver"].answer == "Yes, every morning across Lyon."
+
+
+# -- examples -------------------------------------------------------------------------
+def test_examples_look_like_chat_input() -> None:
+    doc = parse_markdown(MARKDOWN)
+    subject = document_subject(doc)
+    entries = {e.intent: e for e in extract_entries(doc)}
+    founder = generate_examples(entries["fact_founder"], subject)
+    assert "founder" in founder
+    assert any(e.startswith("who is") for e in founder)
+    training = generate_examples(entries["fact_training"], subject)
+    assert "founder training" in training and "her training" in training
+    prices = generate_examples(entries["fact_prices"], subject)
+    assert "how much prices" in prices or "what was the prices" in prices
+    for example in founder + training + prices:
+        assert example == example.lower()
+        assert not any(c in example for c in "?!,:;\"")
+        assert 1 <= len(example.split()) <= 20
+
+
+def test_faq_question_is_split_and_shortened() -> None:
+    doc = read_document(ROOT / "tests" / "fixtures" / "seeds" / "webb_telescope.md")
+    entries = {e.intent: e for e in extract_entries(doc)}
+    mission = generate_examples(entries["faq/long_mission_last"], document_subject(doc))
+    assert mission[0] == "how long will the mission last"
+
+
+# -- the whole run --------------------------------------------------------------------
+def test_compile_is_deterministic_and_valid(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    compile_seeds([WEBB, LIGHTHOUSE], first, curated_dirs=[])
+    compile_seeds([WEBB, LIGHTHOUSE], second, curated_dirs=[])
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+        text = (first / name).read_text(encoding="utf-8")
+        assert text.startswith(GENERATED_MARK)
+        assert yaml.safe_load(text)["version"] == "3.1"
+    kb = load_knowledge_base(first)
+    assert "source" in kb.intents and "help" in kb.intents
+    assert "utter_default" in kb.responses
+    for name in kb.intents:
+        assert kb.actions_for(name), f"{name} has no answer"
+        assert len(kb.intents[name].examples) >= 3, name
+    assert "Coastal Heritage Weekly" in kb.responses["utter_source"].variants[0].text
+
+
+def test_no_example_belongs_to_two_intents(tmp_path: Path) -> None:
+    compile_seeds([MISTRAL_SEED], tmp_path / "out", curated_dirs=[])
+    kb = load_knowledge_base(tmp_path / "out")
+    owners: dict[str, str] = {}
+    for name, intent in kb.intents.items():
+        for example in intent.examples:
+            assert owners.setdefault(example.text, name) == name, example.text
+
+
+def test_unseen_markdown_document_answers_paraphrases_and_refuses(tmp_path: Path) -> None:
+    compile_seeds([WEBB], tmp_path / "kb", curated_dirs=[])
+    engine = _engine(tmp_path / "kb")
+    expected = {
+        "when did webb launch": "fact_launch",
+        "how big is webb's mirror": "fact_primary_mirror",
+        "how much did the telescope cost": "fact_cost",
+        "who are the partners of the telescope": "fact_partners",
+        "what does the telescope look at": "faq/look",
+        "how long does the mission last": "faq/long_mission_last",
+        "where did you get this information": "source",
+    }
+    for question, intent in expected.items():
+        turn = engine.handle("t", question)
+        assert turn.parse.intent.name == intent, (question, turn.parse.intent_ranking[:3])
+    for question in ("what is the capital of peru", "how do i bake sourdough bread",
+                     "who won the football match yesterday"):
+        turn = engine.handle("t", question)
+        assert turn.parse.intent.name == FALLBACK_INTENT, (question, turn.parse.intent)
+
+
+def test_unseen_text_article_answers_its_faq(tmp_path: Path) -> None:
+    compile_seeds([LIGHTHOUSE], tmp_path / "kb", curated_dirs=[])
+    engine = _engine(tmp_path / "kb")
+    turn = engine.handle("t", "who designed the lighthouse")
+    assert turn.parse.intent.name == "faq/designed_lighthouse"
+    assert "Louis de Foix" in turn.responses[0].text
+    turn = engine.handle("t", "can i visit the cordouan lighthouse")
+    assert turn.parse.intent.name == "faq/visit_lighthouse"
+    assert engine.handle("t", "what is the price of bitcoin").parse.intent.name == (
+        FALLBACK_INTENT)
+
+
+# -- merging with curated files -------------------------------------------------------
+def _curated(tmp_path: Path) -> Path:
+    curated = tmp_path / "intents" / "curated"
+    curated.mkdir(parents=True)
+    (curated / "mine.yml").write_text(
+        "# my own file\n"
+        'version: "3.1"\n'
+        "nlu:\n"
+        "- intent: fact_cost\n"
+        "  metadata:\n"
+        "    title: Price tag\n"
+        "  examples: |\n"
+        "    - how expensive was webb\n"
+        "    - cost\n"
+        "responses:\n"
+        "  utter_fact_cost:\n"
+        "  - text: Roughly ten billion dollars.\n",
+        encoding="utf-8",
+    )
+    return curated
+
+
+def test_curated_answers_examples_and_metadata_win(tmp_path: Path) -> None:
+    curated = _curated(tmp_path)
+    before = (curated / "mine.yml").read_bytes()
+    out = tmp_path / "intents" / "generated"
+    result = compile_seeds([WEBB], out)  # curated folder found next to --out
+    assert "utter_fact_cost" in result.skipped_responses
+    assert (curated / "mine.yml").read_bytes() == before
+    generated = yaml.safe_load((out / "webb_telescope.nlu.yml").read_text())
+    cost = next(i for i in generated["nlu"] if i["intent"] == "fact_cost")
+    assert "title" not in cost["metadata"] and cost["metadata"]["topic"] == "cost"
+    assert "- cost\n" not in cost["examples"]
+    responses = yaml.safe_load((out / "webb_telescope.responses.yml").read_text())
+    assert "utter_fact_cost" not in responses["responses"]
+    kb = load_knowledge_base(tmp_path / "intents")
+    assert kb.responses["utter_fact_cost"].variants[0].text == "Roughly ten billion dollars."
+    assert kb.intents["fact_cost"].metadata["title"] == "Price tag"
+    texts = [e.text for e in kb.intents["fact_cost"].examples]
+    assert "how expensive was webb" in texts and "how much cost" in texts
+
+
+def test_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / "webb_telescope.nlu.yml"
+    mine.write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
+    with pytest.raises(CompileError, match="refusing to overwrite"):
+        compile_seeds([WEBB], out, curated_dirs=[])
+    assert mine.read_text(encoding="utf-8") == 'version: "3.1"\nnlu: []\n'
+    compile_seeds([WEBB], out, curated_dirs=[], force=True)
+    assert mine.read_text(encoding="utf-8").startswith(GENERATED_MARK)
+
+
+def test_stale_generated_files_are_removed_but_not_others(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    compile_seeds([WEBB, LIGHTHOUSE], out, curated_dirs=[])
+    keep = out / "notes.yml"
+    keep.write_text('version: "3.1"\n', encoding="utf-8")
+    result = compile_seeds([WEBB], out, curated_dirs=[])
+    assert {p.name for p in result.removed} == {"lighthouse_article.nlu.yml",
+                                                 "lighthouse_article.responses.yml"}
+    assert keep.exists()
+
+
+def test_broken_curated_file_stops_the_compile(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    curated.mkdir()
+    (curated / "bad.yml").write_text("nlu:\n- intent: x\n  examples: [oops\n")
+    with pytest.raises(CompileError, match="curated files do not load"):
+        compile_seeds([WEBB], tmp_path / "out", curated_dirs=[curated])
+
+
+# -- bad input ------------------------------------------------------------------------
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "no such file"),
+    (b"", "empty document"),
+    (b"   \n\n  ", "empty document"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "binary content"),
+    (b"\xff\xfe\xfa bad utf8", "not UTF-8"),
+    (b"Just a title line\n", "no paragraphs or questions"),
+])
+def test_bad_documents_get_clear_errors(tmp_path: Path, content: bytes | None,
+                                        message: str) -> None:
+    seed = tmp_path / "seed.txt"
+    if content is not None:
+        seed.write_bytes(content)
+    with pytest.raises(DocumentError, match=message):
+        read_document(seed)
+    with pytest.raises(CompileError, match=message):
+        compile_seeds([seed], tmp_path / "out", curated_dirs=[])
+    assert not (tmp_path / "out").exists()
+
+
+def test_document_without_faq_still_compiles(tmp_path: Path) -> None:
+    seed = tmp_path / "nofaq.md"
+    seed.write_text("# Tea\n\n## Origin\n\nTea comes from China.\n\n## Caffeine\n\n"
+                    "A cup of black tea holds about 47 mg of caffeine.\n", encoding="utf-8")
+    compile_seeds([seed], tmp_path / "out", curated_dirs=[])
+    kb = load_knowledge_base(tmp_path / "out")
+    assert {"fact_origin", "fact_caffeine", "help"} <= set(kb.intents)
+    assert not any(name.startswith("faq/") for name in kb.intents)
+    assert "source" not in kb.intents  # the document names no source
+
+
+def test_cli_compile_and_errors(tmp_path: Path) -> None:
+    run = [sys.executable, "-m", "bot", "compile"]
+    ok = subprocess.run([*run, str(WEBB), "--out", str(tmp_path / "kb"), "--no-curated"],
+                        capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    assert "intents" in ok.stdout
+    load_knowledge_base(tmp_path / "kb")
+    missing = subprocess.run([*run, str(tmp_path / "nope.md"), "--out", str(tmp_path / "x")],
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_shipped_generated_files_are_up_to_date(tmp_path: Path) -> None:
+    """``intents/generated`` is what compiling ``seeds/`` with ``intents/curated`` gives."""
+    out = tmp_path / "generated"
+    compile_seeds(sorted((ROOT / "seeds").glob("*.md")), out,
+                  curated_dirs=[ROOT / "intents" / "curated"])
+    shipped = ROOT / "intents" / "generated"
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in shipped.iterdir())
+    for path in out.iterdir():
+        assert path.read_text() == (shipped / path.name).read_text(), (
+            f"{path.name} is stale: run faqbot compile seeds/*.md --out intents/generated")
