@@ -14,7 +14,9 @@ from bot.dialog.followup import (
     ContextIndex,
     contextual_ranking,
     join_context,
+    merge_rankings,
     read_message,
+    strip_references,
 )
 from bot.dialog.inputs import EMPTY, NOT_TEXT, TOO_LONG, screen
 from bot.dialog.payloads import parse_payload, parse_pick
@@ -177,3 +179,20 @@ def test_parse_payload(small_kb):
 ])
 def test_parse_pick(text, number):
     assert parse_pick(text) == number
+
+
+@pytest.mark.parametrize(("text", "reduced"), [
+    ("what about its models?", "models"),
+    ("and a year before?", "a year before"),
+    ("who leads it?", "who leads"),
+    ("And what about his vision", "vision"),
+    ("from whom?", "from whom"),
+])
+def test_strip_references(text, reduced):
+    assert strip_references(text) == reduced
+
+
+def test_merge_rankings_keeps_the_best_confidence():
+    merged = merge_rankings([IntentScore("a", 0.3), IntentScore("b", 0.5)],
+                            [IntentScore("a", 0.9)], limit=1)
+    assert merged == [IntentScore("a", 0.9)]

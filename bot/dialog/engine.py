@@ -20,17 +20,21 @@ from bot.config import BotConfig
 from bot.dialog import replies as say
 from bot.dialog.decision import ANSWER, FALLBACK, SUGGEST, Decision, decide
 from bot.dialog.followup import (
+    ELLIPTICAL,
     MORE,
     ContextIndex,
     contextual_ranking,
     join_context,
+    merge_rankings,
     read_message,
+    strip_references,
 )
 from bot.dialog.inputs import EMPTY, screen
 from bot.dialog.payloads import parse_payload, parse_pick
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
+from bot.nlu.normalize import normalize
 from bot.nlu.parse import Entity, EntityExtractor, IntentScore, Matcher, Parse
 
 logger = logging.getLogger(__name__)
@@ -200,6 +204,10 @@ class Engine:
         reading = read_message(message, dialog.followup_max_words)
         if reading.kind == MORE and dialog.context:
             return self._more(brain, index, sender, text, ranking, entities, state)
+        if reading.kind == ELLIPTICAL:
+            reduced = strip_references(message)
+            if reduced and reduced != normalize(message):
+                ranking = merge_rankings(ranking, brain.matcher.rank(reduced, limit=10))
         context = message
         result = None
         if dialog.context and state.last_intent and state.last_intent in kb.intents:

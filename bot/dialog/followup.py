@@ -102,6 +102,36 @@ def read_message(text: str, max_words: int = 4) -> Reading:
     return Reading(PLAIN, content)
 
 
+def strip_references(text: str) -> str:
+    """Return ``text`` without the words that point back to the conversation.
+
+    A leading connector ("and", "what about") and pronouns ("it", "its", "his") refer to
+    what was said before; without them, "what about its models?" is asked as "models".
+
+    Args:
+        text: The message.
+
+    Returns:
+        The normalised message without those words (possibly empty).
+    """
+    tokens = normalize(text).split()
+    for connector in sorted(CONNECTORS, key=len, reverse=True):
+        if tuple(tokens[: len(connector)]) == connector:
+            tokens = tokens[len(connector) :]
+            break
+    return " ".join(t for t in tokens if t not in ANAPHORS)
+
+
+def merge_rankings(*rankings: list[IntentScore], limit: int = 10) -> list[IntentScore]:
+    """Merge rankings, keeping each intent's best confidence."""
+    best: dict[str, float] = {}
+    for ranking in rankings:
+        for score in ranking:
+            best[score.name] = max(best.get(score.name, 0.0), score.confidence)
+    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [IntentScore(name, conf) for name, conf in ranked]
+
+
 class ContextIndex:
     """How a knowledge base's intents hang together, and the words its examples use."""
 
