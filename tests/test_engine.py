@@ -369,3 +369,12 @@ def test_thresholds_come_from_the_config(small_kb):
     engine = Engine(Brain(small_kb, OverlapMatcher(small_kb)), strict)
     assert engine.handle("u", "who is the boss").decision == "answer"  # exact example
     assert engine.handle("u", "the chief").decision == "fallback"
+
+
+def test_an_intent_of_the_kb_that_answers_tell_me_more_wins(small_kb):
+    intents = dict(small_kb.intents)
+    intents["greet"] = replace(intents["greet"], examples=(
+        *intents["greet"].examples, replace(intents["greet"].examples[0], text="tell me more")))
+    engine = engine_for(replace(small_kb, intents=intents))
+    engine.handle("u", "what are the sales")
+    assert engine.handle("u", "tell me more").parse.intent.name == "greet"

@@ -202,7 +202,8 @@ class Engine:
         dialog = self._config.dialog
         index = self._context_index(brain)
         reading = read_message(message, dialog.followup_max_words)
-        if reading.kind == MORE and dialog.context:
+        if reading.kind == MORE and dialog.context and decide(ranking, nlu).kind != ANSWER:
+            # ("tell me more" answered confidently by an intent of the KB is the KB's)
             return self._more(brain, index, sender, text, ranking, entities, state)
         if reading.kind == ELLIPTICAL:
             reduced = strip_references(message)
