@@ -37,6 +37,7 @@ from bot.dialog.lexicon import (
     MORE_FILLER,
     MORE_PHRASES,
     MORE_TRIGGERS,
+    QUESTION_WORDS,
     question_kinds,
 )
 from bot.kb.model import KnowledgeBase
@@ -166,9 +167,18 @@ class ContextIndex:
             if self._vocabulary is None:
                 kb = self._kb
                 words: set[str] = set()
-                for intent in kb.intents.values():
+                kinds: dict[str, dict[str, float]] = {}
+                for name, intent in kb.intents.items():
+                    counts: dict[str, int] = {}
                     for example in intent.examples:
-                        words.update(normalize(example.text).split())
+                        tokens = normalize(example.text).split()
+                        words.update(tokens)
+                        if QUESTION_WORDS.intersection(tokens):
+                            for kind in question_kinds(tokens):
+                                counts[kind] = counts.get(kind, 0) + 1
+                    if counts:
+                        total = len(intent.examples)
+                        kinds[name] = {k: c / total for k, c in counts.items()}
                 for synonym in kb.synonyms:
                     for phrase in (synonym.value, *synonym.examples):
                         words.update(normalize(phrase).split())
@@ -177,7 +187,7 @@ class ContextIndex:
                         words.update(normalize(element).split())
                 self._vocabulary_list = sorted(words)
                 self._vocabulary = frozenset(words)
-                self._kinds = _question_kind_shares(kb)
+                self._kinds = kinds
             return self._vocabulary
 
     def kind_share(self, intent: str, kind: str) -> float:
@@ -224,20 +234,6 @@ class ContextIndex:
                 continue
             unknown.append(word)
         return unknown
-
-
-def _question_kind_shares(kb: KnowledgeBase) -> dict[str, dict[str, float]]:
-    """Return, per intent, the share of its examples asking for each kind of answer."""
-    shares: dict[str, dict[str, float]] = {}
-    for name, intent in kb.intents.items():
-        if not intent.examples:
-            continue
-        counts: dict[str, int] = {}
-        for example in intent.examples:
-            for kind in question_kinds(normalize(example.text).split()):
-                counts[kind] = counts.get(kind, 0) + 1
-        shares[name] = {k: c / len(intent.examples) for k, c in counts.items()}
-    return shares
 
 
 def join_context(previous: str, message: str) -> str:

@@ -59,6 +59,8 @@ QUESTION_KINDS: dict[tuple[str, ...], str] = {
     ("how", "much"): "amount", ("how", "many"): "amount",
 }
 
+QUESTION_WORDS = frozenset(word for words in QUESTION_KINDS for word in words[:1])
+
 
 def question_kinds(tokens: list[str]) -> frozenset[str]:
     """Return the kinds of answer the question words among ``tokens`` ask for."""
