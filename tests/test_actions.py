@@ -18,7 +18,7 @@ from bot.action_client.protocol import (
     parse_action_result,
 )
 from bot.actions.facts import FACTS_PATH, FactsError, load_facts, parse_facts
-from bot.actions.investor_answers import extract_subjects, resolve
+from bot.actions.investor_answers import extract_subjects, other_company, resolve
 from bot.actions.revenue_answers import compute_growth
 from bot.actions.text import format_usd
 from bot.config import load_config
@@ -136,6 +136,21 @@ def test_resolve_listed_unlisted_pronoun_and_vague(extractor) -> None:
     assert run("/ask_invested") is None
 
 
+@pytest.mark.parametrize(("text", "other"), [
+    ("who invested in openai", "openai"),
+    ("who are OpenAI's main investors", "openai"),
+    ("did google invest in anthropic?", "anthropic"),
+    ("who are the backers of hugging face", "hugging face"),
+    ("did ibm invest in mistral", None),
+    ("did nvidia invest in mistal", None),          # a typo of Mistral is still Mistral
+    ("who are its key investors", None),
+    ("did mistral get money from softbank", None),  # softbank is the investor asked about
+    ("did microsoft put money into the french startup", None),
+])
+def test_questions_about_another_company_are_spotted(text: str, other: str | None) -> None:
+    assert other_company(text) == other
+
+
 # -- in-process, through rasa_sdk's executor ---------------------------------------------
 def test_listed_investor_gets_a_yes_and_sets_the_slot(runner, extractor) -> None:
     replies, events = runner.run("action_check_investor", "u1",
@@ -157,6 +172,16 @@ def test_unlisted_company_is_not_guessed(runner, extractor, company: str) -> Non
     assert not answer.startswith("Yes")
     assert "Nvidia" in answer  # says who IS listed
     assert events == []
+
+
+@pytest.mark.parametrize(("action", "intent"), [
+    ("action_list_investors", "ask_investors_list"), ("action_check_investor", "ask_invested"),
+])
+def test_another_companys_investors_are_not_mistrals(runner, extractor, action, intent) -> None:
+    replies, _ = runner.run(action, "u1", parse_of("who invested in openai", intent, extractor),
+                            ConversationState())
+    assert "says nothing about who invested in Openai" in texts(replies)
+    assert "Lightspeed" not in texts(replies)
 
 
 def test_no_name_asks_which(runner, extractor) -> None:

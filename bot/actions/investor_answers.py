@@ -70,6 +70,20 @@ _SUBJECT_PATTERNS = tuple(re.compile(p) for p in (
     r"^and\s+(?P<x>.+)$",
 ))
 _NOISE_WORDS = _words("mistral ai the a an in into on to money any also ever please")
+# "invested in openai", "backers of openai", "openai's investors": a question about another
+# company's investors, which the source says nothing about.
+_TARGET = re.compile(
+    rf"\b(?:{_VERBS}|{_ROLE}|stake|stakes|shares|investment|investments)\s+"
+    r"(?:in|into|of|behind)\s+(?:the\s+|a\s+)?(?P<t>[\w&.+-]+(?:\s+[\w&.+-]+)?)"
+)
+_POSSESSIVE_TARGET = re.compile(
+    r"(?P<t>[\w&.+-]+)'s\s+(?:main\s+|key\s+|major\s+|biggest\s+)?"
+    r"(?:investors|backers|shareholders|funders)\b"
+)
+_SELF_WORDS = _words(
+    """mistral mistralai it its them they their this that company startup firm business
+    french european ai round rounds funding series research anything anyone what which"""
+)
 
 
 @dataclass(frozen=True)
@@ -191,6 +205,31 @@ def _surface(text: str, entity: Mapping[str, object]) -> str:
     if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
         return text[start:end]
     return str(entity.get("value") or "")
+
+
+def other_company(text: str) -> str | None:
+    """Return the company whose investors are asked about, when it is not Mistral.
+
+    ``"who invested in openai"`` -> ``"openai"``; ``"did ibm invest in mistral"`` -> None.
+    """
+    folded = fold(text).replace("\u2019", "'")
+    match = _POSSESSIVE_TARGET.search(folded) or _TARGET.search(normalize_question(text))
+    if match is None:
+        return None
+    words = match.group("t").split()
+    if not words or words[0] in _SELF_WORDS or words[0] in _NOISE_WORDS:
+        return None
+    if fuzz.ratio(words[0], "mistral") >= 75:  # "mistal", "mystral": still Mistral
+        return None
+    return words[0] if len(words) == 1 or words[1] in _NOISE_WORDS else " ".join(words)
+
+
+def other_company_text(name: str, facts: Facts) -> str:
+    """Return the reply to a question about another company's investors."""
+    return (
+        f"I only know about Mistral AI's investors, from {facts.source.name}'s reporting; "
+        f"it says nothing about who invested in {_display_asked(name)}."
+    )
 
 
 def _display_asked(name: str) -> str:

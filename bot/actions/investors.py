@@ -16,6 +16,8 @@ from bot.actions.investor_answers import (
     LIST_PAYLOAD,
     ask_which_text,
     investors_grouped_text,
+    other_company,
+    other_company_text,
     resolve,
     verdict_text,
 )
@@ -36,6 +38,11 @@ class ActionCheckInvestor(Action):
         """Say yes for listed investors, "not listed" for others, or ask which one."""
         facts = load_facts()
         message = tracker.latest_message or {}
+        other = other_company(str(message.get("text") or ""))
+        if other is not None:
+            dispatcher.utter_message(text=other_company_text(other, facts), buttons=[
+                {"title": LIST_BUTTON_TITLE, "payload": LIST_PAYLOAD}])
+            return []
         verdicts = resolve(
             str(message.get("text") or ""), message.get("entities") or [],
             tracker.current_slot_values() or {}, facts,
@@ -62,6 +69,12 @@ class ActionListInvestors(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        """Utter the grouped list."""
-        dispatcher.utter_message(text=investors_grouped_text(load_facts()))
+        """Utter the grouped list (or say the source covers Mistral's investors only)."""
+        facts = load_facts()
+        other = other_company(str((tracker.latest_message or {}).get("text") or ""))
+        if other is not None:
+            dispatcher.utter_message(text=other_company_text(other, facts), buttons=[
+                {"title": LIST_BUTTON_TITLE, "payload": LIST_PAYLOAD}])
+            return []
+        dispatcher.utter_message(text=investors_grouped_text(facts))
         return []
