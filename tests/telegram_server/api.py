@@ -16,6 +16,7 @@ import http.client
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -103,6 +104,7 @@ class FakeBotApi:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._closing = False
+        self.last_update_id = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -162,6 +164,7 @@ class FakeBotApi:
         else to the next ``getUpdates``. Returns the webhook's HTTP status, or 200."""
         with self._cond:
             update = {"update_id": next(self._ids), **update}
+            self.last_update_id = update["update_id"]
             self._state.pushed_at[update["update_id"]] = time.monotonic()
             for key in ("message", "edited_message"):
                 if key in update:
@@ -414,6 +417,11 @@ def _decode(params: dict[str, str]) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_api: FakeBotApi
+
+    def setup(self) -> None:
+        """Send each response at once (no Nagle delay), as a real server would."""
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Stay quiet."""
