@@ -321,3 +321,19 @@ def test_shipped_generated_files_are_up_to_date(tmp_path: Path) -> None:
     for path in out.iterdir():
         assert path.read_text() == (shipped / path.name).read_text(), (
             f"{path.name} is stale: run faqbot compile seeds/*.md --out intents/generated")
+
+
+def test_faq_items_without_question_marks_alternate() -> None:
+    doc = parse_text("Title\nA paragraph.\nFrequently asked questions\n- Who made it\n"
+                     "- Ann did.\n- Where\n- In Rome.\n")
+    assert [(q.question, q.answer) for q in doc.faq] == [("Who made it", "Ann did."),
+                                                          ("Where", "In Rome.")]
+
+
+def test_markdown_faq_as_a_list_and_multi_line_answers() -> None:
+    doc = parse_markdown("# T\n\n## Alpha\n\nAlpha text.\n\n## FAQ\n\nSome intro.\n\n"
+                         "- Is it good?\n- Yes it is.\n  Really good.\n- Is it cheap?\n"
+                         "- No.\n")
+    assert [(q.question, q.answer) for q in doc.faq] == [
+        ("Is it good?", "Yes it is. Really good."), ("Is it cheap?", "No.")]
+    assert [s.heading for s in doc.sections] == ["Alpha"]

@@ -179,24 +179,30 @@ def parse_text(text: str, path: str = "<text>") -> Document:
 
 
 def _faq_from_lines(lines: list[str]) -> tuple[FaqPair, ...]:
-    """Pair ``- question`` / ``- answer`` lines; a line ending in ``?`` starts a question."""
-    pairs: list[FaqPair] = []
-    question: str | None = None
-    answer: list[str] = []
+    """Pair ``- question`` / ``- answer`` items.
+
+    An item ending in ``?`` is a question and the items after it are its answer; when no
+    item ends in ``?`` the items simply alternate. A line that is not an item continues
+    the item before it.
+    """
+    items: list[str] = []
     for raw in lines:
-        line = _strip_markup(raw.lstrip("-*• ").strip())
-        if not line:
+        text = _strip_markup(raw.strip().lstrip("-*• ").strip())
+        if not text:
             continue
-        starts_item = raw.lstrip().startswith(("-", "*", "•"))
-        if line.endswith("?") and (question is None or answer) and starts_item:
-            if question and answer:
-                pairs.append(FaqPair(question, " ".join(answer)))
-            question, answer = line, []
-        elif question is not None:
-            answer.append(line)
-    if question and answer:
-        pairs.append(FaqPair(question, " ".join(answer)))
-    return tuple(pairs)
+        if raw.lstrip().startswith(("-", "*", "•")) or not items:
+            items.append(text)
+        else:
+            items[-1] = f"{items[-1]} {text}"
+    if not any(item.endswith("?") for item in items):
+        return tuple(FaqPair(q, a) for q, a in zip(items[0::2], items[1::2], strict=False))
+    pairs: list[tuple[str, list[str]]] = []
+    for item in items:
+        if item.endswith("?") and (not pairs or pairs[-1][1]):
+            pairs.append((item, []))
+        elif pairs:
+            pairs[-1][1].append(item)
+    return tuple(FaqPair(q, " ".join(a)) for q, a in pairs if a)
 
 
 def parse_markdown(text: str, path: str = "<markdown>") -> Document:
@@ -217,6 +223,7 @@ def parse_markdown(text: str, path: str = "<markdown>") -> Document:
     current: dict | None = None
     faq_level: int | None = None
     paragraph: list[str] = []
+    faq_lines: list[str] = []
 
     def flush_paragraph() -> None:
         if paragraph and current is not None:
@@ -274,7 +281,8 @@ def parse_markdown(text: str, path: str = "<markdown>") -> Document:
             continue
         if current is None:
             if faq_level is not None:
-                continue  # introduction text of the FAQ section
+                faq_lines.append(line)  # list-style FAQ, or introduction text
+                continue
             found = _source_from(line) if source is None else None
             if found:
                 source, source_line = found
@@ -283,4 +291,7 @@ def parse_markdown(text: str, path: str = "<markdown>") -> Document:
                        "parent": None, "faq": False}
         paragraph.append(line.strip().lstrip(">").strip())
     close_current()
+    first_item = next((i for i, x in enumerate(faq_lines) if x.lstrip().startswith(("-", "*"))),
+                      len(faq_lines))
+    faq.extend(_faq_from_lines(faq_lines[first_item:]))  # lines before: introduction
     return Document(path, title, source, source_line, tuple(sections), tuple(faq))
