@@ -223,7 +223,7 @@ def test_curated_answers_examples_and_metadata_win(tmp_path: Path) -> None:
     assert "utter_fact_cost" in result.skipped_responses
     assert (curated / "mine.yml").read_bytes() == before
     generated = yaml.safe_load((out / "webb_telescope.nlu.yml").read_text())
-    cost = next(i for i in generated["nlu"] if i["intent"] == "fact_cost")
+    cost = next(i for i in generated["nlu"] if i.get("intent") == "fact_cost")
     assert "title" not in cost["metadata"] and cost["metadata"]["topic"] == "cost"
     assert "- cost\n" not in cost["examples"]
     responses = yaml.safe_load((out / "webb_telescope.responses.yml").read_text())
@@ -337,3 +337,10 @@ def test_markdown_faq_as_a_list_and_multi_line_answers() -> None:
     assert [(q.question, q.answer) for q in doc.faq] == [
         ("Is it good?", "Yes it is. Really good."), ("Is it cheap?", "No.")]
     assert [s.heading for s in doc.sections] == ["Alpha"]
+
+
+def test_subject_aliases_become_synonyms(tmp_path: Path) -> None:
+    compile_seeds([WEBB], tmp_path / "kb", curated_dirs=[])
+    kb = load_knowledge_base(tmp_path / "kb")
+    webb = [s for s in kb.synonyms if s.value == "webb"]
+    assert webb and "telescope" in webb[0].examples

@@ -95,6 +95,33 @@ def document_subject(doc: Document) -> str:
     return best.strip(" ,:;'\"")
 
 
+def subject_aliases(doc: Document, subject: str) -> list[str]:
+    """Return other names the document uses for its subject, e.g. ``telescope`` for Webb.
+
+    These are the subject's full name (when people shorten it) and the title's nouns that
+    the text also uses after "the" ("the telescope ..."), so a question about "the
+    telescope" matches examples written about "webb".
+    """
+    short = (tx.words(subject) or [""])[0]
+    if not short:
+        return []
+    aliases = []
+    full = tx.clean(subject)
+    if full != short:
+        aliases.append(full)
+    body = tx.fold(" ".join(p for s in doc.sections for p in s.paragraphs)
+                   + " " + " ".join(f"{q.question} {q.answer}" for q in doc.faq))
+    for phrase in tx.capitalised_phrases(doc.title):
+        name = tx.clean(phrase)
+        if short in name.split() and name not in (short, full) and name in body:
+            aliases.append(name)
+    for word in tx.content_words(doc.title):
+        if word != short and word not in tx.words(subject) and len(word) > 3 and (
+                re.search(rf"\bthe {re.escape(word)}\b", body)):
+            aliases.append(word)
+    return list(dict.fromkeys(aliases))
+
+
 def extract_entries(doc: Document) -> list[Entry]:
     """Return the fact and FAQ entries of ``doc``, with topics and related intents.
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.compiler import text as tx
 from bot.compiler.document import Document, DocumentError, read_document
 from bot.compiler.examples import generate_examples, primary_phrases
-from bot.compiler.facts import Entry, document_subject, extract_entries
+from bot.compiler.facts import Entry, document_subject, extract_entries, subject_aliases
 from bot.compiler.writer import (
     IntentSpec,
     OverwriteError,
@@ -238,7 +238,11 @@ def _render(compiled: list[_Compiled], curated: KnowledgeBase | None) -> tuple[
                 skipped.append(entry.response)
             else:
                 responses.append(ResponseSpec(entry.response, entry.answer))
-        files[f"{unit.stem}.nlu.yml"] = render_nlu(specs, origin)
+        short = (tx.words(unit.subject) or [""])[0]
+        known = {tx.fold(t) for syn in (curated.synonyms if curated else ()) for t in syn.examples}
+        aliases = [a for a in subject_aliases(unit.document, unit.subject) if a not in known]
+        synonyms = {short: aliases} if short and aliases else {}
+        files[f"{unit.stem}.nlu.yml"] = render_nlu(specs, origin, synonyms)
         files[f"{unit.stem}.responses.yml"] = render_responses(responses, origin)
     shared_intents, shared_responses = _shared(compiled, taken)
     n_intents += len(shared_intents)

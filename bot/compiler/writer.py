@@ -68,10 +68,25 @@ def _metadata_lines(metadata: Mapping[str, object]) -> list[str]:
     return lines
 
 
-def render_nlu(intents: Iterable[IntentSpec], origin: str) -> str:
-    """Return an nlu file with ``intents`` (intents without examples are left out)."""
+def render_nlu(intents: Iterable[IntentSpec], origin: str,
+               synonyms: Mapping[str, Iterable[str]] | None = None) -> str:
+    """Return an nlu file with ``intents`` (those without examples are left out) and synonyms.
+
+    Args:
+        intents: The intents.
+        origin: What the file was generated from (for the header).
+        synonyms: Canonical value -> other spellings (Rasa ``synonym`` items).
+    """
     lines = [header(origin) + f'version: "{RASA_VERSION}"', "", "nlu:"]
     count = 0
+    for value, spellings in (synonyms or {}).items():
+        spellings = list(spellings)
+        if not spellings:
+            continue
+        count += 1
+        lines.append(f"- synonym: {_q(value)}")
+        lines.append("  examples: |")
+        lines.extend(f"    - {spelling}" for spelling in spellings)
     for intent in intents:
         if not intent.examples:
             continue
