@@ -37,6 +37,9 @@ from bot.adapters.telegram.settings import (  # noqa: E402
 from bot.kb.loader import load_knowledge_base  # noqa: E402
 from bot.kb.model import Button  # noqa: E402
 
+# python-telegram-bot itself warns about RetryAfter.retry_after when one is constructed.
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*")
+
 # -- settings ----------------------------------------------------------------------------
 
 
