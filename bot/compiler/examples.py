@@ -56,7 +56,8 @@ def short_subject(subject: str) -> str:
 
 
 def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES,
-                      idf: dict[str, float] | None = None) -> list[str]:
+                      idf: dict[str, float] | None = None,
+                      avoid: frozenset[str] = frozenset()) -> list[str]:
     """Return up to ``limit`` distinct phrasings for ``entry``, most typical first.
 
     Args:
@@ -65,6 +66,8 @@ def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES,
         limit: Maximum number of examples.
         idf: Word rarity over the document (see :func:`text.idf_table`), used to add the
             most distinctive phrases of the answer.
+        avoid: Words that name other entries (their headings): phrases of the answer
+            containing them are not added.
 
     Returns:
         Lower-case phrasings without punctuation, each at least one word.
@@ -72,7 +75,7 @@ def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES,
     maker = _faq_examples if entry.kind == FAQ else _fact_examples
     found: list[str] = []
     keys: set[str] = set()
-    skip = frozenset(tx.words(subject))
+    skip = frozenset(tx.words(subject)) | avoid
     extra = tx.salient_phrases(entry.body, idf, limit=2, skip=skip) if idf else []
     for candidate in maker(entry, subject) + extra:
         cleaned = tx.clean(candidate)
@@ -208,9 +211,11 @@ def _faq_examples(entry: Entry, subject: str) -> list[str]:
     keywords = tx.content_words(_without_subject(entry.cue, subject),
                                 tx.QUESTION_WORDS | _FILLER)
     short = short_subject(subject)
-    if short:
-        out += [re.sub(rf"\b(the\s+)?{re.escape(w)}\b", "it", tx.clean(entry.cue))
-                for w in (tx.fold(subject), short)]
+    cue = tx.clean(entry.cue)
+    for name in (tx.clean(subject), short):
+        if name and re.search(rf"\b{re.escape(name)}\b", cue):
+            out.append(re.sub(rf"\b(the\s+)?{re.escape(name)}\b", "it", cue))
+            break
     if len(keywords) >= 2 or (keywords and len(keywords[0]) >= 5):
         phrase = " ".join(keywords[:3])
         out += [phrase, f"{short} {phrase}"]

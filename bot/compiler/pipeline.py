@@ -178,8 +178,23 @@ def _compile_document(document: Document, stem: str) -> _Compiled:
     subject = document_subject(document)
     entries = extract_entries(document)
     idf = tx.idf_table([f"{e.cue} {e.body}" for e in entries])
-    examples = {e.intent: generate_examples(e, subject, idf=idf) for e in entries}
+    cue_words = {e.intent: _word_forms(tx.content_words(e.cue, tx.QUESTION_WORDS))
+                 for e in entries}
+    examples = {}
+    for entry in entries:
+        others = frozenset().union(*(w for k, w in cue_words.items() if k != entry.intent))
+        examples[entry.intent] = generate_examples(entry, subject, idf=idf,
+                                                   avoid=others - cue_words[entry.intent])
     return _Compiled(document, stem, subject, entries, examples)
+
+
+def _word_forms(words: list[str]) -> frozenset[str]:
+    """Return ``words`` with their singular and plural forms (``model``, ``models``)."""
+    forms = set()
+    for word in words:
+        stem = word[:-1] if word.endswith("s") and len(word) > 3 else word
+        forms.update({word, stem, f"{stem}s"})
+    return frozenset(forms)
 
 
 def _resolve_conflicts(compiled: list[_Compiled]) -> None:
