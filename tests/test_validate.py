@@ -171,17 +171,22 @@ def test_real_matcher_flags_near_identical_examples(tmp_path):
     (kb / "close.yml").write_text(
         'version: "3.1"\n'
         "nlu:\n"
-        "- intent: fact_growth\n"
+        "- intent: fact_sales\n"
         "  examples: |\n"
         "    - how much revenue does mistral ai make\n"
+        "    - what is mistral ai's annual revenue\n"
+        "    - how big are mistral ai sales\n"
+        "    - how much revenue does mistral ai make a year\n"
+        "    - what is the revenue of mistral ai\n"
         "responses:\n"
-        "  utter_fact_growth:\n"
+        "  utter_fact_sales:\n"
         "  - text: Growing.\n",
         encoding="utf-8",
     )
     report = validate_knowledge_base(kb, rasa_schemas=False)
     warning = find(report, "the matcher cannot tell")
-    assert "fact_growth" in warning.message and "fact_revenue" in warning.message
+    assert "fact_sales" in warning.message and "fact_revenue" in warning.message
+    assert warning.severity == "warning" and " scores " in warning.message
     assert not report.errors
 
 

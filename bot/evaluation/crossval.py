@@ -96,15 +96,17 @@ class CrossValidation:
 def assign_folds(kb: KnowledgeBase, folds: int, seed: int = 0) -> dict[str, list[list[Example]]]:
     """Deal each evaluated intent's examples into ``folds`` lists.
 
-    Only answerable intents with at least two examples are evaluated.
+    Only answerable intents with at least two examples are evaluated. The deal depends
+    only on the seed, the intent's name and its examples.
     """
-    rng = random.Random(seed)
     dealt: dict[str, list[list[Example]]] = {}
     for name in kb.answerable_intents():
         examples = list(kb.intents[name].examples)
         if len(examples) < 2:
             continue
-        rng.shuffle(examples)
+        # One generator per intent, seeded by its name: adding or reordering other
+        # intents or files does not reshuffle this one.
+        random.Random(f"{seed}:{name}").shuffle(examples)
         buckets: list[list[Example]] = [[] for _ in range(folds)]
         for index, example in enumerate(examples):
             buckets[index % folds].append(example)

@@ -1,9 +1,16 @@
 """Find examples of different intents that the real matcher cannot tell apart.
 
-Each training example is sent through the matcher built on the whole knowledge base and
-then through the same decision the engine makes. An example that would not be answered
-with its own intent (another intent ranks first, or close enough to make the bot ask
-"did you mean") is a sign that two intents overlap.
+Two checks, both with the real matcher and the engine's own decision:
+
+1. Every training example is sent through the matcher built on the whole knowledge base.
+   An example that would not be answered with its own intent even though the matcher was
+   trained on it (another intent ranks first, or close enough to make the bot ask "did you
+   mean") means two intents overlap. This catches near-duplicates for nearest-neighbour
+   matchers.
+2. A trained model usually gets its own training examples right, so the examples are also
+   cross-validated (held out fold by fold, as ``faqbot test`` does): when several held-out
+   phrasings of intent A are answered, confidently, as intent B, the two intents are not
+   told apart on new phrasings either.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from dataclasses import dataclass
 from bot.config import NluConfig
 from bot.dialog.decision import ANSWER, decide
 from bot.kb.errors import Problem
-from bot.kb.model import Example, KnowledgeBase, SourceRef
+from bot.kb.model import FALLBACK_INTENT, Example, KnowledgeBase, SourceRef
 from bot.nlu.parse import Matcher
 
 logger = logging.getLogger(__name__)
@@ -40,14 +47,16 @@ class Confusion:
     own_score: float
     other_score: float
     count: int = 1
+    held_out: bool = False
 
     def to_problem(self) -> Problem:
         """Return the warning ``faqbot validate`` prints."""
         source = self.example.source or SourceRef("?", 1, 1)
         more = f" ({self.count} examples in all)" if self.count > 1 else ""
+        how = "held out in cross-validation, example" if self.held_out else "example"
         return Problem(
             source,
-            f"the matcher cannot tell '{self.intent}' from '{self.other}': example "
+            f"the matcher cannot tell '{self.intent}' from '{self.other}': {how} "
             f"{self.example.text!r} scores {self.own_score:.2f} for '{self.intent}' and "
             f"{self.other_score:.2f} for '{self.other}'{more}",
             "warning",
@@ -99,3 +108,57 @@ def find_confusions(
                 pairs[key] = Confusion(old.intent, old.other, old.example, old.own_score,
                                        old.other_score, count)
     return sorted(pairs.values(), key=lambda c: (c.own_score - c.other_score, c.intent))
+
+
+def find_heldout_confusions(
+    kb: KnowledgeBase,
+    matcher_factory: Callable[[KnowledgeBase], Matcher],
+    config: NluConfig,
+    folds: int = 5,
+    min_examples: int = 2,
+    min_share: float = 0.2,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Confusion]:
+    """Return pairs (A, B) where held-out examples of A are answered as B.
+
+    Args:
+        kb: The knowledge base.
+        matcher_factory: Builds the matcher for each fold.
+        config: Thresholds of the decision.
+        folds: Cross-validation folds.
+        min_examples: Flag a pair only when at least this many examples of A go to B...
+        min_share: ...and at least this share of A's evaluated examples.
+        progress: Called with ``(done, total)`` held-out examples.
+
+    Returns:
+        One confusion per flagged pair, its example being the most confident mistake.
+    """
+    from bot.evaluation.crossval import cross_validate
+
+    cv = cross_validate(kb, matcher_factory, config, folds=folds, progress=progress)
+    evaluated: dict[str, int] = {}
+    wrong: dict[tuple[str, str], list] = {}
+    for prediction in cv.predictions:
+        evaluated[prediction.intent] = evaluated.get(prediction.intent, 0) + 1
+        if prediction.predicted not in (prediction.intent, FALLBACK_INTENT):
+            wrong.setdefault((prediction.intent, prediction.predicted), []).append(prediction)
+    found = []
+    for (intent, other), mistakes in wrong.items():
+        if len(mistakes) < min_examples or len(mistakes) < min_share * evaluated[intent]:
+            continue
+        worst = max(mistakes, key=lambda p: p.confidence)
+        own = next((s.confidence for s in worst.ranking if s.name == intent), 0.0)
+        example = next((e for e in kb.intents[intent].examples if e.text == worst.text),
+                       Example(worst.text))
+        found.append(Confusion(intent, other, example, own, worst.confidence, len(mistakes),
+                               held_out=True))
+    return sorted(found, key=lambda c: (-c.count, c.intent, c.other))
+
+
+def merge_confusions(*groups: list[Confusion]) -> list[Confusion]:
+    """Keep one confusion per ordered pair (the first group wins)."""
+    merged: dict[tuple[str, str], Confusion] = {}
+    for group in groups:
+        for confusion in group:
+            merged.setdefault((confusion.intent, confusion.other), confusion)
+    return list(merged.values())
