@@ -30,6 +30,7 @@ Original reporting by Pastry News
 
 The Orbital Bakery is a small bakery in Lyon that sells "moon bread" to cafes.
 Its founder, Claire Dubois, opened the first shop in 2019 with a loan of $50,000.
+CEO Jane Roe wants to open ten more shops across France by 2030.
 Frequently asked questions
 - Does the Orbital Bakery deliver?
 - Yes, it delivers across Lyon every morning.
@@ -70,7 +71,7 @@ def test_parse_text_article_shape() -> None:
     doc = parse_text(ARTICLE)
     assert doc.title == "A guide to the Orbital Bakery"
     assert doc.source == "Pastry News"
-    assert len(doc.sections) == 2
+    assert len(doc.sections) == 3
     assert [q.question for q in doc.faq] == [
         "Does the Orbital Bakery deliver?", "Is the bread organic?"]
     assert doc.faq[1].answer.startswith("All flour")
@@ -344,3 +345,11 @@ def test_subject_aliases_become_synonyms(tmp_path: Path) -> None:
     kb = load_knowledge_base(tmp_path / "kb")
     webb = [s for s in kb.synonyms if s.value == "webb"]
     assert webb and "telescope" in webb[0].examples
+
+
+def test_text_article_role_and_name_are_split() -> None:
+    doc = parse_text(ARTICLE)
+    subject = document_subject(doc)
+    ceo = next(e for e in extract_entries(doc) if "jane" in e.intent)
+    examples = generate_examples(ceo, subject)
+    assert "who is the ceo" in examples and "who is jane roe" in examples

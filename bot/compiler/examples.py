@@ -156,6 +156,13 @@ def _fact_examples(entry: Entry, subject: str) -> list[str]:
                         f"how much {context_parts[0]} {part}"]
             continue
         words = set(part.split())
+        if words & ROLE_WORDS and part.split()[0] in ROLE_WORDS:
+            tokens = part.split()
+            cut = max(i for i, w in enumerate(tokens) if w in ROLE_WORDS) + 1
+            role, name = " ".join(tokens[:cut]), " ".join(tokens[cut:])
+            if name and _is_name(name, f"{entry.cue} {entry.body}"):
+                out += [name, f"who is {name}"]  # "CEO Arthur Mensch"
+                part = role
         if _is_person(part, entry):
             out += [part, f"who is {part}"]
             continue
