@@ -104,6 +104,8 @@ def test_missing_facts_file(tmp_path: Path) -> None:
     ("is amazon one of mistral's investors", ["amazon"]),
     ("has the French government ever backed Mistral?", ["french government"]),
     ("is salesforce among the backers", ["salesforce"]),
+    ("is xavier niel one of the key investors in mistral", ["xavier niel"]),
+    ("is the french state among mistral's main shareholders?", ["french state"]),
     ("did ibm and sap invest", ["ibm", "sap"]),
     ("what about cisco", ["cisco"]),
     ("did mistral get money from softbank?", ["softbank"]),

@@ -51,6 +51,11 @@ _VERBS = (
     r"participated|bet|bets|betting|own|owns|hold|holds|support|supports|supported|"
     r"sponsor|sponsored|chip|chipped|pour|poured"
 )
+_QUALIFIERS = (
+    r"key|main|major|big|bigger|biggest|large|larger|largest|early|earliest|first|new|"
+    r"strategic|financial|corporate|venture|mistral|ai|its|their|official|named|listed|"
+    r"known|notable|important|top|leading|lead|current|american|us|french|european"
+)
 _ROLE = r"investors?|backers?|shareholders?|funders?|financiers?|stakeholders?|supporters?"
 _SUBJECT_PATTERNS = tuple(re.compile(p) for p in (
     # did google invest / has samsung ever backed / does ibm fund
@@ -59,7 +64,7 @@ _SUBJECT_PATTERNS = tuple(re.compile(p) for p in (
     # is apple an investor / was cisco one of the backers / are ibm and sap investors
     rf"\b(?:is|was|are|were)\s+(?P<x>.+?)\s+(?:(?:also|really|actually)\s+)?"
     rf"(?:an?\s+|one\s+of\s+|among\s+|on\s+the\s+list\s+of\s+|part\s+of\s+|listed\s+as\s+"
-    rf"(?:an?\s+)?|listed\s+among\s+)?(?:the\s+)?(?:\w+\s+){{0,2}}(?:{_ROLE})\b",
+    rf"(?:an?\s+)?|listed\s+among\s+)?(?:the\s+)?(?:(?:{_QUALIFIERS})\s+){{0,3}}(?:{_ROLE})\b",
     # money from google / investment from the french state
     r"\b(?:investment|investments|money|funding|funds|cash|capital|backing|stake)\s+"
     r"(?:from|by)\s+(?P<x>.+)$",
