@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from bot.commands.common import fail
@@ -39,12 +41,14 @@ def run(args: argparse.Namespace) -> int:
         result = compile_seeds(args.seeds, args.out, curated, force=args.force)
     except CompileError as exc:
         return fail(str(exc))
-    print(f"compiled {len(args.seeds)} seed(s): {result.intents} intents, "
-          f"{result.examples} examples -> {args.out}")
-    for path in result.written:
-        print(f"  wrote {path}")
-    for path in result.removed:
-        print(f"  removed stale {path}")
+    lines = [f"compiled {len(args.seeds)} seed(s): {result.intents} intents, "
+             f"{result.examples} examples -> {args.out}"]
+    lines += [f"  wrote {path}" for path in result.written]
+    lines += [f"  removed stale {path}" for path in result.removed]
     if result.skipped_responses:
-        print(f"  kept curated answers for: {', '.join(sorted(result.skipped_responses))}")
+        lines.append(f"  kept curated answers for: {', '.join(sorted(result.skipped_responses))}")
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:  # e.g. piped into `head`: the work is done, say nothing more
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the exit-time flush
     return 0
