@@ -9,8 +9,8 @@ Two checks, both with the real matcher and the engine's own decision:
    matchers.
 2. A trained model usually gets its own training examples right, so the examples are also
    cross-validated (held out fold by fold, as ``faqbot test`` does): when several held-out
-   phrasings of intent A are answered, confidently, as intent B, the two intents are not
-   told apart on new phrasings either.
+   phrasings of intent A rank intent B first, high enough for the bot to answer or offer
+   B, the two intents are not told apart on new phrasings either.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from bot.config import NluConfig
 from bot.dialog.decision import ANSWER, decide
 from bot.kb.errors import Problem
-from bot.kb.model import FALLBACK_INTENT, Example, KnowledgeBase, SourceRef
+from bot.kb.model import Example, KnowledgeBase, SourceRef
 from bot.nlu.parse import Matcher
 
 logger = logging.getLogger(__name__)
@@ -99,6 +99,11 @@ def find_confusions(
             if not rivals:
                 continue
             rival = rivals[0]
+            if rival.confidence < own and (
+                rival.confidence < config.suggest_threshold
+                or own - rival.confidence >= config.ambiguity_threshold
+            ):
+                continue  # a weak example, not two intents competing for it
             key = (name, rival.name)
             old = pairs.get(key)
             count = old.count + 1 if old else 1
@@ -119,7 +124,7 @@ def find_heldout_confusions(
     min_share: float = 0.2,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Confusion]:
-    """Return pairs (A, B) where held-out examples of A are answered as B.
+    """Return pairs (A, B) where held-out examples of A rank B first (answered or offered).
 
     Args:
         kb: The knowledge base.
@@ -140,8 +145,11 @@ def find_heldout_confusions(
     wrong: dict[tuple[str, str], list] = {}
     for prediction in cv.predictions:
         evaluated[prediction.intent] = evaluated.get(prediction.intent, 0) + 1
-        if prediction.predicted not in (prediction.intent, FALLBACK_INTENT):
-            wrong.setdefault((prediction.intent, prediction.predicted), []).append(prediction)
+        top = prediction.ranking[0] if prediction.ranking else None
+        if top is not None and top.name != prediction.intent and (
+            top.confidence >= config.suggest_threshold
+        ):  # the bot would answer, or offer, the other intent for this phrasing
+            wrong.setdefault((prediction.intent, top.name), []).append(prediction)
     found = []
     for (intent, other), mistakes in wrong.items():
         if len(mistakes) < min_examples or len(mistakes) < min_share * evaluated[intent]:

@@ -115,6 +115,7 @@ class _Reader:
         self.lookups: dict[str, LookupTable] = {}
         self.rules: list[Rule] = []
         self.path = ""
+        self.lines: list[str] = []
 
     # -- helpers -----------------------------------------------------------------------
     def error(self, node: yaml.Node | SourceRef, message: str) -> None:
@@ -158,6 +159,7 @@ class _Reader:
             self.error(top, "binary content (NUL byte) in a YAML file")
             return
         try:
+            self.lines = text.splitlines()
             document = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
@@ -231,6 +233,13 @@ class _Reader:
             source=old.source if old else _ref(self.path, item),
         )
 
+    def indent_of(self, line: int, node: yaml.Node) -> int:
+        """Return the 1-based column where the text of ``line`` starts (for examples)."""
+        if 1 <= line <= len(self.lines) and self.lines[line - 1].strip():
+            raw = self.lines[line - 1]
+            return len(raw) - len(raw.lstrip()) + 1
+        return node.start_mark.column + 1
+
     def example_block(self, node: yaml.Node | None, owner: yaml.Node) -> list[Example]:
         if node is None:
             self.error(owner, "missing 'examples' block")
@@ -245,7 +254,8 @@ class _Reader:
             stripped = line.strip()
             if not stripped:
                 continue
-            ref = SourceRef(self.path, first_line + offset, node.start_mark.column + 1)
+            ref = SourceRef(self.path, first_line + offset, self.indent_of(first_line + offset,
+                                                                    node))
             if not stripped.startswith("- "):
                 self.error(ref, f"example line must start with '- ': {stripped[:60]!r}")
                 continue

@@ -146,9 +146,12 @@ def _without_branch_noise(errors: list, known: set[str]) -> list:
             real_paths.add(getattr(error, "path", ""))
     kept = []
     for error in errors:
+        path = getattr(error, "path", "") or ""
         match = _KEY_ERROR.search(str(error))
-        if match and match.group("key") in known and getattr(error, "path", "") in real_paths:
+        if match and match.group("key") in known and path in real_paths:
             continue
+        if any(path.startswith(real.rstrip("/") + "/") for real in real_paths):
+            continue  # another alternative's complaint about a child of the typo'd item
         kept.append(error)
     return kept
 
