@@ -140,7 +140,7 @@ def test_resolve_listed_unlisted_pronoun_and_vague(extractor) -> None:
 
 @pytest.mark.parametrize(("text", "other"), [
     ("who invested in openai", "openai"),
-    ("who are OpenAI's main investors", "openai"),
+    ("who are OpenAI's main investors", "OpenAI"),
     ("did google invest in anthropic?", "anthropic"),
     ("who are the backers of hugging face", "hugging face"),
     ("did ibm invest in mistral", None),

@@ -201,7 +201,7 @@ def resolve(
         investor = match_investor(name, facts)
         if investor is not None and any(v.investor == investor for v in verdicts):
             continue
-        verdicts.append(Verdict(name, investor))
+        verdicts.append(Verdict(as_written(text, name), investor))
     return verdicts or None
 
 
@@ -226,7 +226,8 @@ def other_company(text: str) -> str | None:
         return None
     if fuzz.ratio(words[0], "mistral") >= 75:  # "mistal", "mystral": still Mistral
         return None
-    return words[0] if len(words) == 1 or words[1] in _NOISE_WORDS else " ".join(words)
+    name = words[0] if len(words) == 1 or words[1] in _NOISE_WORDS else " ".join(words)
+    return as_written(text, name)
 
 
 def other_company_text(name: str, facts: Facts) -> str:
@@ -235,6 +236,13 @@ def other_company_text(name: str, facts: Facts) -> str:
         f"I only know about Mistral AI's investors, from {facts.source.name}'s reporting; "
         f"it says nothing about who invested in {_display_asked(name)}."
     )
+
+
+def as_written(text: str, name: str) -> str:
+    """Return ``name`` (found folded) with the case the user typed it in ``text``."""
+    pattern = r"\s+".join(re.escape(word) for word in name.split())
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE) if pattern else None
+    return match.group() if match else name
 
 
 def _display_asked(name: str) -> str:
