@@ -37,6 +37,13 @@ responses:
   utter_price_big:
   - text: The Boulder costs 40 million.
 """
+# Strict answers and a low suggestion floor: "rocket prices" must ask "did you mean" and
+# list both price intents, whatever confidence split the matcher gives the tie.
+CONFIG_YAML = """\
+nlu:
+  answer_threshold: 0.9
+  suggest_threshold: 0.01
+"""
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TIMEOUT = 20.0
 
@@ -47,6 +54,7 @@ def kb_dir(tmp_path: Path) -> Path:
     directory.mkdir()
     (directory / "kb.yml").write_text(SMALL_KB_YAML, encoding="utf-8")
     (directory / "tie.yml").write_text(TIE_YAML, encoding="utf-8")
+    (directory.parent / "config.yml").write_text(CONFIG_YAML, encoding="utf-8")
     return directory
 
 
@@ -60,7 +68,10 @@ def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def console_command(kb_dir: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "bot", "console", "--intents", str(kb_dir), *extra]
+    config = kb_dir.parent / "config.yml"
+    options = ["--config", str(config)] if config.is_file() else []
+    return [sys.executable, "-m", "bot", "console", "--intents", str(kb_dir), *options,
+            *extra]
 
 
 # -- JSON lines ----------------------------------------------------------------------------
@@ -203,14 +214,15 @@ class Terminal:
                 self.buffer += chunk.decode("utf-8", "replace")
 
     def raw_until(self, pattern: str) -> str:
-        """Like expect, but return the raw text (escape codes kept)."""
+        """Like expect, but return the raw text (escape codes kept) up to ``pattern``."""
         deadline = time.monotonic() + TIMEOUT
-        while pattern not in ANSI.sub("", self.buffer):
-            assert time.monotonic() < deadline, f"{pattern!r} not seen"
+        while pattern not in self.buffer:
+            assert time.monotonic() < deadline, f"{pattern!r} not seen in {self.buffer!r}"
             ready, _, _ = select.select([self.fd], [], [], 1.0)
             if ready:
                 self.buffer += os.read(self.fd, 4096).decode("utf-8", "replace")
-        raw, self.buffer = self.buffer, ""
+        index = self.buffer.index(pattern) + len(pattern)
+        raw, self.buffer = self.buffer[:index], self.buffer[index:]
         return raw
 
     def send(self, text: str) -> None:
@@ -246,11 +258,11 @@ def test_terminal_chat(kb_dir, tmp_path):
     term.send("rocket prices\r")
     term.expect("Did you mean")
     listed = term.expect("you> ")
-    assert re.search(r"1\. (Small|Big) rocket price", listed)
-    assert re.search(r"2\. (Small|Big) rocket price", listed)
-    second = "Boulder" if "1. Small" in listed else "Pebble"
-    term.send("2\r")
-    term.expect(f"The {second} costs")
+    choices = dict(re.findall(r"(\d)\. (Small|Big) rocket price", listed))
+    assert set(choices.values()) == {"Small", "Big"}, listed
+    big = next(number for number, size in choices.items() if size == "Big")
+    term.send(f"{big}\r")
+    term.expect("The Boulder costs")
     term.expect("you> ")
     term.send("/help\r")
     term.expect("/quit")
@@ -275,11 +287,13 @@ def test_terminal_has_colour_unless_no_color(kb_dir, tmp_path):
     term.expect("you> ")
     term.send("who is the boss\r")
     assert "\x1b[" in term.raw_until("Dana Orbit")
+    term.expect("you> ")  # wait for the prompt: a Ctrl-D typed ahead may be lost
     term.send("\x04")
     assert term.exit_code() == 0
     term = Terminal(console_command(kb_dir), child_env(tmp_path, NO_COLOR="1"))
     term.expect("you> ")
     term.send("who is the boss\r")
     assert "\x1b[" not in term.raw_until("Dana Orbit")
+    term.expect("you> ")
     term.send("\x04")
     assert term.exit_code() == 0
