@@ -150,10 +150,9 @@ class KnowledgeReloader:
             # (or an explicit request) triggers the next reload.
             self._seen = before
             self.last_result = result
-        if result.ok:
-            logger.info("%s", result.message())
-        else:
-            logger.error("%s", result.message())
+        # Logged unless a callback reports it (the console prints it: once is enough).
+        level = logging.INFO if result.ok else logging.ERROR
+        logger.log(level if self.on_result is None else logging.DEBUG, "%s", result.message())
         if self.on_result is not None:
             try:
                 self.on_result(result)
