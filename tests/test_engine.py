@@ -378,3 +378,36 @@ def test_an_intent_of_the_kb_that_answers_tell_me_more_wins(small_kb):
     engine = engine_for(replace(small_kb, intents=intents))
     engine.handle("u", "what are the sales")
     assert engine.handle("u", "tell me more").parse.intent.name == "greet"
+
+
+# -- the shipped knowledge base ------------------------------------------------------------
+def test_shipped_kb_every_payload_answers_and_every_button_works(shipped_brain):
+    engine = Engine(shipped_brain, BotConfig())
+    kb = shipped_brain.kb
+    for name in kb.answerable_intents():
+        engine.reset("u")
+        turn = engine.handle("u", f"/{name}")
+        assert turn.parse.intent.name == name
+        assert turn.decision == "answer"
+        assert turn.responses and all(r.text.strip() for r in turn.responses), name
+        for button in (b for r in turn.responses for b in r.buttons):
+            assert button.title.strip()
+            assert button.payload[1:] in kb.intents, (name, button.payload)
+
+
+def test_shipped_kb_retrieval_payload_and_number_pick(shipped_brain):
+    engine = Engine(shipped_brain, BotConfig())
+    faq = [n for n in shipped_brain.kb.answerable_intents() if n.startswith("faq/")]
+    assert faq
+    turn = engine.handle("u", f"/{faq[0]}")
+    assert turn.parse.intent.name == faq[0]
+    buttons = [b for r in turn.responses for b in r.buttons]
+    if buttons:
+        assert engine.handle("u", "1").parse.intent.name == buttons[0].payload[1:]
+
+
+def test_shipped_kb_bad_input(shipped_brain):
+    engine = Engine(shipped_brain, BotConfig())
+    for text in ["", "   ", "x" * 5000, "\x00\x01\x02", "🙂", "?"]:
+        turn = engine.handle("u", text)
+        assert turn.responses and turn.parse.intent.name == FALLBACK_INTENT
