@@ -72,12 +72,14 @@ def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES,
     Returns:
         Lower-case phrasings without punctuation, each at least one word.
     """
-    maker = _faq_examples if entry.kind == FAQ else _fact_examples
+    candidates = (_faq_examples(entry, subject) if entry.kind == FAQ
+                  else _fact_examples(entry, subject, avoid))
     found: list[str] = []
     keys: set[str] = set()
-    skip = frozenset(tx.words(subject)) | avoid
+    own = frozenset(tx.content_words(f"{entry.cue} {entry.context}"))
+    skip = frozenset(tx.words(subject)) | (avoid - own)
     extra = tx.salient_phrases(entry.body, idf, limit=2, skip=skip) if idf else []
-    for candidate in maker(entry, subject) + extra:
+    for candidate in candidates + extra:
         cleaned = tx.clean(candidate)
         key = tx.match_key(cleaned)
         if cleaned and key not in keys and cleaned not in tx.STOPWORDS:
@@ -130,7 +132,7 @@ def _is_name(phrase: str, original: str) -> bool:
     return len(tokens) >= 2 and all(t[:1].isupper() for t in tokens)
 
 
-def _fact_examples(entry: Entry, subject: str) -> list[str]:
+def _fact_examples(entry: Entry, subject: str, avoid: frozenset[str] = frozenset()) -> list[str]:
     short = short_subject(subject)
     parts = _heading_parts(entry.cue)
     context_parts = _heading_parts(entry.context) if entry.context else []
@@ -186,6 +188,11 @@ def _fact_examples(entry: Entry, subject: str) -> list[str]:
         out += [f"how much {part}", f"what was the {part}"] if has_money else [
             f"{part} {short}"]
         out += _cue_questions(entry.body, part, article, short)
+        head = part.split()[-1]
+        plain_noun_phrase = 2 <= len(part.split()) <= 3 and not set(part.split()) & tx.STOPWORDS
+        if plain_noun_phrase and len(head) >= 4 and head not in avoid:
+            out += [head, f"{short} {head}"]  # "primary mirror" -> "mirror"
+            out += _cue_questions(entry.body, head, "the ", short)
     for quoted in tx.quoted_phrases(f"{entry.cue} {entry.body}")[:2]:
         phrase = _LEADING_ARTICLE.sub("", tx.clean(quoted))
         out += [phrase, f"what does {phrase} mean"]
@@ -219,6 +226,8 @@ def _faq_examples(entry: Entry, subject: str) -> list[str]:
                                 tx.QUESTION_WORDS | _FILLER)
     short = short_subject(subject)
     cue = tx.clean(entry.cue)
+    if re.search(r"\byou\b", cue):  # "can you visit it" -> "can i visit it"
+        out.append(re.sub(r"\byour\b", "my", re.sub(r"\byou\b", "i", cue)))
     for name in (tx.clean(subject), short):
         if name and re.search(rf"\b{re.escape(name)}\b", cue):
             out.append(re.sub(rf"\b(the\s+)?{re.escape(name)}\b", "it", cue))

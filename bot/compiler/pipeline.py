@@ -183,8 +183,7 @@ def _compile_document(document: Document, stem: str) -> _Compiled:
     examples = {}
     for entry in entries:
         others = frozenset().union(*(w for k, w in cue_words.items() if k != entry.intent))
-        examples[entry.intent] = generate_examples(entry, subject, idf=idf,
-                                                   avoid=others - cue_words[entry.intent])
+        examples[entry.intent] = generate_examples(entry, subject, idf=idf, avoid=others)
     return _Compiled(document, stem, subject, entries, examples)
 
 
