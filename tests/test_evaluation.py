@@ -25,7 +25,7 @@ CONVERSATIONS = """\
 conversations:
 - name: greet then revenue
   turns:
-  - user: hello
+  - user: /greet
     intent: greet
     contains: ["ask me about"]
   - user: /fact_revenue

@@ -19,7 +19,7 @@ OLD = "Hello! Ask me about Mistral AI."
 NEW = "Bonjour! Ask me anything about Mistral AI."
 
 
-def answer(engine, text="hello", sender="t"):
+def answer(engine, text="/greet", sender="t"):
     return " ".join(r.text for r in engine.handle(sender, text).responses)
 
 
@@ -87,7 +87,7 @@ def test_watcher_thread_picks_up_changed_and_added_files(engine_and_kb):
             encoding="utf-8",
         )
         assert wait_for(lambda: "goodbye" in engine.brain.kb.intents)
-        assert "See you soon." in answer(engine, "bye bye")
+        assert "See you soon." in answer(engine, "/goodbye")
         assert all(r.ok for r in results) and results[-1].reason == "file change"
     finally:
         reloader.stop()
@@ -143,7 +143,7 @@ def start_console(kb_dir, tmp_path, *extra):
     )
 
 
-def ask(process, out, text="hello", sender="console"):
+def ask(process, out, text="/greet", sender="console"):
     process.stdin.write(json.dumps({"sender": sender, "text": text}) + "\n")
     process.stdin.flush()
     return json.loads(out.next())
@@ -213,7 +213,7 @@ def test_no_message_dropped_or_answered_twice_during_reloads(tmp_path):
     try:
         lines = []
         for i in range(count):
-            process.stdin.write(json.dumps({"sender": f"user{i}", "text": "hello"}) + "\n")
+            process.stdin.write(json.dumps({"sender": f"user{i}", "text": "/greet"}) + "\n")
             process.stdin.flush()
             if i == count // 2:  # make sure reloads happen while messages are in flight
                 err.wait_for("Reloaded the knowledge base (file change)")
