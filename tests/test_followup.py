@@ -22,6 +22,9 @@ from bot.dialog.inputs import EMPTY, NOT_TEXT, TOO_LONG, screen
 from bot.dialog.payloads import parse_payload, parse_pick
 from bot.nlu.parse import IntentScore
 
+# Explicit thresholds: these tests are about re-ranking, not about the shipped defaults.
+NLU = NluConfig(answer_threshold=0.6, suggest_threshold=0.35, ambiguity_threshold=0.08)
+
 
 @pytest.mark.parametrize("text", [
     "tell me more", "more", "More please!", "anything else?", "go on", "what else",
@@ -109,7 +112,7 @@ def test_joined_reading_promotes_a_neighbour_the_follow_up_made_likelier(small_k
     standalone = [IntentScore("fact_sales_before", 0.3)]
     result = contextual_ranking(
         "and the year before", read_message("and the year before"), standalone,
-        "fact_sales", "what are the sales", index, rank, DialogConfig(), NluConfig())
+        "fact_sales", "what are the sales", index, rank, DialogConfig(), NLU)
     assert result is not None and result.joined
     assert result.ranking[0].name == "fact_sales_before"
     assert result.ranking[0].confidence == pytest.approx(0.9)
@@ -124,7 +127,7 @@ def test_joined_reading_without_gain_promotes_nothing(small_kb):
     rank = fake_rank({"what are the sales": same, "what are the sales and so": same})
     result = contextual_ranking(
         "and so", read_message("and so"), [], "fact_sales", "what are the sales", index,
-        rank, DialogConfig(), NluConfig())
+        rank, DialogConfig(), NLU)
     assert result is not None and not result.joined
     assert result.ranking == []
 
@@ -135,14 +138,14 @@ def test_confident_question_is_left_alone_even_with_a_pronoun(small_kb):
     assert contextual_ranking(
         "what rockets do they build", read_message("what rockets do they build"),
         standalone, "fact_sales", "what are the sales", index, fake_rank({}),
-        DialogConfig(), NluConfig()) is None
+        DialogConfig(), NLU) is None
 
 
 def test_unknown_word_stops_context(small_kb):
     index = ContextIndex(small_kb)
     assert contextual_ranking(
         "what about spacex", read_message("what about spacex"), [], "fact_sales",
-        "what are the sales", index, fake_rank({}), DialogConfig(), NluConfig()) is None
+        "what are the sales", index, fake_rank({}), DialogConfig(), NLU) is None
 
 
 def test_join_context_is_bounded():

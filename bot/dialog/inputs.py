@@ -59,11 +59,15 @@ def screen(text: object, max_chars: int) -> Screened:
     if len(stripped) > max_chars:
         return Screened(problem=TOO_LONG,
                         reply=TOO_LONG_TEXT.format(length=len(stripped), limit=max_chars))
-    noise = sum(1 for c in stripped if _is_noise(c))
-    if "\x00" in stripped or (stripped and noise / len(stripped) > _MAX_NOISE_RATIO):
-        return Screened(problem=NOT_TEXT, reply=NOT_TEXT_TEXT)
-    cleaned = "".join(" " if _is_noise(c) or c in _ALLOWED_CONTROLS else c for c in stripped)
-    cleaned = " ".join(cleaned.split())
+    if stripped.isprintable() and "\ufffd" not in stripped:
+        cleaned = " ".join(stripped.split())  # the common case, checked at C speed
+    else:
+        noise = sum(1 for c in stripped if _is_noise(c))
+        if "\x00" in stripped or (stripped and noise / len(stripped) > _MAX_NOISE_RATIO):
+            return Screened(problem=NOT_TEXT, reply=NOT_TEXT_TEXT)
+        cleaned = "".join(" " if _is_noise(c) or c in _ALLOWED_CONTROLS else c
+                          for c in stripped)
+        cleaned = " ".join(cleaned.split())
     if not any(c.isalnum() for c in cleaned) and not _is_symbolic(cleaned):
         return Screened(problem=EMPTY, reply=EMPTY_MESSAGE_TEXT)
     return Screened(message=cleaned)
