@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 OTHER_TOKEN = "987654321:ZZZ-other-token_abcdefghijklmnopqrs"
 
 
-def bot_env(**values: str) -> dict[str, str]:
+def bot_env(data_dir: Path, **values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env["PYTHONUNBUFFERED"] = "1"
+    env["FAQBOT_DATA_DIR"] = str(data_dir)  # the unanswered-questions log goes there
     env.update(values)
     return env
 
@@ -47,7 +48,7 @@ def kb(tmp_path):
 
 
 def test_missing_token_is_a_clear_error(tmp_path, kb):
-    done = run_to_end("telegram", "--intents", str(kb), env=bot_env(), cwd=tmp_path)
+    done = run_to_end("telegram", "--intents", str(kb), env=bot_env(tmp_path), cwd=tmp_path)
     assert done.returncode == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in done.stderr
     assert "Traceback" not in done.stderr
@@ -56,7 +57,7 @@ def test_missing_token_is_a_clear_error(tmp_path, kb):
 def test_malformed_token_is_rejected_without_echoing_it(tmp_path, kb):
     bad = "12345:this is not a token"
     done = run_to_end("telegram", "--intents", str(kb),
-                      env=bot_env(TELEGRAM_BOT_TOKEN=bad), cwd=tmp_path)
+                      env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=bad), cwd=tmp_path)
     assert done.returncode == 2
     assert "malformed" in done.stderr
     assert bad not in done.stderr + done.stdout and "not a token" not in done.stderr
@@ -64,7 +65,7 @@ def test_malformed_token_is_rejected_without_echoing_it(tmp_path, kb):
 
 def test_a_token_the_api_refuses_is_reported_without_the_token(tmp_path, kb):
     with FakeBotApi() as api:
-        done = run_to_end("-v", "telegram", "--intents", str(kb), env=bot_env(
+        done = run_to_end("-v", "telegram", "--intents", str(kb), env=bot_env(tmp_path,
             TELEGRAM_BOT_TOKEN=OTHER_TOKEN, TELEGRAM_API_BASE_URL=api.base_url), cwd=tmp_path)
     assert done.returncode == 2
     assert "rejected" in done.stderr
@@ -77,7 +78,7 @@ def test_bad_env_file_line_names_the_line_not_its_content(tmp_path, kb):
     env_file = tmp_path / "bot.env"
     env_file.write_text(f"# settings\nTELEGRAM_BOT_TOKEN={TEST_TOKEN}\nthis line {TEST_TOKEN}\n")
     done = run_to_end("telegram", "--intents", str(kb), "--env-file", str(env_file),
-                      env=bot_env(), cwd=tmp_path)
+                      env=bot_env(tmp_path), cwd=tmp_path)
     assert done.returncode == 2
     assert f"{env_file}:3: expected KEY=value" in done.stderr
     assert TEST_TOKEN not in done.stderr
@@ -90,7 +91,7 @@ def test_serves_from_a_dotenv_file_and_exits_0_on_signal_without_leaking_the_tok
         # The token comes from ./.env (read by us); the base URL from the environment.
         (tmp_path / ".env").write_text(f'export TELEGRAM_BOT_TOKEN="{TEST_TOKEN}"\n')
         proc = faqbot("-v", "telegram", "--intents", str(kb), "--poll-timeout", "1",
-                      env=bot_env(TELEGRAM_API_BASE_URL=api.base_url), cwd=tmp_path)
+                      env=bot_env(tmp_path, TELEGRAM_API_BASE_URL=api.base_url), cwd=tmp_path)
         try:
             api.wait_for("getUpdates", timeout=30)
             mark = api.mark()
@@ -115,6 +116,6 @@ def test_serves_from_a_dotenv_file_and_exits_0_on_signal_without_leaking_the_tok
 
 def test_webhook_url_must_be_absolute(tmp_path, kb):
     done = run_to_end("telegram", "--intents", str(kb), "--webhook-url", "not-a-url",
-                      env=bot_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN), cwd=tmp_path)
+                      env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN), cwd=tmp_path)
     assert done.returncode == 2
     assert "--webhook-url must be an absolute URL" in done.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,7 @@ from bot.unanswered.options import add_log_arguments
 
 if TYPE_CHECKING:
     from bot.adapters.telegram.settings import TelegramSettings
-    from bot.dialog.engine import Engine
+    from bot.reload import ReloadResult
 
 logger = logging.getLogger(__name__)
 
@@ -77,32 +76,6 @@ def _validate(args: argparse.Namespace) -> str | None:
     return None
 
 
-def make_reload(args: argparse.Namespace, engine: Engine) -> Callable[[], str]:
-    """Return a ``/reload`` callable that reloads the knowledge base into ``engine``.
-
-    The new knowledge base replaces the old one only when it loads without errors.
-    """
-    from bot.commands.common import default_intents_dir
-    from bot.dialog.engine import build_brain
-    from bot.kb.errors import KnowledgeBaseError
-    from bot.kb.loader import load_knowledge_base
-
-    intents = args.intents or default_intents_dir()
-
-    def reload() -> str:
-        try:
-            kb = load_knowledge_base(intents)
-        except KnowledgeBaseError as exc:
-            problems = str(exc).splitlines()
-            head = "\n".join(problems[:10])
-            more = f"\n... and {len(problems) - 10} more" if len(problems) > 10 else ""
-            return f"Reload failed, still serving the previous knowledge base:\n{head}{more}"
-        engine.swap(build_brain(kb))
-        return f"Reloaded {len(kb.intents)} intents from {len(kb.files)} files."
-
-    return reload
-
-
 def run(args: argparse.Namespace) -> int:
     """Start the Telegram adapter; return 0 after SIGTERM/SIGINT, 2 on bad set-up."""
     problem = _validate(args)
@@ -141,7 +114,7 @@ def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
     # File watch and SIGHUP reload in a background thread; /reload (admins) reloads now.
     reloader = start_reloader(engine, args.intents or default_intents_dir(),
                               interval=max(0.05, args.reload_interval),
-                              watch=not args.no_reload)
+                              on_result=_log_reload, watch=not args.no_reload)
     app = build_application(engine, settings, reload=reloader.reload_message)
     webhook = None
     if args.webhook_url:
@@ -159,5 +132,15 @@ def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
         raise SetupError(f"cannot reach the Telegram Bot API: {exc}") from None
     except OSError as exc:  # e.g. the webhook port is taken
         raise SetupError(f"cannot start: {exc}") from None
+    finally:
+        reloader.stop()
     logger.info("stopped (pid %s)", os.getpid())
     return 0
+
+
+def _log_reload(result: ReloadResult) -> None:
+    """Log each reload: the bot runs unattended, its log is where people look."""
+    if result.ok:
+        logger.warning("%s", result.message())
+    else:
+        logger.error("%s", result.message())
