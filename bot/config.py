@@ -23,12 +23,12 @@ class NluConfig:
         suggest_threshold: Minimum top confidence to offer "did you mean".
         ambiguity_threshold: If the top two differ by less, ask instead of answering.
         max_suggestions: At most this many "did you mean" buttons.
-        max_message_chars: Messages are cut to this length before matching.
+        max_message_chars: Longer messages are refused with a clear reply.
     """
 
-    answer_threshold: float = 0.6
-    suggest_threshold: float = 0.35
-    ambiguity_threshold: float = 0.08
+    answer_threshold: float = 0.5
+    suggest_threshold: float = 0.3
+    ambiguity_threshold: float = 0.15
     max_suggestions: int = 3
     max_message_chars: int = 1000
 

@@ -97,6 +97,7 @@ class FeatureSpace:
         self.idf = idf.astype(np.float32)
         self.block_weights = tuple(float(w) for w in block_weights)
         self.n_features = len(vocab)
+        self.max_idf = float(self.idf.max()) if len(self.idf) else 1.0
 
     @classmethod
     def fit(
@@ -115,22 +116,29 @@ class FeatureSpace:
         return cls(vocab, idf, block_weights)
 
     def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Return the feature ids and values of one token list (unknown features dropped)."""
+        """Return the feature ids and values of one token list.
+
+        Features the vocabulary lacks are dropped, but they still count in each block's
+        length with the largest IDF, so a message made mostly of unknown words gets a
+        short known part (and low scores from any linear model).
+        """
         counts = Counter(terms(tokens))
         per_block: list[list[tuple[int, float]]] = [[], [], []]
+        unknown = [0.0, 0.0, 0.0]
         for term, count in counts.items():
-            column = self.vocab.get(term)
-            if column is None:
-                continue
             block = BLOCK_PREFIXES.index(term[:2])
-            weight = (1.0 + math.log(count)) * float(self.idf[column])
-            per_block[block].append((column, weight))
+            column = self.vocab.get(term)
+            tf = 1.0 + math.log(count)
+            if column is None:
+                unknown[block] += (tf * self.max_idf) ** 2
+                continue
+            per_block[block].append((column, tf * float(self.idf[column])))
         ids: list[int] = []
         values: list[float] = []
         for block, items in enumerate(per_block):
             if not items:
                 continue
-            norm = math.sqrt(sum(w * w for _, w in items))
+            norm = math.sqrt(sum(w * w for _, w in items) + unknown[block])
             scale = self.block_weights[block] / norm
             for column, weight in items:
                 ids.append(column)

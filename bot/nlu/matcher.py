@@ -28,11 +28,12 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
 from bot.nlu.features import FeatureSpace, SparseRows
+from bot.nlu.lexicon import FUNCTION_WORDS
 from bot.nlu.linear import fit_hinge
 from bot.nlu.normalize import stem, synonym_map, tokenize
 from bot.nlu.parse import IntentScore
@@ -54,8 +55,17 @@ class MatcherSettings:
         max_epochs: Most epochs.
         learning_rate: Step size of the linear model.
         temperature: Softmax sharpness applied to the linear scores.
-        coverage_power: Exponent of the coverage factor in the confidence.
-        max_typo_distance: Most edits allowed when correcting an unknown word.
+        null_score: Score of an implicit "none of these" intent in the softmax: an intent
+            needs a linear score well above it to get a high probability.
+        kb_coverage_power: Exponent of the share of the message's information that the
+            knowledge base knows at all (unknown words weigh heavily).
+        intent_coverage_power: Exponent of the share that the intent's own examples use.
+        max_typo_distance: Most edits (OSA distance: a swap of two letters is one edit)
+            allowed when correcting an unknown word of 7 letters or more; shorter words
+            get one edit.
+        typo_trust: How much a corrected word counts as known in the coverage factor.
+        function_weight: Factor on the coverage weight of general function words
+            (:data:`bot.nlu.lexicon.FUNCTION_WORDS`).
     """
 
     block_weights: tuple[float, float, float] = (1.0, 0.6, 1.0)
@@ -63,9 +73,13 @@ class MatcherSettings:
     min_epochs: int = 6
     max_epochs: int = 40
     learning_rate: float = 0.2
-    temperature: float = 8.0
-    coverage_power: float = 1.0
+    temperature: float = 5.0
+    null_score: float = 0.8
+    kb_coverage_power: float = 0.0
+    intent_coverage_power: float = 1.5
     max_typo_distance: int = 2
+    typo_trust: float = 0.5
+    function_weight: float = 0.25
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -118,63 +132,101 @@ class LinearMatcher:
             "stem_intents": self._stem_intents,
         }
 
-    def _correct_word(self, word: str) -> str:
-        """Return the known word closest to an unknown ``word`` (or ``word`` itself)."""
-        if word in self._known_words or not word.isalpha() or len(word) < 4:
-            return word
+    def _correct_word(self, word: str) -> tuple[str, float]:
+        """Return the known word closest to ``word`` and how much to trust it."""
+        if (word in self._known_words or word in FUNCTION_WORDS or not word.isalpha()
+                or len(word) < 3):
+            return word, 1.0
         limit = 1 if len(word) < 7 else self._settings.max_typo_distance
-        found = process.extractOne(
-            word, self._words, scorer=Levenshtein.distance, score_cutoff=limit
-        )
-        return found[0] if found else word
+        found = process.extractOne(word, self._words, scorer=OSA.distance, score_cutoff=limit)
+        if not found:
+            return word, 1.0
+        return found[0], self._settings.typo_trust
 
-    def understand(self, text: str) -> list[str]:
-        """Return the normalised, typo-corrected tokens of ``text``."""
-        return [self._correct(token) for token in tokenize(text, self._synonyms)]
+    def understand(self, text: str) -> tuple[list[str], list[float]]:
+        """Return the normalised, typo-corrected tokens of ``text`` and their trust.
 
-    def scores(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Return (softmax probability, coverage) for every intent.
+        Args:
+            text: The message.
+
+        Returns:
+            Tokens (unknown words replaced by the closest known word, if close enough;
+            unknown function words such as "anyway" dropped) and, for each, 1.0 or
+            ``typo_trust`` when it was corrected.
+        """
+        pairs = [
+            self._correct(token)
+            for token in tokenize(text, self._synonyms)
+            if token in self._known_words or token not in FUNCTION_WORDS
+        ]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
+    def scores(
+        self, tokens: list[str], trust: list[float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return (softmax probability, coverage factor) for every intent.
 
         Args:
             tokens: Corrected tokens of the message.
+            trust: Trust of each token (all 1.0 when None).
 
         Returns:
             Two arrays over ``self.intents``.
         """
         ids, values = self._space.vector(tokens)
         raw = values @ self._weights[ids] if len(ids) else np.zeros(len(self.intents))
-        logits = raw.astype(np.float64) * self._settings.temperature
+        logits = np.append(raw.astype(np.float64), self._settings.null_score)
+        logits *= self._settings.temperature
         logits -= logits.max()
         probabilities = np.exp(logits)
-        probabilities /= probabilities.sum()
-        return probabilities, self.coverage(tokens)
+        probabilities = probabilities[:-1] / probabilities.sum()
+        return probabilities, self.coverage(tokens, trust)
 
-    def coverage(self, tokens: list[str]) -> np.ndarray:
-        """Return, per intent, the IDF share of the message's stems its examples use."""
-        weights = []
-        rows = []
-        for token in set(tokens):
+    def coverage(self, tokens: list[str], trust: list[float] | None = None) -> np.ndarray:
+        """Return, per intent, the coverage factor of the message's information.
+
+        Each distinct token weighs its IDF (the largest IDF when the knowledge base never
+        saw it; a fraction for general function words); a corrected typo counts as known
+        only for its trust. The factor is the known share
+        raised to ``kb_coverage_power`` times the share the intent's examples use raised
+        to ``intent_coverage_power``.
+        """
+        weights: list[float] = []
+        known: list[float] = []
+        rows: list[int] = []
+        seen: set[str] = set()
+        for token, belief in zip(tokens, trust or [1.0] * len(tokens), strict=True):
+            if token in seen:
+                continue
+            seen.add(token)
             index = self._stem_index.get(stem(token))
+            factor = self._settings.function_weight if token in FUNCTION_WORDS else 1.0
             if index is None:
-                weights.append(self._unknown_idf)
+                weights.append(self._unknown_idf * factor)
+                known.append(0.0)
             else:
-                weights.append(float(self._stem_idf[index]))
-                rows.append((index, len(weights) - 1))
+                weights.append(float(self._stem_idf[index]) * factor)
+                known.append(weights[-1] * belief)
+                rows.append(index)
         total = sum(weights)
         result = np.zeros(len(self.intents))
         if total <= 0:
             return result
-        for index, position in rows:
-            result += self._stem_intents[index] * weights[position]
-        return result / total
+        positions = [i for i, share in enumerate(known) if share > 0]
+        for index, position in zip(rows, positions, strict=True):
+            result += self._stem_intents[index] * known[position]
+        settings = self._settings
+        return (sum(known) / total) ** settings.kb_coverage_power * (result / total) ** (
+            settings.intent_coverage_power
+        )
 
     def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
         """Return up to ``limit`` intents, best first, with confidences in [0, 1]."""
-        tokens = self.understand(text)
+        tokens, trust = self.understand(text)
         if not tokens or not self.intents:
             return []
-        probabilities, coverage = self.scores(tokens)
-        confidence = probabilities * coverage**self._settings.coverage_power
+        probabilities, coverage = self.scores(tokens, trust)
+        confidence = probabilities * coverage
         order = np.argsort(-confidence, kind="stable")[:limit]
         return [
             IntentScore(self.intents[i], float(min(1.0, max(0.0, confidence[i]))))
@@ -258,7 +310,8 @@ def build_matcher(
     synonyms = synonym_map(pairs)
     key = cache.content_key({
         "version": MATCHER_VERSION,
-        "settings": repr(settings),
+        "settings": [settings.block_weights, settings.epochs_budget, settings.min_epochs,
+                     settings.max_epochs, settings.learning_rate],
         "intents": [[n, [e.text for e in kb.intents[n].examples]] for n in names],
         "synonyms": sorted(pairs),
     })

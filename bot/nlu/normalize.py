@@ -82,7 +82,12 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
-            return word[: -len(suffix)]
+            base = word[: -len(suffix)]
+            if suffix in ("ing", "ed", "er", "ers") and base[-1] == base[-2] and (
+                base[-1] not in "aeiouls"
+            ):
+                base = base[:-1]
+            return base
     return word
 
 
