@@ -23,6 +23,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# Loopback servers are reached directly, whatever $http_proxy says.
+LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 sys.path.insert(0, str(REPO))
 
 from bot.action_client import build_action_runner  # noqa: E402
@@ -70,7 +72,7 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen, int]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
+            with LOOPBACK.open(f"http://127.0.0.1:{port}/health", timeout=1):
                 return process, port
         except OSError:
             time.sleep(0.1)

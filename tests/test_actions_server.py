@@ -33,6 +33,8 @@ from bot.kb.loader import load_knowledge_base
 from bot.nlu.parse import IntentScore, Parse
 
 REPO = Path(__file__).resolve().parents[1]
+# Loopback servers are reached directly, whatever $http_proxy says.
+LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 ACTIONS_YML = REPO / "intents" / "curated" / "actions.yml"
 GREET_YML = """\
 version: "3.1"
@@ -89,7 +91,7 @@ def start_action_server(workdir: Path, port: int | None = None) -> ActionServer:
         if process.poll() is not None:
             break
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
+            with LOOPBACK.open(f"http://127.0.0.1:{port}/health", timeout=1) as r:
                 if r.status == 200:
                     return server
         except OSError:
@@ -152,7 +154,7 @@ def test_server_answers_as_in_process(server, brain, action, intent, text) -> No
 
 
 def test_server_lists_our_actions(server) -> None:
-    with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/actions", timeout=5) as r:
+    with LOOPBACK.open(f"http://127.0.0.1:{server.port}/actions", timeout=5) as r:
         listed = {a["name"] for a in json.load(r)}
     assert {"action_check_investor", "action_list_investors",
             "action_revenue_growth"} <= listed
@@ -352,3 +354,16 @@ def test_rasa_sdk_is_imported_only_when_an_action_runs(kb_dir, workdir) -> None:
                            ("-X", "importtime"))
     assert "rasa_sdk.executor" in after
     assert turns[1]["responses"][0]["text"].startswith("TechCrunch names")
+
+
+def test_proxy_settings_are_not_used_for_the_action_server(brain, monkeypatch) -> None:
+    body = json.dumps({"events": [], "responses": [{"text": "direct"}]}).encode()
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    with FakeServer(body=body) as fake:
+        replies, _ = HttpActionRunner(ActionEndpoint(url=fake.url)).run(
+            "action_list_investors", "h", parse_of(brain, "who", "ask_investors_list"),
+            ConversationState())
+    assert texts(replies) == ["direct"]

@@ -33,6 +33,8 @@ class HttpActionRunner(FailSafeRunner):
         self._url = self._with_token(endpoint.url, endpoint.token)
         self._paused_until = 0.0
         self._lock = threading.Lock()
+        # The action server is internal: never route it through $http_proxy.
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     @property
     def url(self) -> str:
@@ -59,7 +61,7 @@ class HttpActionRunner(FailSafeRunner):
             headers={"Content-Type": "application/json", **dict(self._endpoint.headers)},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self._endpoint.timeout) as response:
+            with self._opener.open(request, timeout=self._endpoint.timeout) as response:
                 raw = response.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as exc:
             detail = exc.read(500).decode("utf-8", "replace")
