@@ -1,24 +1,26 @@
-"""Sparse TF-IDF features of normalised token lists, in plain numpy.
+"""Sparse TF-IDF features of normalised token lists.
 
 A text becomes three blocks of features, each weighted by sub-linear TF times IDF and
 scaled to unit length: word stems, pairs of adjacent stems, and character n-grams of
-each word (which carry spelling variants and word parts). Rows are stored as CSR arrays.
+each word (which carry spelling variants and word parts). Features the vocabulary lacks
+still count in a block's length, so a message made mostly of unknown words gets a short
+known part and low scores from a linear model.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 from bot.nlu.normalize import stem
 
-WORD, BIGRAM, CHAR = 0, 1, 2
 BLOCK_PREFIXES = ("w:", "b:", "c:")
+WORD, BIGRAM, CHAR = range(3)
 
 
 @lru_cache(maxsize=65536)
@@ -30,55 +32,20 @@ def char_ngrams(word: str, low: int = 2, high: int = 5) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=65536)
+def token_terms(token: str) -> tuple[str, ...]:
+    """Return the word and character features of one token."""
+    return (f"w:{stem(token)}", *(f"c:{g}" for g in char_ngrams(token)))
+
+
 def terms(tokens: Sequence[str]) -> list[str]:
     """Return the feature strings of a token list, block prefix included."""
-    stems = [stem(t) for t in tokens]
-    out = [f"w:{s}" for s in stems]
-    out.extend(f"b:{a} {b}" for a, b in zip(stems, stems[1:], strict=False))
+    out: list[str] = []
     for token in tokens:
-        out.extend(f"c:{g}" for g in char_ngrams(token))
+        out.extend(token_terms(token))
+    stems = [stem(t) for t in tokens]
+    out.extend(f"b:{a} {b}" for a, b in zip(stems, stems[1:], strict=False))
     return out
-
-
-@dataclass(frozen=True)
-class SparseRows:
-    """Rows of a sparse matrix in CSR form.
-
-    Attributes:
-        indptr: Row ``i`` spans ``indices[indptr[i]:indptr[i + 1]]``.
-        indices: Feature ids.
-        data: Values, float32.
-    """
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-
-    @property
-    def n_rows(self) -> int:
-        """Number of rows."""
-        return len(self.indptr) - 1
-
-    def row_ids(self) -> np.ndarray:
-        """Return the row number of every stored value."""
-        return np.repeat(np.arange(self.n_rows), np.diff(self.indptr))
-
-    def take(self, rows: np.ndarray) -> SparseRows:
-        """Return the given rows, in order."""
-        starts, ends = self.indptr[rows], self.indptr[rows + 1]
-        lengths = ends - starts
-        indptr = np.concatenate(([0], np.cumsum(lengths)))
-        offsets = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
-        return SparseRows(indptr, self.indices[offsets], self.data[offsets])
-
-    def dot(self, weights: np.ndarray) -> np.ndarray:
-        """Return ``rows @ weights`` for a dense ``(n_features, k)`` matrix."""
-        if len(self.indices) == 0:
-            return np.zeros((self.n_rows, weights.shape[1]), dtype=weights.dtype)
-        gathered = weights[self.indices] * self.data[:, None]
-        sums = np.add.reduceat(gathered, self.indptr[:-1].clip(max=len(self.indices) - 1))
-        sums[np.diff(self.indptr) == 0] = 0
-        return sums
 
 
 class FeatureSpace:
@@ -87,78 +54,81 @@ class FeatureSpace:
     Args:
         vocab: Feature string -> column.
         idf: IDF weight of each column.
-        block_weights: Relative weight of the word, bigram and character blocks.
+        block_weights: Relative weight of the word, stem-pair and character blocks.
     """
 
     def __init__(
         self, vocab: dict[str, int], idf: np.ndarray, block_weights: Sequence[float]
     ) -> None:
         self.vocab = vocab
-        self.idf = idf.astype(np.float32)
+        self.idf = np.asarray(idf, dtype=np.float32)
         self.block_weights = tuple(float(w) for w in block_weights)
         self.n_features = len(vocab)
         self.max_idf = float(self.idf.max()) if len(self.idf) else 1.0
+        self.block_of = np.zeros(self.n_features, dtype=np.int8)
+        for term, column in vocab.items():
+            self.block_of[column] = BLOCK_PREFIXES.index(term[:2])
 
     @classmethod
     def fit(
-        cls, docs: Iterable[Sequence[str]], block_weights: Sequence[float] = (1.0, 0.6, 1.0)
+        cls, docs: Sequence[Sequence[str]], block_weights: Sequence[float] = (1.0, 0.6, 1.0)
     ) -> FeatureSpace:
         """Learn the vocabulary and IDF of tokenised documents."""
         df: Counter[str] = Counter()
-        n_docs = 0
         for tokens in docs:
             df.update(set(terms(tokens)))
-            n_docs += 1
-        vocab = {term: i for i, term in enumerate(sorted(df))}
+        ordered = sorted(df)
+        n_docs = len(docs)
         idf = np.array(
-            [math.log((1 + n_docs) / (1 + df[t])) + 1.0 for t in sorted(df)], dtype=np.float32
+            [math.log((1 + n_docs) / (1 + df[t])) + 1.0 for t in ordered], dtype=np.float32
         )
-        return cls(vocab, idf, block_weights)
+        return cls({t: i for i, t in enumerate(ordered)}, idf, block_weights)
 
     def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Return the feature ids and values of one token list.
-
-        Features the vocabulary lacks are dropped, but they still count in each block's
-        length with the largest IDF, so a message made mostly of unknown words gets a
-        short known part (and low scores from any linear model).
-        """
+        """Return the feature ids and values of one token list."""
         counts = Counter(terms(tokens))
-        per_block: list[list[tuple[int, float]]] = [[], [], []]
+        ids: list[int] = []
+        tfs: list[float] = []
         unknown = [0.0, 0.0, 0.0]
         for term, count in counts.items():
-            block = BLOCK_PREFIXES.index(term[:2])
             column = self.vocab.get(term)
             tf = 1.0 + math.log(count)
             if column is None:
-                unknown[block] += (tf * self.max_idf) ** 2
-                continue
-            per_block[block].append((column, tf * float(self.idf[column])))
-        ids: list[int] = []
-        values: list[float] = []
-        for block, items in enumerate(per_block):
-            if not items:
-                continue
-            norm = math.sqrt(sum(w * w for _, w in items) + unknown[block])
-            scale = self.block_weights[block] / norm
-            for column, weight in items:
+                unknown[BLOCK_PREFIXES.index(term[:2])] += (tf * self.max_idf) ** 2
+            else:
                 ids.append(column)
-                values.append(weight * scale)
-        order = np.argsort(ids, kind="stable")
-        return (np.asarray(ids, dtype=np.int64)[order],
-                np.asarray(values, dtype=np.float32)[order])
+                tfs.append(tf)
+        columns = np.asarray(ids, dtype=np.int64)
+        values = np.asarray(tfs, dtype=np.float32) * self.idf[columns]
+        blocks = self.block_of[columns]
+        squares = np.bincount(blocks, weights=values * values, minlength=3) + unknown
+        scale = np.divide(np.asarray(self.block_weights), np.sqrt(squares),
+                          out=np.zeros(3), where=squares > 0)
+        values = values * scale[blocks].astype(np.float32)
+        order = np.argsort(columns, kind="stable")
+        return columns[order], values[order]
 
-    def transform(self, docs: Iterable[Sequence[str]]) -> SparseRows:
-        """Return the CSR rows of tokenised documents."""
-        indptr = [0]
-        all_ids: list[np.ndarray] = []
-        all_values: list[np.ndarray] = []
-        for tokens in docs:
-            ids, values = self.vector(tokens)
-            all_ids.append(ids)
-            all_values.append(values)
-            indptr.append(indptr[-1] + len(ids))
-        return SparseRows(
-            np.asarray(indptr, dtype=np.int64),
-            np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int64),
-            np.concatenate(all_values) if all_values else np.zeros(0, dtype=np.float32),
+    def transform(self, docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Return the rows of tokenised documents as a CSR matrix (float32)."""
+        vocab = self.vocab
+        doc_index: list[int] = []
+        columns: list[int] = []
+        for row, tokens in enumerate(docs):
+            found = [c for c in map(vocab.get, terms(tokens)) if c is not None]
+            columns.extend(found)
+            doc_index.extend([row] * len(found))
+        n_docs = len(docs)
+        keys = np.asarray(doc_index, dtype=np.int64) * self.n_features + np.asarray(
+            columns, dtype=np.int64
         )
+        unique, counts = np.unique(keys, return_counts=True)
+        rows = unique // self.n_features
+        cols = unique % self.n_features
+        values = (1.0 + np.log(counts)) * self.idf[cols]
+        blocks = self.block_of[cols].astype(np.int64)
+        squares = np.bincount(rows * 3 + blocks, weights=values * values, minlength=n_docs * 3)
+        weights = np.tile(np.asarray(self.block_weights), n_docs)
+        scale = np.divide(weights, np.sqrt(squares), out=np.zeros_like(squares),
+                          where=squares > 0)
+        values = (values * scale[rows * 3 + blocks]).astype(np.float32)
+        return sparse.csr_matrix((values, (rows, cols)), shape=(n_docs, self.n_features))

@@ -1,4 +1,4 @@
-"""A multi-class linear model fitted at build time in numpy.
+"""A multi-class linear model fitted at build time.
 
 The model is trained with mini-batch sub-gradient steps on the multi-class hinge loss
 (Crammer and Singer): an example only moves the weights of its own intent and of the
@@ -11,16 +11,14 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-
-from bot.nlu.features import SparseRows
+from scipy import sparse
 
 logger = logging.getLogger(__name__)
 
 
 def fit_hinge(
-    rows: SparseRows,
+    rows: sparse.csr_matrix,
     labels: np.ndarray,
-    n_features: int,
     n_classes: int,
     *,
     epochs: int = 8,
@@ -32,45 +30,43 @@ def fit_hinge(
     """Fit weights ``W`` so that ``rows @ W`` scores each row's label highest.
 
     Args:
-        rows: Training rows (L2-normalised feature vectors).
+        rows: Training rows (feature vectors of unit length per block), CSR.
         labels: Class index of each row.
-        n_features: Number of feature columns.
         n_classes: Number of classes.
         epochs: Passes over the data.
         learning_rate: Step size.
-        batch_size: Rows per step.
+        batch_size: Rows per step (fewer for small data sets).
         margin: Required lead of the right class over the best wrong one.
         seed: Seed of the shuffling, so builds are reproducible.
 
     Returns:
         The averaged weights, ``(n_features, n_classes)`` float32.
     """
+    n, n_features = rows.shape
     weights = np.zeros((n_features, n_classes), dtype=np.float32)
     average = np.zeros_like(weights)
-    if n_classes < 2 or rows.n_rows == 0:
+    if n_classes < 2 or n == 0:
         return weights
     rng = np.random.default_rng(seed)
-    n = rows.n_rows
     batch_size = max(1, min(batch_size, max(8, n // 8)))
+    flat = weights.reshape(-1)
     for _ in range(epochs):
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
             batch = order[start : start + batch_size]
-            sub = rows.take(batch)
-            scores = sub.dot(weights)
+            sub = rows[batch]
+            scores = sub @ weights
             truth = labels[batch]
             index = np.arange(len(batch))
             own = scores[index, truth].copy()
             scores[index, truth] = -np.inf
             rival = scores.argmax(axis=1)
-            violated = scores[index, rival] + margin > own
-            if not violated.any():
+            violated = np.flatnonzero(scores[index, rival] + margin > own)
+            if len(violated) == 0:
                 continue
-            row_of = sub.row_ids()
-            mask = violated[row_of]
-            features = sub.indices[mask]
-            step = sub.data[mask] * learning_rate
-            np.add.at(weights, (features, truth[row_of[mask]]), step)
-            np.add.at(weights, (features, rival[row_of[mask]]), -step)
+            hit = sub[violated].tocoo()
+            step = hit.data * learning_rate
+            np.add.at(flat, hit.col * n_classes + truth[violated][hit.row], step)
+            np.add.at(flat, hit.col * n_classes + rival[violated][hit.row], -step)
         average += weights
     return average / epochs

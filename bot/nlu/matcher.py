@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
-from bot.nlu.features import FeatureSpace, SparseRows
+from bot.nlu.features import FeatureSpace
 from bot.nlu.lexicon import FUNCTION_WORDS
 from bot.nlu.linear import fit_hinge
 from bot.nlu.normalize import stem, synonym_map, tokenize
@@ -252,10 +252,10 @@ def _fit(
                 docs.append(tokens)
                 labels.append(label)
     space = FeatureSpace.fit(docs, settings.block_weights)
-    rows: SparseRows = space.transform(docs)
+    rows = space.transform(docs)
     target = np.asarray(labels, dtype=np.int64)
     weights = fit_hinge(
-        rows, target, space.n_features, len(names),
+        rows, target, len(names),
         epochs=settings.epochs_for(len(docs)), learning_rate=settings.learning_rate,
     )
     word_counts: Counter[str] = Counter(t for tokens in docs for t in tokens)
