@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 Snapshot = dict[str, tuple[int, int]]
 MAX_PROBLEMS_SHOWN = 10
+MAX_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -125,27 +126,35 @@ class KnowledgeReloader:
         Reloads are serialised; each one reads the files afresh.
         """
         with self._reload_lock:
-            before = snapshot(self.root)
             started = time.monotonic()
-            try:
-                kb = self._load(self.root)
-                brain = self._build(kb)
-            except KnowledgeBaseError as exc:
-                result = ReloadResult(False, reason, tuple(exc.problems),
-                                      seconds=time.monotonic() - started,
-                                      generation=self.generation)
-            except Exception as exc:  # a bug in building must not kill the bot
-                logger.exception("building the knowledge base failed")
-                problem = Problem(SourceRef(str(self.root), 1, 1),
-                                  f"{type(exc).__name__}: {exc}")
-                result = ReloadResult(False, reason, (problem,),
-                                      seconds=time.monotonic() - started,
+            for _attempt in range(MAX_ATTEMPTS):
+                before = snapshot(self.root)
+                try:
+                    kb = self._load(self.root)
+                    brain = self._build(kb)
+                except KnowledgeBaseError as exc:
+                    outcome: Brain | tuple[Problem, ...] = tuple(exc.problems)
+                except Exception as exc:  # a bug in building must not kill the bot
+                    logger.exception("building the knowledge base failed")
+                    outcome = (Problem(SourceRef(str(self.root), 1, 1),
+                                       f"{type(exc).__name__}: {exc}"),)
+                else:
+                    outcome = brain
+                if snapshot(self.root) == before:
+                    break
+                # A file changed while it was read (an editor still writing): what was
+                # read may be half a file, so read again rather than swap it in.
+                logger.debug("files changed during the reload; reading them again")
+                time.sleep(min(0.2, self.interval))
+            seconds = time.monotonic() - started
+            if isinstance(outcome, tuple):
+                result = ReloadResult(False, reason, outcome, seconds=seconds,
                                       generation=self.generation)
             else:
-                self.engine.swap(brain)
+                self.engine.swap(outcome)
                 self.generation += 1
-                result = ReloadResult(True, reason, (), len(kb.intents), len(kb.files),
-                                      time.monotonic() - started, self.generation)
+                result = ReloadResult(True, reason, (), len(outcome.kb.intents),
+                                      len(outcome.kb.files), seconds, self.generation)
             # Whatever happened, these files were looked at: only a further change
             # (or an explicit request) triggers the next reload.
             self._seen = before
@@ -214,7 +223,8 @@ class KnowledgeReloader:
             if self._stop.wait(min(0.2, self.interval)):
                 return
             now = snapshot(self.root)
-            if now == last:
+            # An empty file is most often one being rewritten: give it a moment.
+            if now == last and all(size for _, size in now.values()):
                 return
             last = now
 

@@ -208,6 +208,8 @@ def test_no_message_dropped_or_answered_twice_during_reloads(tmp_path):
             i += 1
             time.sleep(0.1)
 
+    # Start editing once the bot is up: its first load is not what is tested here.
+    assert ask(process, out)["responses"][0]["text"] == OLD
     editor = threading.Thread(target=churn, daemon=True)
     editor.start()
     try:
