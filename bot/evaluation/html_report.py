@@ -27,7 +27,7 @@ th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#176f2c}.bad{color:#b00020}
 .matrix td{width:1.6em;height:1.6em;text-align:center;padding:0;font-size:.75em}
 .matrix th.col{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
-.summary td{font-size:1.05em}
+.summary td{font-size:1.05em}\nsummary{cursor:pointer;margin:.5em 0}
 """
 
 
@@ -75,7 +75,8 @@ def _matrix(cv: CrossValidation, report: dict[str, object]) -> str:
 def _intent_table(report: dict[str, object]) -> str:
     rows = []
     labels = [k for k, v in report.items() if isinstance(v, dict) and "confused_with" in v]
-    labels.sort(key=lambda k: (report[k]["f1-score"], k))  # type: ignore[index]
+    # Worst first; labels only ever predicted (nlu_fallback) go last.
+    labels.sort(key=lambda k: (report[k]["support"] == 0, report[k]["f1-score"], k))  # type: ignore[index]
     for label in labels:
         row = report[label]
         assert isinstance(row, dict)
@@ -90,19 +91,35 @@ def _intent_table(report: dict[str, object]) -> str:
             f"<th>support</th><th>confused with</th></tr>{''.join(rows)}</table>")
 
 
-def _conversations(results: Sequence[ConversationResult]) -> str:
-    if not results:
-        return "<p>No conversation tests were run.</p>"
-    passed = sum(r.passed for r in results)
+def _conversation_rows(results: Sequence[ConversationResult]) -> str:
     rows = []
     for result in results:
         status = "<span class='ok'>pass</span>" if result.passed else \
             "<span class='bad'>FAIL</span>"
         detail = "; ".join(f for t in result.turns for f in t.failures)
+        if not result.passed:
+            turn = result.turns[-1]
+            detail = (f"turn {len(result.turns)} {turn.expected.user!r}: {detail}. "
+                      f"Bot [{turn.intent} / {turn.decision}]: {turn.reply[:160]!r}")
         rows.append(f"<tr><td>{status}</td><td>{_e(result.conversation.name)}</td>"
                     f"<td>{_e(result.conversation.path)}</td><td>{_e(detail)}</td></tr>")
-    return (f"<p>{passed} of {len(results)} conversations passed.</p><table><tr><th></th>"
-            f"<th>conversation</th><th>file</th><th>problem</th></tr>{''.join(rows)}</table>")
+    return ("<table><tr><th></th><th>conversation</th><th>file</th><th>problem</th></tr>"
+            f"{''.join(rows)}</table>")
+
+
+def _conversations(results: Sequence[ConversationResult]) -> str:
+    if not results:
+        return "<p>No conversation tests were run.</p>"
+    failed = [r for r in results if not r.passed]
+    passed = [r for r in results if r.passed]
+    parts = [f"<p class='{'bad' if failed else 'ok'}'>{len(passed)} of {len(results)} "
+             "conversations passed.</p>"]
+    if failed:
+        parts.append(_conversation_rows(failed))
+    if passed:
+        parts.append(f"<details><summary>{len(passed)} passing conversations</summary>"
+                     f"{_conversation_rows(passed)}</details>")
+    return "".join(parts)
 
 
 def render_html(
@@ -115,8 +132,10 @@ def render_html(
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}"
              f"</title><style>{STYLE}</style></head><body><h1>{_e(title)}</h1>",
              f"<p>Generated {_e(time.strftime('%Y-%m-%d %H:%M:%S'))}.</p>"]
-    parts.append("<h2>Conversation tests</h2>" + _conversations(conversations))
-    if cv is not None and report is not None:
+    conversation_part = "<h2>Conversation tests</h2>" + _conversations(conversations)
+    if cv is None or report is None:
+        parts.append(conversation_part)
+    else:
         macro, weighted = report["macro avg"], report["weighted avg"]
         assert isinstance(macro, dict) and isinstance(weighted, dict)
         parts.append(
@@ -129,6 +148,7 @@ def render_html(
             f"<tr><td>macro avg F1</td><td class='n'>{macro['f1-score']:.3f}</td></tr>"
             f"<tr><td>weighted avg F1</td><td class='n'>{weighted['f1-score']:.3f}</td></tr>"
             f"<tr><td>time</td><td class='n'>{cv.seconds:.1f} s</td></tr></table>")
+        parts.append(conversation_part)
         if cv.skipped_intents:
             parts.append("<p>Not evaluated (fewer than 2 examples): "
                          f"{_e(', '.join(cv.skipped_intents))}</p>")
