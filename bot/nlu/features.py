@@ -2,7 +2,7 @@
 
 A text becomes three blocks of features, each weighted by sub-linear TF times IDF and
 scaled to unit length: word stems, pairs of adjacent stems, and character n-grams of
-each word (which carry spelling variants and word parts). Features the vocabulary lacks
+each word (which carry spelling variants and word parts). The features of unknown words
 still count in a block's length, so a message made mostly of unknown words gets a short
 known part and low scores from a linear model.
 """
@@ -85,19 +85,32 @@ class FeatureSpace:
         return cls({t: i for i, t in enumerate(ordered)}, idf, block_weights)
 
     def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Return the feature ids and values of one token list."""
+        """Return the feature ids and values of one token list.
+
+        Features the vocabulary lacks are dropped. Those of a word whose stem is unknown
+        still count in their block's length (with the largest IDF), so a message made
+        mostly of unknown words gets a short known part; an unseen pair of known words,
+        or an unseen form of a known stem ("running" for "runs"), does not.
+        """
         counts = Counter(terms(tokens))
+        vocab = self.vocab
+        diluting = {
+            term
+            for token in tokens
+            if f"w:{stem(token)}" not in vocab
+            for term in token_terms(token)
+        }
         ids: list[int] = []
         tfs: list[float] = []
         unknown = [0.0, 0.0, 0.0]
         for term, count in counts.items():
-            column = self.vocab.get(term)
+            column = vocab.get(term)
             tf = 1.0 + math.log(count)
-            if column is None:
-                unknown[BLOCK_PREFIXES.index(term[:2])] += (tf * self.max_idf) ** 2
-            else:
+            if column is not None:
                 ids.append(column)
                 tfs.append(tf)
+            elif term in diluting:
+                unknown[BLOCK_PREFIXES.index(term[:2])] += (tf * self.max_idf) ** 2
         columns = np.asarray(ids, dtype=np.int64)
         values = np.asarray(tfs, dtype=np.float32) * self.idf[columns]
         blocks = self.block_of[columns]
@@ -128,7 +141,7 @@ class FeatureSpace:
         blocks = self.block_of[cols].astype(np.int64)
         squares = np.bincount(rows * 3 + blocks, weights=values * values, minlength=n_docs * 3)
         weights = np.tile(np.asarray(self.block_weights), n_docs)
-        scale = np.divide(weights, np.sqrt(squares), out=np.zeros_like(squares),
+        scale = np.divide(weights, np.sqrt(squares), out=np.zeros(len(weights)),
                           where=squares > 0)
         values = (values * scale[rows * 3 + blocks]).astype(np.float32)
         return sparse.csr_matrix((values, (rows, cols)), shape=(n_docs, self.n_features))

@@ -40,7 +40,21 @@ from bot.nlu.parse import IntentScore
 
 logger = logging.getLogger(__name__)
 
-MATCHER_VERSION = "linear-hinge-1"
+MATCHER_VERSION = "linear-hinge-2"
+_CODE_FILES = ("normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Return a hash of the matcher's own source, so a code change misses the cache."""
+    folder = Path(__file__).parent
+    parts = []
+    for name in _CODE_FILES:
+        try:
+            parts.append((folder / name).read_bytes())
+        except OSError:
+            parts.append(name.encode())
+    return cache.content_key([p.hex() for p in parts])
 
 
 @dataclass(frozen=True)
@@ -310,6 +324,7 @@ def build_matcher(
     synonyms = synonym_map(pairs)
     key = cache.content_key({
         "version": MATCHER_VERSION,
+        "code": code_fingerprint(),
         "settings": [settings.block_weights, settings.epochs_budget, settings.min_epochs,
                      settings.max_epochs, settings.learning_rate],
         "intents": [[n, [e.text for e in kb.intents[n].examples]] for n in names],

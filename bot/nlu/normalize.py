@@ -76,8 +76,10 @@ def stem(word: str) -> str:
     Returns:
         The stem: ``"investors"`` -> ``"invest"``, ``"companies"`` -> ``"compan"``.
     """
-    if not word.isalpha() or len(word) < 5:
+    if not word.isalpha() or len(word) < 4:
         return word
+    if len(word) == 4:
+        return word[:-1] if word[-1] == "s" and word[-2] not in "suie" else word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):

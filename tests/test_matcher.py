@@ -1,0 +1,276 @@
+"""The matcher on a small made-up knowledge base written to real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import NluConfig
+from bot.dialog.decision import ANSWER, decide
+from bot.kb.loader import load_knowledge_base
+from bot.nlu import cache, matcher
+from bot.nlu.matcher import build_matcher
+
+KB_YAML = """\
+version: "3.1"
+nlu:
+- intent: greet
+  examples: |
+    - hello
+    - hi
+    - hey there
+    - good morning
+    - hello bot
+    - hi there
+- intent: fact_sales
+  examples: |
+    - how much do they sell
+    - what are the sales
+    - annual sales of acme rockets
+    - how big are acme sales
+    - sales figures
+    - what is the turnover
+    - how much revenue does acme make
+    - acme revenue
+    - what does acme earn in a year
+    - yearly revenue
+- intent: fact_boss
+  examples: |
+    - who runs acme rockets
+    - who is the boss
+    - who leads the company
+    - who is the [chief executive](role)
+    - name of the ceo
+    - who is in charge
+    - who is the ceo of acme
+    - ceo
+    - who manages acme
+    - the person at the top
+- intent: fact_rockets
+  examples: |
+    - what rockets do they build
+    - which launchers does acme make
+    - tell me about the rockets
+    - rocket models
+    - what do they launch
+    - what vehicles does acme fly
+    - list of rockets
+    - does acme build reusable rockets
+    - what kind of launch vehicles
+    - acme rocket range
+- intent: fact_investors
+  examples: |
+    - who invested in acme
+    - who are the investors
+    - which firms back acme
+    - did google invest in acme
+    - who funded acme rockets
+    - list the backers
+    - investors
+    - who put money into acme
+    - who are the shareholders
+    - which funds invested
+- synonym: ceo
+  examples: |
+    - chief executive
+    - head honcho
+responses:
+  utter_greet:
+  - text: Hello!
+  utter_fact_sales:
+  - text: Sales are 10 rockets a year.
+  utter_fact_boss:
+  - text: Jane Doe runs it.
+  utter_fact_rockets:
+  - text: Two rockets.
+  utter_fact_investors:
+  - text: Some funds.
+"""
+
+NLU = NluConfig()
+
+
+@pytest.fixture()
+def kb_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "kb.yml").write_text(KB_YAML, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture()
+def built(kb_dir: Path, cache_dir: Path) -> matcher.LinearMatcher:
+    return build_matcher(load_knowledge_base(kb_dir))
+
+
+def top(m: matcher.LinearMatcher, text: str) -> tuple[str, float]:
+    ranking = m.rank(text)
+    return ranking[0].name, ranking[0].confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how much does acme sell", "fact_sales"),
+        ("what's acme's revenue?", "fact_sales"),
+        ("who is running acme", "fact_boss"),
+        ("which rockets does acme build", "fact_rockets"),
+        ("who has invested in acme", "fact_investors"),
+        ("HELLO!!", "greet"),
+    ],
+)
+def test_paraphrases_are_answered(built: matcher.LinearMatcher, text: str, intent: str):
+    ranking = built.rank(text)
+    assert ranking[0].name == intent
+    assert decide(ranking, NLU).kind == ANSWER
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("acme revnue", "fact_sales"), ("who is teh bos", "fact_boss"),
+     ("wich rokets do they bild", "fact_rockets"), ("investers", "fact_investors")],
+)
+def test_typos_are_tolerated(built: matcher.LinearMatcher, text: str, intent: str):
+    assert top(built, text)[0] == intent
+
+
+def test_synonyms_from_the_kb_are_applied(built: matcher.LinearMatcher):
+    name, confidence = top(built, "who is the head honcho")
+    assert name == "fact_boss"
+    assert confidence >= NLU.answer_threshold
+
+
+def test_ranking_shape(built: matcher.LinearMatcher):
+    ranking = built.rank("who invested in acme rockets", limit=3)
+    assert len(ranking) == 3
+    confidences = [s.confidence for s in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0.0 <= c <= 1.0 for c in confidences)
+    assert len({s.name for s in ranking}) == 3
+    assert len(built.rank("hello", limit=10)) == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what's the weather in paris", "give me a recipe for crepes",
+     "who won the world cup in 2018", "how do i reset my password"],
+)
+def test_off_topic_gets_low_confidence(built: matcher.LinearMatcher, text: str):
+    ranking = built.rank(text)
+    assert not ranking or ranking[0].confidence < NLU.suggest_threshold
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["who is the ceo of google", "what is google's revenue", "when was acme founded",
+     "how many employees does acme have", "where is acme headquartered"],
+)
+def test_near_misses_are_not_answered(built: matcher.LinearMatcher, text: str):
+    assert decide(built.rank(text), NLU).kind != ANSWER
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!?", "\x00\x01\x7f", "é" * 5000, "a b c"])
+def test_bad_input_does_not_crash(built: matcher.LinearMatcher, text: str):
+    ranking = built.rank(text)
+    assert all(0.0 <= s.confidence <= 1.0 for s in ranking)
+    assert decide(ranking, NLU).kind != ANSWER
+
+
+def test_huge_message_is_handled(built: matcher.LinearMatcher):
+    ranking = built.rank("who is the boss " * 5000)
+    assert ranking[0].name == "fact_boss"
+
+
+def test_builds_are_reproducible(kb_dir: Path, tmp_path: Path):
+    kb = load_knowledge_base(kb_dir)
+    first = build_matcher(kb, use_cache=False).rank("who put money in acme")
+    second = build_matcher(kb, use_cache=False).rank("who put money in acme")
+    assert first == second
+
+
+def test_cache_hit_skips_fitting(kb_dir: Path, cache_dir: Path, monkeypatch):
+    kb = load_knowledge_base(kb_dir)
+    expected = build_matcher(kb).rank("who runs acme")
+    assert len(list(cache_dir.glob("matcher-*.npz"))) == 1
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the cache was not used")
+
+    monkeypatch.setattr(matcher, "_fit", fail)
+    assert build_matcher(kb).rank("who runs acme") == expected
+
+
+def test_changed_kb_misses_the_cache(kb_dir: Path, cache_dir: Path):
+    build_matcher(load_knowledge_base(kb_dir))
+    text = (kb_dir / "kb.yml").read_text(encoding="utf-8")
+    (kb_dir / "kb.yml").write_text(
+        text.replace("    - the person at the top\n",
+                     "    - the person at the top\n    - who is the big cheese\n"),
+        encoding="utf-8",
+    )
+    changed = build_matcher(load_knowledge_base(kb_dir))
+    assert len(list(cache_dir.glob("matcher-*.npz"))) == 2
+    assert top(changed, "who is the big cheese")[0] == "fact_boss"
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a zip file at all", b"PK\x03\x04broken"])
+def test_corrupt_cache_is_rebuilt(kb_dir: Path, cache_dir: Path, garbage: bytes):
+    kb = load_knowledge_base(kb_dir)
+    expected = build_matcher(kb).rank("who runs acme")
+    (entry,) = cache_dir.glob("matcher-*.npz")
+    entry.write_bytes(garbage)
+    assert build_matcher(kb).rank("who runs acme") == expected
+    assert entry.stat().st_size > 100  # rewritten
+
+
+def test_cache_with_missing_arrays_is_rebuilt(kb_dir: Path, cache_dir: Path):
+    import numpy as np
+
+    kb = load_knowledge_base(kb_dir)
+    expected = build_matcher(kb).rank("who runs acme")
+    (entry,) = cache_dir.glob("matcher-*.npz")
+    np.savez(entry, intents=np.array(["x"]))
+    assert build_matcher(kb).rank("who runs acme") == expected
+
+
+def test_unwritable_cache_dir_still_builds(kb_dir: Path, tmp_path: Path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
+    assert top(build_matcher(load_knowledge_base(kb_dir)), "who runs acme")[0] == "fact_boss"
+
+
+def test_default_cache_dir_is_outside_the_repo(monkeypatch, tmp_path: Path):
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "faqbot"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache.cache_dir() == Path.home() / ".cache" / "faqbot"
+
+
+def test_empty_kb_ranks_nothing(tmp_path: Path, cache_dir: Path):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "kb.yml").write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
+    assert build_matcher(load_knowledge_base(folder)).rank("hello") == []
+
+
+def test_single_intent_kb(tmp_path: Path, cache_dir: Path):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "kb.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hello\n    - hi\n'
+        "responses:\n  utter_greet:\n  - text: Hi!\n",
+        encoding="utf-8",
+    )
+    m = build_matcher(load_knowledge_base(folder))
+    assert top(m, "hello")[0] == "greet"
+    assert top(m, "what is the capital of peru")[1] < NLU.suggest_threshold

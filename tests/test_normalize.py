@@ -1,0 +1,39 @@
+from bot.nlu.normalize import fold, normalize, stem, synonym_map, tokenize
+
+
+def test_fold_strips_case_and_accents():
+    assert fold("Élysée ÇA Überall") == "elysee ca uberall"
+
+
+def test_contractions_and_punctuation():
+    assert normalize("What's Mistral's revenue??") == "what is mistral revenue"
+    assert normalize("I don't know, can't say!") == "i do not know cannot say"
+    assert normalize("whos the ceo") == "who is the ceo"
+    assert normalize("it\u2019s fine") == "it is fine"
+
+
+def test_numbers_and_money_survive():
+    assert normalize("$4.5 billion, 20%") == "$4.5 billion 20%"
+
+
+def test_synonyms_map_phrases_to_their_value():
+    synonyms = synonym_map([("a16z", "andreessen horowitz"), ("Chief Executive", "ceo")])
+    assert normalize("Did a16z invest?", synonyms) == "did andreessen horowitz invest"
+    assert normalize("who is the chief executive", synonyms) == "who is the ceo"
+    # Longest phrases are tried first, and only whole words are replaced.
+    assert normalize("chief executives", synonyms) == "chief executives"
+
+
+def test_bad_input_gives_empty_tokens():
+    assert tokenize("") == []
+    assert tokenize("?!... ---") == []
+    assert tokenize("\x00\x01\x02") == []
+    assert len(tokenize("word " * 20000)) == 20000
+
+
+def test_stem_meets_word_forms():
+    assert stem("investors") == stem("investor")
+    assert stem("investing") == stem("invested") == "invest"
+    assert stem("chatting") == "chat"
+    assert stem("business") == "business"
+    assert stem("ceo") == "ceo"
