@@ -84,8 +84,13 @@ class FeatureSpace:
         )
         return cls({t: i for i, t in enumerate(ordered)}, idf, block_weights)
 
-    def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def vector(
+        self, tokens: Sequence[str], trust: Sequence[float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Return the feature ids and values of one token list.
+
+        ``trust`` (one factor per token, default 1.0) scales the features of a word, e.g.
+        one that was corrected as a typo; the rest counts as unknown.
 
         Features the vocabulary lacks are dropped. Those of a word whose stem is unknown
         still count in their block's length (with the largest IDF), so a message made
@@ -93,6 +98,12 @@ class FeatureSpace:
         or an unseen form of a known stem ("running" for "runs"), does not.
         """
         counts = Counter(terms(tokens))
+        factor: dict[str, float] = {}
+        if trust is not None:
+            for token, belief in zip(tokens, trust, strict=True):
+                if belief < 1.0:
+                    for term in token_terms(token):
+                        factor[term] = min(belief, factor.get(term, 1.0))
         vocab = self.vocab
         diluting = {
             term
@@ -106,6 +117,10 @@ class FeatureSpace:
         for term, count in counts.items():
             column = vocab.get(term)
             tf = 1.0 + math.log(count)
+            belief = factor.get(term, 1.0)
+            if belief < 1.0:
+                unknown[BLOCK_PREFIXES.index(term[:2])] += ((1 - belief) * tf * self.max_idf) ** 2
+                tf *= belief
             if column is not None:
                 ids.append(column)
                 tfs.append(tf)

@@ -77,7 +77,9 @@ class MatcherSettings:
         max_typo_distance: Most edits (OSA distance: a swap of two letters is one edit)
             allowed when correcting an unknown word of 7 letters or more; shorter words
             get one edit.
-        typo_trust: How much a corrected word counts as known in the coverage factor.
+        typo_prior: How much a corrected word counts as known in the coverage factor is
+            ``n / (n + typo_prior)``, ``n`` being how often the examples use the word it
+            was corrected to: a typo of a frequent word is likelier than of a rare one.
         function_weight: Factor on the coverage weight of general function words
             (:data:`bot.nlu.lexicon.FUNCTION_WORDS`).
     """
@@ -92,7 +94,7 @@ class MatcherSettings:
     kb_coverage_power: float = 0.0
     intent_coverage_power: float = 1.5
     max_typo_distance: int = 2
-    typo_trust: float = 0.5
+    typo_prior: float = 2.0
     function_weight: float = 0.25
 
     def epochs_for(self, n_examples: int) -> int:
@@ -122,6 +124,7 @@ class LinearMatcher:
         )
         self._weights = arrays["weights"]
         self._words = [str(w) for w in arrays["words"]]
+        self._word_counts = dict(zip(self._words, arrays["word_counts"].tolist(), strict=True))
         self._known_words = set(self._words)
         stems = [str(s) for s in arrays["stems"]]
         self._stem_index = {s: i for i, s in enumerate(stems)}
@@ -140,6 +143,7 @@ class LinearMatcher:
             "idf": self._space.idf,
             "weights": self._weights,
             "words": np.array(self._words, dtype=np.str_),
+            "word_counts": np.array([self._word_counts[w] for w in self._words]),
             "stems": np.array(stems, dtype=np.str_),
             "stem_idf": self._stem_idf,
             "unknown_idf": np.array(self._unknown_idf),
@@ -155,7 +159,8 @@ class LinearMatcher:
         found = process.extractOne(word, self._words, scorer=OSA.distance, score_cutoff=limit)
         if not found:
             return word, 1.0
-        return found[0], self._settings.typo_trust
+        count = self._word_counts[found[0]]
+        return found[0], count / (count + self._settings.typo_prior)
 
     def understand(self, text: str) -> tuple[list[str], list[float]]:
         """Return the normalised, typo-corrected tokens of ``text`` and their trust.
@@ -165,8 +170,8 @@ class LinearMatcher:
 
         Returns:
             Tokens (unknown words replaced by the closest known word, if close enough;
-            unknown function words such as "anyway" dropped) and, for each, 1.0 or
-            ``typo_trust`` when it was corrected.
+            unknown function words such as "anyway" dropped) and, for each, 1.0, or
+            less for a corrected word (see ``typo_prior``).
         """
         pairs = [
             self._correct(token)
@@ -187,7 +192,7 @@ class LinearMatcher:
         Returns:
             Two arrays over ``self.intents``.
         """
-        ids, values = self._space.vector(tokens)
+        ids, values = self._space.vector(tokens, trust)
         raw = values @ self._weights[ids] if len(ids) else np.zeros(len(self.intents))
         logits = np.append(raw.astype(np.float64), self._settings.null_score)
         logits *= self._settings.temperature
@@ -294,6 +299,7 @@ def _fit(
         "idf": space.idf,
         "weights": weights.astype(np.float32),
         "words": np.array([w for w, _ in word_counts.most_common()], dtype=np.str_),
+        "word_counts": np.array([c for _, c in word_counts.most_common()], dtype=np.int64),
         "stems": np.array(stems, dtype=np.str_),
         "stem_idf": stem_idf,
         "unknown_idf": np.array(math.log(1 + n_docs) + 1.0),
