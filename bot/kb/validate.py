@@ -211,8 +211,14 @@ def validate_knowledge_base(
         factory = matcher_factory or _real_matcher_factory()
         nlu = nlu or NluConfig()
         try:
+            if matcher_factory is None:  # the bot's own (cached) index for the whole KB
+                from bot.nlu.matcher import build_matcher
+
+                full = build_matcher(kb)
+            else:
+                full = matcher_factory(kb)
             confusions = merge_confusions(
-                find_confusions(kb, factory(kb), nlu, progress),
+                find_confusions(kb, full, nlu, progress),
                 find_heldout_confusions(kb, factory, nlu, progress=progress),
             )
             problems.extend(c.to_problem() for c in confusions)
