@@ -232,3 +232,26 @@ def test_no_message_dropped_or_answered_twice_during_reloads(tmp_path):
     with pytest.raises(queue.Empty):
         out.next(timeout=0.2)  # nothing answered twice
     assert process.returncode == 0
+
+
+def test_reload_message_is_the_telegram_hook(engine_and_kb):
+    engine, kb_dir = engine_and_kb
+    reloader = KnowledgeReloader(engine, kb_dir)
+    assert reloader.reload_message().startswith("Reloaded the knowledge base (/reload): 3 ")
+    (kb_dir / "nlu.yml").write_text("nlu: [\n", encoding="utf-8")
+    failed = reloader.reload_message()
+    assert failed.startswith("Reload failed, still serving the previous knowledge base")
+    assert str(kb_dir / "nlu.yml") in failed
+    assert reloader.last_result is not None and not reloader.last_result.ok
+
+
+def test_console_and_telegram_accept_the_maintenance_options():
+    from bot.cli import build_parser
+
+    parser = build_parser()
+    for command in ("console", "telegram"):
+        args = parser.parse_args([command, "--no-reload", "--reload-interval", "0.5",
+                                  "--log-unanswered", "x.sqlite3"])
+        assert args.no_reload and args.reload_interval == 0.5
+        assert str(args.log_unanswered) == "x.sqlite3"
+        assert parser.parse_args([command, "--no-log"]).no_log

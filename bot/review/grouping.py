@@ -97,9 +97,11 @@ def group_questions(
             members[found[2]].append(question)
     groups = []
     for group in members:
-        counts = Counter(q.text for q in group)
-        representative = counts.most_common(1)[0][0]
-        groups.append(QuestionGroup(representative, tuple(group)))
+        # The most asked wording (normalised), shown as it was most often typed.
+        key_counts = Counter(_key(q.text) for q in group)
+        top_key = key_counts.most_common(1)[0][0]
+        typed = Counter(q.text for q in group if _key(q.text) == top_key)
+        groups.append(QuestionGroup(typed.most_common(1)[0][0], tuple(group)))
     groups.sort(key=lambda g: (-g.count, -g.last_seen, g.representative))
     return groups
 
