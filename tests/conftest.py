@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,18 @@ from bot.nlu.parse import IntentScore
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_INTENTS = REPO / "intents"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the unanswered-question log of bots started by tests out of the home directory."""
+    previous = os.environ.get("FAQBOT_DATA_DIR")
+    os.environ["FAQBOT_DATA_DIR"] = str(tmp_path_factory.mktemp("faqbot-data"))
+    yield
+    if previous is None:
+        os.environ.pop("FAQBOT_DATA_DIR", None)
+    else:
+        os.environ["FAQBOT_DATA_DIR"] = previous
 
 # A made-up rocket company, so nothing here leans on the shipped Mistral knowledge base.
 SMALL_KB_YAML = """\
