@@ -37,8 +37,10 @@ def open_log_from_args(args: argparse.Namespace) -> UnansweredLog | None:
     path = getattr(args, "log_unanswered", None) or default_log_path()
     try:
         return UnansweredLog(path)
-    except sqlite3.Error as exc:
-        raise OSError(f"cannot open the unanswered log {path}: {exc}") from exc
+    except (sqlite3.Error, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise OSError(f"cannot open the unanswered log {path}: {reason} "
+                      "(choose another file with --log-unanswered, or --no-log)") from exc
 
 
 def listeners_from_args(args: argparse.Namespace) -> tuple[Callable[[Turn], None], ...]:
