@@ -117,3 +117,17 @@ def test_console_records_to_the_chosen_file_and_no_log_disables_it(tmp_path):
     assert result.returncode == 0
     with UnansweredLog(tmp_path / "default" / "unanswered.sqlite3") as log:
         assert len(log.questions()) == len(unanswered)
+
+
+def test_unwritable_default_log_warns_but_an_unwritable_chosen_log_stops(tmp_path):
+    kb = write_sample_kb(tmp_path / "kb")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    served = run_console(kb, ["zzqx vrrbl"], data_dir=blocker / "sub")
+    assert served.returncode == 0 and json.loads(served.stdout)["text"] == "zzqx vrrbl"
+    assert "unanswered questions are not recorded" in served.stderr
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_text("garbage, not a database", encoding="utf-8")
+    refused = run_console(kb, ["hi"], "--log-unanswered", str(bad), data_dir=tmp_path / "d")
+    assert refused.returncode == 2
+    assert f"cannot open the unanswered log {bad}: file is not a database" in refused.stderr

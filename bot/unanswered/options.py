@@ -29,18 +29,27 @@ def add_log_arguments(parser: argparse.ArgumentParser) -> None:
 def open_log_from_args(args: argparse.Namespace) -> UnansweredLog | None:
     """Open the log the options name; None with ``--no-log``.
 
+    When the default file cannot be opened, a warning is logged and None returned: the bot
+    still serves. A file named with ``--log-unanswered`` must open.
+
     Raises:
-        OSError: When the file cannot be created (the message names it).
+        OSError: When the chosen file cannot be opened or created (the message names it).
     """
     if getattr(args, "no_log", False):
         return None
-    path = getattr(args, "log_unanswered", None) or default_log_path()
+    chosen = getattr(args, "log_unanswered", None)
+    path = chosen or default_log_path()
     try:
         return UnansweredLog(path)
     except (sqlite3.Error, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise OSError(f"cannot open the unanswered log {path}: {reason} "
-                      "(choose another file with --log-unanswered, or --no-log)") from exc
+        message = (f"cannot open the unanswered log {path}: {reason} "
+                   "(choose another file with --log-unanswered, or --no-log)")
+        if chosen:
+            raise OSError(message) from exc
+        # The default place is not writable (a read-only home, a container): serve anyway.
+        logger.warning("%s; unanswered questions are not recorded", message)
+        return None
 
 
 def listeners_from_args(args: argparse.Namespace) -> tuple[Callable[[Turn], None], ...]:
