@@ -255,3 +255,59 @@ def test_console_and_telegram_accept_the_maintenance_options():
         assert args.no_reload and args.reload_interval == 0.5
         assert str(args.log_unanswered) == "x.sqlite3"
         assert parser.parse_args([command, "--no-log"]).no_log
+
+
+def test_telegram_reloads_on_edit_sighup_and_admin_command(tmp_path):
+    """``faqbot telegram`` as a subprocess against the fake Bot API on 127.0.0.1."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from telegram_kb import write_kb
+    from telegram_server import TEST_TOKEN, FakeBotApi, Updates
+
+    admin, user = 4242, 7
+    kb_file = write_kb(tmp_path) / "kb.yml"
+    old = "Arthur Mensch, Guillaume Lample and Timothee Lacroix founded it in 2023."
+    new = "Three researchers founded it in 2023: Arthur Mensch, Guillaume Lample, Timothee L."
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    updates = Updates()
+    with FakeBotApi() as api:
+        env.update(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
+                   TELEGRAM_ADMIN_IDS=str(admin), FAQBOT_DATA_DIR=str(tmp_path / "data"),
+                   PYTHONUNBUFFERED="1")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "telegram", "--intents", str(kb_file.parent),
+             "--poll-timeout", "1", "--reload-interval", "0.1"],
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def say(chat, text):
+            mark = api.mark()
+            api.push(updates.message(chat, text))
+            (reply,) = api.wait_for("sendMessage", since=mark, chat_id=chat, timeout=15)
+            return reply.params["text"]
+
+        try:
+            api.wait_for("getUpdates", timeout=30)
+            assert "Arthur Mensch, Guillaume Lample" in say(user, "who founded mistral")
+            kb_file.write_text(kb_file.read_text(encoding="utf-8").replace(old, new),
+                               encoding="utf-8")
+            assert wait_for(lambda: "Three researchers" in say(user, "who founded mistral"))
+
+            assert "only the bot's administrators" in say(user, "/reload")
+            kb_file.write_text(kb_file.read_text(encoding="utf-8") + "responses: [\n",
+                               encoding="utf-8")
+            failed = say(admin, "/reload")
+            assert "Reload failed, still serving the previous knowledge base" in failed
+            assert "kb.yml:" in failed
+            assert "Three researchers" in say(user, "who founded mistral")
+
+            kb_file.write_text(kb_file.read_text(encoding="utf-8").replace(
+                "responses: [\n", "").replace(new, old), encoding="utf-8")
+            assert "Reloaded the knowledge base (/reload)" in say(admin, "/reload")
+            assert "Arthur Mensch, Guillaume Lample" in say(user, "who founded mistral")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+    assert process.returncode == 0
