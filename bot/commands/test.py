@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands.common import SetupError, add_kb_arguments, build_engine, fail
+from bot.commands.common import (
+    SHIPPED_INTENTS,
+    SetupError,
+    add_kb_arguments,
+    build_engine,
+    default_intents_dir,
+    fail,
+)
 
 DEFAULT_CONVERSATIONS = "tests/conversations*.yml"
 
@@ -45,9 +52,14 @@ def _matcher_factory():
 
 
 def _conversation_files(args: argparse.Namespace) -> list[Path]:
+    """FILES, else ./tests/conversations*.yml, else the shipped ones for the shipped KB."""
     if args.files:
         return list(args.files)
-    return sorted(Path.cwd().glob(DEFAULT_CONVERSATIONS))
+    found = sorted(Path.cwd().glob(DEFAULT_CONVERSATIONS))
+    intents = (args.intents or default_intents_dir()).resolve()
+    if not found and intents == SHIPPED_INTENTS.resolve():
+        found = sorted(SHIPPED_INTENTS.parent.glob(DEFAULT_CONVERSATIONS))
+    return found
 
 
 def run(args: argparse.Namespace) -> int:
