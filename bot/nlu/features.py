@@ -1,7 +1,8 @@
 """Sparse TF-IDF features of normalised token lists.
 
 A text becomes three blocks of features, each weighted by sub-linear TF times IDF and
-scaled to unit length: word stems, pairs of adjacent stems, and character n-grams of
+scaled to unit length: word stems, ordered pairs of nearby stems (up to three words
+apart, so "say hello in japanese" yields "say japanese"), and character n-grams of
 each word (which carry spelling variants and word parts). The features of unknown words
 still count in a block's length, so a message made mostly of unknown words gets a short
 known part and low scores from a linear model.
@@ -20,7 +21,9 @@ from scipy import sparse
 from bot.nlu.normalize import stem
 
 BLOCK_PREFIXES = ("w:", "b:", "c:")
-WORD, BIGRAM, CHAR = range(3)
+WORD, PAIR, CHAR = range(3)
+# Stem pairs are formed with each of the next PAIR_WINDOW words ("say ... japanese").
+PAIR_WINDOW = 3
 
 
 @lru_cache(maxsize=65536)
@@ -44,7 +47,11 @@ def terms(tokens: Sequence[str]) -> list[str]:
     for token in tokens:
         out.extend(token_terms(token))
     stems = [stem(t) for t in tokens]
-    out.extend(f"b:{a} {b}" for a, b in zip(stems, stems[1:], strict=False))
+    out.extend(
+        f"b:{a} {b}"
+        for i, a in enumerate(stems)
+        for b in stems[i + 1 : i + 1 + PAIR_WINDOW]
+    )
     return out
 
 

@@ -70,7 +70,8 @@ class MatcherSettings:
         learning_rate: Step size of the linear model.
         temperature: Softmax sharpness applied to the linear scores.
         null_score: Score of an implicit "none of these" intent in the softmax: an intent
-            needs a linear score well above it to get a high probability.
+            needs a linear score well above it to get a high probability. Scores are
+            relative: 1.0 is the median score of a training example for its own intent.
         kb_coverage_power: Exponent of the share of the message's information that the
             knowledge base knows at all (unknown words weigh heavily).
         intent_coverage_power: Exponent of the share that the intent's own examples use.
@@ -84,13 +85,13 @@ class MatcherSettings:
             (:data:`bot.nlu.lexicon.FUNCTION_WORDS`).
     """
 
-    block_weights: tuple[float, float, float] = (1.0, 0.6, 1.0)
-    epochs_budget: int = 100_000
+    block_weights: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    epochs_budget: int = 200_000
     min_epochs: int = 6
-    max_epochs: int = 40
-    learning_rate: float = 0.2
-    temperature: float = 5.0
-    null_score: float = 0.8
+    max_epochs: int = 60
+    learning_rate: float = 0.06
+    temperature: float = 12.0
+    null_score: float = 0.3
     kb_coverage_power: float = 0.0
     intent_coverage_power: float = 1.5
     max_typo_distance: int = 2
@@ -277,6 +278,10 @@ def _fit(
         rows, target, len(names),
         epochs=settings.epochs_for(len(docs)), learning_rate=settings.learning_rate,
     )
+    # Scores are read relative to how well the model scores its own training examples,
+    # so the same temperature and null score suit small and large knowledge bases.
+    own = (rows @ weights)[np.arange(len(target)), target]
+    scale = float(np.median(own)) if len(own) and np.median(own) > 0 else 1.0
     word_counts: Counter[str] = Counter(t for tokens in docs for t in tokens)
     stem_docs: Counter[str] = Counter()
     stem_intents: dict[str, set[int]] = {}
@@ -297,7 +302,7 @@ def _fit(
         "intents": np.array(names, dtype=np.str_),
         "terms": np.array(sorted(space.vocab, key=space.vocab.__getitem__), dtype=np.str_),
         "idf": space.idf,
-        "weights": weights.astype(np.float32),
+        "weights": (weights / scale).astype(np.float32),
         "words": np.array([w for w, _ in word_counts.most_common()], dtype=np.str_),
         "word_counts": np.array([c for _, c in word_counts.most_common()], dtype=np.int64),
         "stems": np.array(stems, dtype=np.str_),
