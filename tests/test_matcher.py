@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,17 @@ def test_single_intent_kb(tmp_path: Path, cache_dir: Path):
     m = build_matcher(load_knowledge_base(folder))
     assert top(m, "hello")[0] == "greet"
     assert top(m, "what is the capital of peru")[1] < NLU.suggest_threshold
+
+
+def test_cache_keeps_only_recent_entries(tmp_path: Path):
+    import numpy as np
+
+    for number in range(cache.MAX_ENTRIES + 3):
+        cache.save(f"k{number:02d}", {"a": np.arange(3)}, tmp_path)
+        entry = tmp_path / f"matcher-k{number:02d}.npz"
+        os.utime(entry, (1000 + number, 1000 + number))
+    cache.prune(tmp_path)
+    left = sorted(p.name for p in tmp_path.glob("matcher-*.npz"))
+    assert len(left) == cache.MAX_ENTRIES
+    assert "matcher-k00.npz" not in left and "matcher-k18.npz" in left
+    assert cache.load("k18", tmp_path)["a"].tolist() == [0, 1, 2]

@@ -23,6 +23,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 CACHE_ENV = "FAQBOT_CACHE_DIR"
+MAX_ENTRIES = 16
 
 
 def cache_dir() -> Path:
@@ -47,7 +48,9 @@ def load(key: str, directory: Path | None = None) -> dict[str, np.ndarray] | Non
         return None
     try:
         with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
+            arrays = {name: archive[name] for name in archive.files}
+        os.utime(path)  # most recently used entries survive pruning
+        return arrays
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         logger.warning("ignoring unreadable matcher cache %s: %s", path, exc)
         return None
@@ -66,5 +69,21 @@ def save(key: str, arrays: dict[str, np.ndarray], directory: Path | None = None)
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
+        prune(folder)
     except OSError as exc:
         logger.warning("cannot write matcher cache in %s: %s", folder, exc)
+
+
+def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
+    """Delete all but the ``keep`` most recently used entries of ``folder``."""
+    entries = []
+    for path in folder.glob("matcher-*.npz"):
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    for _, path in sorted(entries, reverse=True)[keep:]:
+        try:
+            path.unlink()
+        except OSError as exc:
+            logger.debug("cannot remove old cache entry %s: %s", path, exc)
