@@ -20,15 +20,18 @@ SHIPPED_INTENTS = REPO / "intents"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory):
-    """Keep the unanswered-question log of bots started by tests out of the home directory."""
-    previous = os.environ.get("FAQBOT_DATA_DIR")
-    os.environ["FAQBOT_DATA_DIR"] = str(tmp_path_factory.mktemp("faqbot-data"))
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the unanswered log and the matcher cache of tests out of the home directory."""
+    names = {"FAQBOT_DATA_DIR": "faqbot-data", "FAQBOT_CACHE_DIR": "faqbot-cache"}
+    previous = {name: os.environ.get(name) for name in names}
+    for name, folder in names.items():
+        os.environ[name] = str(tmp_path_factory.mktemp(folder))
     yield
-    if previous is None:
-        os.environ.pop("FAQBOT_DATA_DIR", None)
-    else:
-        os.environ["FAQBOT_DATA_DIR"] = previous
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 # A made-up rocket company, so nothing here leans on the shipped Mistral knowledge base.
 SMALL_KB_YAML = """\
