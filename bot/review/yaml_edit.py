@@ -1,5 +1,10 @@
 """Add an example to an intent in its YAML file, keeping comments and layout.
 
+The example goes into a hand-maintained file, never into one written by ``faqbot
+compile`` (the next compile would lose it): the curated file that already declares the
+intent, else the curated file that holds the phrasings of other generated intents (a new
+entry for the intent is appended there), else a new ``curated/phrasings.yml``.
+
 The file is edited with ruamel.yaml's round-trip mode, which keeps comments, quotes and
 key order. ruamel re-indents what it writes, so the indentation settings that reproduce
 the file unchanged are looked for first; the result is checked to differ from the
@@ -18,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.compiler.writer import is_generated
 from bot.kb.loader import load_knowledge_base
 from bot.kb.model import KnowledgeBase
 from bot.nlu.normalize import normalize
@@ -103,7 +109,56 @@ def _round_trip(source: str, intent: str, text: str, indent: tuple[int, int, int
             out = io.StringIO()
             parser.dump(data, out)
             return out.getvalue()
-    raise ReviewError(f"intent '{intent}' is not declared in this file")
+    if not isinstance(items, list):
+        raise ReviewError("the file has no 'nlu' list to add the intent to")
+    items.append({"intent": intent, "examples": LiteralScalarString(f"- {text}\n")})
+    out = io.StringIO()
+    parser.dump(data, out)
+    return out.getvalue()
+
+
+def _declaring_files(kb: KnowledgeBase, intent: str) -> list[Path]:
+    """Files that declare ``intent`` or hold some of its examples, in load order."""
+    found = kb.intents[intent]
+    refs = [found.source, *(example.source for example in found.examples)]
+    paths: dict[Path, None] = {}
+    for ref in refs:
+        if ref is not None:
+            paths.setdefault(Path(ref.path), None)
+    return list(paths)
+
+
+def target_file(kb: KnowledgeBase, root: str | Path, intent: str) -> Path:
+    """Choose the hand-maintained file that gets a new example of ``intent``.
+
+    Args:
+        kb: The loaded knowledge base.
+        root: Its directory.
+        intent: An intent of ``kb``.
+
+    Returns:
+        A curated file declaring the intent; else the curated file holding the most
+        phrasings of generated intents (or any curated file with nlu data); else a new
+        ``curated/phrasings.yml`` (``phrasings.yml`` when the generated files are at the
+        top of ``root``). Never a file written by the compiler.
+    """
+    for path in _declaring_files(kb, intent):
+        if not is_generated(path):
+            return path
+    overlay: dict[Path, int] = {}
+    for name in kb.intents:
+        files = _declaring_files(kb, name)
+        generated = any(is_generated(path) for path in files)
+        for path in files:
+            if not is_generated(path):
+                overlay[path] = overlay.get(path, 0) + int(generated)
+    if overlay:
+        return max(overlay, key=lambda path: overlay[path])  # first of the best on ties
+    root = Path(root)
+    generated_dirs = {path.parent for path in _declaring_files(kb, intent)}
+    if root.is_file() or root in generated_dirs:
+        return (root.parent if root.is_file() else root) / "phrasings.yml"
+    return root / "curated" / "phrasings.yml"
 
 
 def _changed_lines(before: str, after: str) -> int:
@@ -137,10 +192,12 @@ def add_example(root: str | Path, intent: str, text: str) -> AddResult:
     if not check_new_example(kb, intent, text):
         source = kb.intents[intent].source
         return AddResult(Path(source.path) if source else Path(root), added=False)
-    source = kb.intents[intent].source
-    if source is None:
-        raise ReviewError(f"cannot tell which file declares intent '{intent}'")
-    path = Path(source.path)
+    path = target_file(kb, root, intent)
+    if not path.exists():
+        _write_atomically(path, f'version: "3.1"\n\nnlu:\n- intent: {intent}\n'
+                                f"  examples: |\n    - {text}\n")
+        logger.info("%s: created with intent %s", path, intent)
+        return AddResult(path, added=True)
     original = path.read_text(encoding="utf-8")
     best: tuple[int, str] | None = None
     for indent in INDENTS:
@@ -175,7 +232,8 @@ def _verify(updated: str, intent: str, text: str, path: Path) -> None:
 
 
 def _write_atomically(path: Path, content: str) -> None:
-    mode = path.stat().st_mode & 0o777
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
