@@ -138,6 +138,22 @@ def test_resolve_listed_unlisted_pronoun_and_vague(extractor) -> None:
     assert run("/ask_invested") is None
 
 
+def test_resolve_names_given_in_a_payload_listed_or_not() -> None:
+    """``/ask_invested{"investor": "Google"}`` (a button carrying the entity) is answered."""
+    facts = load_facts(FACTS_PATH)
+
+    def run(text: str, *values: str):
+        entities = [{"entity": "investor", "value": v, "start": 13, "end": len(text),
+                     "confidence": 1.0, "extractor": "payload"} for v in values]
+        return names(resolve(text, entities, {}, facts))
+
+    assert run('/ask_invested{"investor": "Google"}', "Google") == [("Google", None)]
+    assert run('/ask_invested{"investor": "nvdia"}', "nvdia") == [("nvdia", "Nvidia")]
+    assert run('/ask_invested{"investor": ["IBM", "Tencent"]}', "IBM", "Tencent") == [
+        ("IBM", "IBM"), ("Tencent", None)]
+    assert run('/ask_invested{"investor": " "}', " ") is None
+
+
 @pytest.mark.parametrize(("text", "other"), [
     ("who invested in openai", "openai"),
     ("who are OpenAI's main investors", "OpenAI"),

@@ -26,6 +26,7 @@ LIST_PAYLOAD = "/ask_investors_list"
 LIST_BUTTON_TITLE = "Who invested?"
 MIN_NAME_SCORE = 85.0
 MAX_SUBJECT_WORDS = 5
+MAX_NAME_CHARS = 80
 
 _GROUP_MEMBER = {
     "venture": "a venture capital firm",
@@ -188,6 +189,9 @@ def resolve(
         if investor is not None and all(v.investor != investor for v in verdicts):
             verdicts.append(Verdict(surface or investor.name, investor))
             covered.add(normalize_question(investor.name))
+        elif investor is None and surface and _is_payload(text):
+            # ``/ask_invested{"investor": "Google"}``: a name given, but not a listed one
+            verdicts.append(Verdict(surface, None))
     for name in extract_subjects(text) or []:
         if any(c and re.search(rf"\b{re.escape(c)}\b", name) for c in covered):
             continue
@@ -205,11 +209,18 @@ def resolve(
     return verdicts or None
 
 
+def _is_payload(text: str) -> bool:
+    """Return whether ``text`` is a button payload (``/intent{...}``), not a sentence."""
+    return text.lstrip().startswith("/")
+
+
 def _surface(text: str, entity: Mapping[str, object]) -> str:
+    """Return the entity as the user wrote it (its value when it came in a payload)."""
     start, end = entity.get("start"), entity.get("end")
-    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+    if (not _is_payload(text) and isinstance(start, int) and isinstance(end, int)
+            and 0 <= start < end <= len(text)):
         return text[start:end]
-    return str(entity.get("value") or "")
+    return " ".join(str(entity.get("value") or "").split())[:MAX_NAME_CHARS]
 
 
 def other_company(text: str) -> str | None:
