@@ -297,3 +297,23 @@ def test_terminal_has_colour_unless_no_color(kb_dir, tmp_path):
     term.expect("you> ")
     term.send("\x04")
     assert term.exit_code() == 0
+
+
+def test_terminal_reload_notice_keeps_the_line_being_typed(kb_dir, tmp_path):
+    term = Terminal(console_command(kb_dir, "--reload-interval", "0.1"), child_env(tmp_path))
+    term.expect("you> ")
+    term.send("who is the b")
+    term.expect("who is the b")
+    kb_file = kb_dir / "kb.yml"
+    kb_file.write_text(kb_file.read_text(encoding="utf-8").replace(
+        "Acme Rockets is run by Dana Orbit.", "Dana Orbit runs Acme Rockets."),
+        encoding="utf-8")
+    notice = term.expect("Reloaded the knowledge base")
+    assert "who is the bfaqbot" not in notice, notice  # not glued to the typed text
+    # The prompt and what was typed so far are drawn again below the notice.
+    term.expect("you> who is the b")
+    term.send("oss\r")
+    term.expect("bot> Dana Orbit runs Acme Rockets.")
+    term.expect("you> ")
+    term.send("\x04")
+    assert term.exit_code() == 0

@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -36,6 +37,36 @@ Type a question and press Enter. Commands:
 When the bot offers numbered choices, type the number to pick one.
 Up/down arrows recall earlier questions."""
 QUIT_COMMANDS = frozenset({"/quit", "/exit", "/q"})
+
+# The prompt shown while the chat waits for a line (None otherwise), so that a notice
+# printed from another thread (a reload) can redraw it with what was typed so far.
+_waiting_prompt: str | None = None
+_notice_lock = threading.Lock()
+
+
+def notice(text: str, stream: TextIO | None = None) -> None:
+    """Print ``text`` on its own line (stderr), without garbling a line being typed.
+
+    While the interactive chat waits at its prompt on a terminal, the notice replaces the
+    prompt line, then the prompt and the text typed so far are drawn again below it.
+    """
+    stream = stream or sys.stderr
+    with _notice_lock:
+        prompt = _waiting_prompt
+        if prompt is None or not (stream.isatty() and sys.stdout.isatty()):
+            stream.write(text + "\n")
+            stream.flush()
+            return
+        try:
+            import readline
+
+            typed = readline.get_line_buffer()
+        except ImportError:
+            typed = ""
+        stream.write("\r\x1b[K" + text + "\n")
+        stream.flush()
+        sys.stdout.write(prompt.replace("\x01", "").replace("\x02", "") + typed)
+        sys.stdout.flush()
 
 
 # -- JSON lines ------------------------------------------------------------------------
@@ -281,12 +312,22 @@ class ConsoleChat:
         self.say(f"Unknown command {word}. Type /help for the commands.")
         return True
 
+    def _read_line(self) -> str:
+        global _waiting_prompt
+        prompt = self.style.prompt(PROMPT)
+        _waiting_prompt = prompt if self._interactive else None
+        try:
+            return self._read(prompt)
+        finally:
+            with _notice_lock:
+                _waiting_prompt = None
+
     def loop(self) -> int:
         """Chat until /quit or end of input; return the exit code."""
         self.say(self.style.dim(BANNER))
         while True:
             try:
-                line = self._read(self.style.prompt(PROMPT))
+                line = self._read_line()
             except EOFError:
                 self.say("")
                 return 0

@@ -45,7 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def print_reload_result(result: ReloadResult) -> None:
     """Tell the person at the terminal (on stderr) that the knowledge base changed."""
-    print(f"faqbot: {result.message()}", file=sys.stderr, flush=True)
+    from bot.adapters.console import notice
+
+    notice(f"faqbot: {result.message()}", sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
