@@ -108,7 +108,8 @@ def build_application(
     handlers = BotHandlers(engine, settings.admin_ids, reload)
     app.bot_data["handlers"] = handlers
     new = filters.UpdateType.MESSAGE
-    messages = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
+    # An edited question is answered again; an edited command is ignored (it already ran).
+    messages = new | (filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND)
     app.add_handler(CommandHandler("start", handlers.start, filters=new))
     app.add_handler(CommandHandler("help", handlers.help, filters=new))
     app.add_handler(CommandHandler("topics", handlers.topics, filters=new))
@@ -173,7 +174,6 @@ async def serve(
 def _polling_error(exc: Exception) -> None:
     """Log a failed ``getUpdates``; the updater retries by itself."""
     logger.warning("getUpdates failed, retrying: %s", exc)
-
 
 
 def run(

@@ -7,6 +7,7 @@ topic first, so the greeting shows the breadth of what the bot knows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.kb.model import Button, KnowledgeBase
@@ -28,6 +29,7 @@ TOPICS_INTRO = "Pick a topic:"
 NO_TOPICS = "I have no topics to show yet."
 NON_TEXT = "I can only read text messages. Please type your question."
 APOLOGY = "Sorry, something went wrong while answering. Please try again."
+TOPIC_PREFIX = "topic:"
 EXPIRED_BUTTON = "That button has expired. Please ask your question again."
 SKIPPED_SERVICE_INTENTS = frozenset({"greet", "goodbye", "bot_challenge", "nlu_fallback"})
 
@@ -76,7 +78,7 @@ def topic_buttons(kb: KnowledgeBase) -> list[Button]:
     """
     found = topics(kb)
     if found:
-        return [Button(t.title, f"topic:{t.key}") for t in found]
+        return [Button(t.title, f"{TOPIC_PREFIX}{t.key}") for t in found]
     return [Button(intent_title(kb, n), f"/{n}") for n in _titled(kb)][:30]
 
 
@@ -87,6 +89,15 @@ def topic_questions(kb: KnowledgeBase, key: str) -> tuple[str, list[Button]]:
             buttons = [Button(intent_title(kb, n), f"/{n}") for n in topic.intents]
             return f"{topic.title}: pick a question.", buttons
     return "", []
+
+
+def button_payloads(kb: KnowledgeBase) -> Iterator[str]:
+    """Yield every payload a button of ours may carry without entities: intents, topics.
+
+    Used to resolve a hashed ``callback_data`` that is no longer in memory (a restart).
+    """
+    yield from (f"/{name}" for name in kb.intents)
+    yield from (f"{TOPIC_PREFIX}{topic.key}" for topic in topics(kb))
 
 
 def _titled(kb: KnowledgeBase) -> list[str]:

@@ -19,8 +19,10 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.telegram import content
 from bot.adapters.telegram.addressing import is_addressed, sender_key, strip_address
+from bot.adapters.telegram.content import TOPIC_PREFIX
 from bot.adapters.telegram.formatting import escape, to_html_parts
-from bot.adapters.telegram.keyboard import TOPIC_PREFIX, CallbackCodec, inline_keyboard
+from bot.adapters.telegram.keyboard import CallbackCodec, inline_keyboard, with_entities
+from bot.dialog.decision import SUGGEST
 from bot.dialog.engine import Engine
 from bot.dialog.turn import Reply
 
@@ -111,7 +113,10 @@ class BotHandlers:
         turn = await asyncio.to_thread(self.engine.handle, sender, text)
         logger.debug("chat %s: %s -> %s", message.chat_id, turn.parse.intent.name,
                      turn.decision)
-        await self.send_replies(context, message.chat_id, turn.responses, reply_to=message)
+        replies: Sequence[Reply] = turn.responses
+        if turn.decision == SUGGEST:  # a picked suggestion keeps the message's entities
+            replies = with_entities(replies, turn.parse.entities)
+        await self.send_replies(context, message.chat_id, replies, reply_to=message)
 
     def _addressed(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return is_addressed(message, context.bot.username, context.bot.id)
@@ -190,7 +195,7 @@ class BotHandlers:
         if query is None:
             return
         kb = self.engine.brain.kb
-        payload = self.codec.decode(query.data or "", (f"/{name}" for name in kb.intents))
+        payload = self.codec.decode(query.data or "", content.button_payloads(kb))
         message = query.message if isinstance(query.message, Message) else None
         try:
             await query.answer()
