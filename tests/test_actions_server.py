@@ -367,3 +367,21 @@ def test_proxy_settings_are_not_used_for_the_action_server(brain, monkeypatch) -
             "action_list_investors", "h", parse_of(brain, "who", "ask_investors_list"),
             ConversationState())
     assert texts(replies) == ["direct"]
+
+
+def test_compose_healthcheck_command_probes_the_action_server(server) -> None:
+    """The ``actions`` service's healthcheck in docker-compose.yml, run for real."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
+    test = compose["services"]["actions"]["healthcheck"]["test"]
+    assert test[:2] == ["CMD", "python"]
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+
+    def probe(port: int) -> int:
+        command = [sys.executable, *(part.replace(":5055/", f":{port}/") for part in test[2:])]
+        return subprocess.run(command, env=env, capture_output=True, timeout=30).returncode
+
+    assert probe(server.port) == 0
+    assert probe(free_port()) != 0  # nothing listening: unhealthy

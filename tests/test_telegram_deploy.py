@@ -33,7 +33,8 @@ def test_compose_runs_the_bot_and_a_private_action_server():
     assert "ports" not in actions and "ports" not in bot  # polling needs no inbound port
     assert actions["command"][:5] == ["python", "-m", "rasa_sdk", "--actions", "bot.actions"]
     assert actions["image"] == bot["image"]
-    assert "actions" in bot["depends_on"]
+    assert bot["depends_on"]["actions"]["condition"] == "service_healthy"
+    assert actions["healthcheck"]["test"][0] == "CMD"  # run for real in test_actions_server
     assert ".env" in bot["env_file"]
 
 
