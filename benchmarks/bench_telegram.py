@@ -17,6 +17,7 @@ Usage: python benchmarks/bench_telegram.py [--intents DIR] [--updates N] [--samp
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import platform
@@ -24,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,56 +65,56 @@ def questions(engine: Engine) -> list[str]:
     return found or ["hello"]
 
 
-def throughput(engine: Engine, texts: list[str], count: int, limits: FloodLimits) -> float:
-    """Push ``count`` updates from as many private chats; return replies per second."""
+@contextlib.contextmanager
+def running_bot(engine: Engine, limits: FloodLimits) -> Iterator[FakeBotApi]:
+    """Run the bot against a fresh fake Bot API until the block ends; yield the API."""
     with FakeBotApi() as api:
         settings = TelegramSettings(token=TEST_TOKEN, base_url=api.base_url)
         runner = BotRunner(build_application(engine, settings, limits=limits),
                            poll_timeout=5).start()
         try:
             api.wait_for("getUpdates")
-            updates = Updates()
-            warm = api.mark()
-            api.push(updates.message(1, texts[0]))
-            api.wait_for("sendMessage", since=warm)
-            mark = api.mark()
-            start = time.monotonic()
-            for i in range(count):
-                api.push(updates.message(1000 + i, texts[i % len(texts)]))
-            deadline = time.monotonic() + 120
-            while True:
-                calls = api.wait_for("sendMessage", since=mark, timeout=120)
-                chats = {c.params["chat_id"] for c in calls}
-                if len(chats) >= count or time.monotonic() > deadline:
-                    break
-                time.sleep(0.01)
-            last = max(min(c.at for c in calls if c.params["chat_id"] == chat) for chat in chats)
-            return count / (last - start)
+            yield api
         finally:
             runner.stop()
+
+
+def throughput(engine: Engine, texts: list[str], count: int, limits: FloodLimits) -> float:
+    """Push ``count`` updates from as many private chats; return replies per second."""
+    with running_bot(engine, limits) as api:
+        updates = Updates()
+        warm = api.mark()
+        api.push(updates.message(1, texts[0]))
+        api.wait_for("sendMessage", since=warm)
+        mark = api.mark()
+        start = time.monotonic()
+        for i in range(count):
+            api.push(updates.message(1000 + i, texts[i % len(texts)]))
+        deadline = time.monotonic() + 120
+        while True:
+            calls = api.wait_for("sendMessage", since=mark, timeout=120)
+            chats = {c.params["chat_id"] for c in calls}
+            if len(chats) >= count or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        last = max(min(c.at for c in calls if c.params["chat_id"] == chat) for chat in chats)
+        return count / (last - start)
 
 
 def latencies(engine: Engine, texts: list[str], samples: int) -> list[float]:
     """Update pushed -> first ``sendMessage`` received, one update at a time (ms)."""
     result = []
-    with FakeBotApi() as api:
-        settings = TelegramSettings(token=TEST_TOKEN, base_url=api.base_url)
-        # Limits off: sequential updates at ~150/s would otherwise hit the 30/s window.
-        runner = BotRunner(build_application(engine, settings, limits=OFF),
-                           poll_timeout=5).start()
-        try:
-            api.wait_for("getUpdates")
-            updates = Updates()
-            for i in range(samples + 5):
-                chat_id = 5000 + i  # a fresh chat each time: no per-chat spacing
-                mark = api.mark()
-                api.push(updates.message(chat_id, texts[i % len(texts)]))
-                (first, *_) = api.wait_for("sendMessage", since=mark, chat_id=chat_id)
-                pushed = api.pushed_at(api.last_update_id)
-                if i >= 5:  # warm-up excluded
-                    result.append((first.at - pushed) * 1000)
-        finally:
-            runner.stop()
+    # Limits off: sequential updates at ~150/s would otherwise hit the 30/s window.
+    with running_bot(engine, OFF) as api:
+        updates = Updates()
+        for i in range(samples + 5):
+            chat_id = 5000 + i  # a fresh chat each time: no per-chat spacing
+            mark = api.mark()
+            api.push(updates.message(chat_id, texts[i % len(texts)]))
+            (first, *_) = api.wait_for("sendMessage", since=mark, chat_id=chat_id)
+            pushed = api.pushed_at(api.last_update_id)
+            if i >= 5:  # warm-up excluded
+                result.append((first.at - pushed) * 1000)
     return result
 
 

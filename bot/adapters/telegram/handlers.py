@@ -123,38 +123,33 @@ class BotHandlers:
 
     # -- commands ------------------------------------------------------------------------
 
+    async def _reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                     reply: Reply) -> None:
+        """Send one reply to the update's message (quoting it in groups)."""
+        message = update.effective_message
+        if message is not None:
+            await self.send_replies(context, message.chat_id, [reply], reply_to=message)
+
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greet and offer a few example questions as buttons."""
-        message = update.effective_message
-        if message is None:
-            return
         buttons = content.example_questions(self.engine.brain.kb)
-        await self.send_replies(context, message.chat_id,
-                                [Reply(content.GREETING, tuple(buttons))], reply_to=message)
+        await self._reply(update, context, Reply(content.GREETING, tuple(buttons)))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Say what the bot can answer and how to use it."""
-        message = update.effective_message
-        if message is None:
-            return
-        await self.send_replies(context, message.chat_id, [Reply(content.HELP)],
-                                reply_to=message)
+        await self._reply(update, context, Reply(content.HELP))
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """List the knowledge base's topics as buttons."""
-        message = update.effective_message
-        if message is None:
-            return
         buttons = content.topic_buttons(self.engine.brain.kb)
         reply = Reply(content.TOPICS_INTRO, tuple(buttons)) if buttons else Reply(
             content.NO_TOPICS)
-        await self.send_replies(context, message.chat_id, [reply], reply_to=message)
+        await self._reply(update, context, reply)
 
     async def reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Reload the knowledge base (administrators only)."""
-        message = update.effective_message
         user = update.effective_user
-        if message is None:
+        if update.effective_message is None:
             return
         if user is None or user.id not in self.admin_ids:
             logger.warning("refused /reload from user %s", user.id if user else None)
@@ -168,7 +163,7 @@ class BotHandlers:
             except Exception as exc:  # report to the admin, keep the old knowledge base
                 logger.exception("reload failed")
                 text = f"Reload failed: {exc}"
-        await self.send_replies(context, message.chat_id, [Reply(text)], reply_to=message)
+        await self._reply(update, context, Reply(text))
 
     # -- messages ------------------------------------------------------------------------
 
@@ -184,10 +179,8 @@ class BotHandlers:
     async def non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer stickers, photos, voice, locations... with a short polite note."""
         message = update.effective_message
-        if message is None or not self._addressed(message, context):
-            return
-        await self.send_replies(context, message.chat_id, [Reply(content.NON_TEXT)],
-                                reply_to=message)
+        if message is not None and self._addressed(message, context):
+            await self._reply(update, context, Reply(content.NON_TEXT))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press: acknowledge the callback, then reply with the answer."""
