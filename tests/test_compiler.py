@@ -353,3 +353,40 @@ def test_text_article_role_and_name_are_split() -> None:
     ceo = next(e for e in extract_entries(doc) if "jane" in e.intent)
     examples = generate_examples(ceo, subject)
     assert "who is the ceo" in examples and "who is jane roe" in examples
+
+
+def test_reference_article_answers_chat_paraphrases_and_refuses_near_misses(
+        tmp_path: Path) -> None:
+    article = Path("/work/shared/seeds/000_053741f1b8a21a75.txt")
+    if not article.is_file():
+        pytest.skip("the reference article is not available")
+    compile_seeds([article], tmp_path / "kb", curated_dirs=[])
+    engine = _engine(tmp_path / "kb")
+    funding = "faq/funding_raised_major_investors"
+    expected = {
+        "how much money did mistral raise": funding,
+        "how much did they raise": funding,
+        "who invested": funding,
+        "who are the investors": funding,
+        "what models do they make": "faq/types_ai_models_develop",
+        "what kind of models": "faq/types_ai_models_develop",
+    }
+    for question, intent in expected.items():
+        turn = engine.handle("t", question)
+        assert turn.parse.intent.name == intent, (question, turn.parse.intent_ranking[:3])
+    for question in ("when was mistral founded", "who invested in openai",
+                     "what models does openai make", "what is the capital of peru"):
+        turn = engine.handle("t", question)
+        assert turn.parse.intent.name == FALLBACK_INTENT, (question, turn.parse.intent)
+
+
+def test_chat_paraphrases_follow_english_patterns_only() -> None:
+    from bot.compiler.examples import _chat_paraphrases
+
+    out = _chat_paraphrases("How much funding has Acme Corp raised, and who are its main "
+                            "backers?", "Acme Corp")
+    assert {"how much money did acme raise", "who backs acme", "backers"} <= set(out)
+    out = _chat_paraphrases("What kinds of bread does the bakery sell to its customers?",
+                            "Orbital Bakery")
+    assert "what bread does orbital have" not in out  # the head noun must be plural
+    assert not {"customers", "who uses orbital"} & set(out)  # an object, not the topic

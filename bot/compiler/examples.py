@@ -47,6 +47,19 @@ _ARTICLES = wordset(
 _FILLER = wordset(
     "exactly really actually kind kinds type types sort sorts "
 )
+# Words people leave out when they ask the same thing in chat.
+_MODIFIERS = wordset("major main key primary principal biggest largest leading core")
+_KIND_OF = re.compile(r"\b(?:types?|kinds?|sorts?) of\s+")
+# "who are its investors" is also asked "who invested in x".
+_PEOPLE_VERBS = {"investors": "invested in", "backers": "backs", "funders": "funded",
+                 "founders": "founded", "owners": "owns", "customers": "uses",
+                 "clients": "uses"}
+_MONEY_NOUNS = wordset("funding money capital investment investments financing")
+_RAISE = re.compile(r"\b(?:raise|raised|raising|secure|secured|get|got|received)\b")
+_OFFER = re.compile(
+    r"^(?:what|which)\s+((?:[a-z\-]+\s+){0,2}[a-z\-]+s)\s+(?:does|do|did|can|will)\s+.*?"
+    r"\b(?:develop|offer|make|build|sell|provide|produce|create|release)s?\b"
+)
 
 
 def short_subject(subject: str) -> str:
@@ -220,8 +233,44 @@ def _cue_questions(body: str, part: str, article: str, short: str) -> list[str]:
     return out
 
 
+def _chat_paraphrases(question: str, subject: str) -> list[str]:
+    """Shorter ways people ask an FAQ question in chat, from English patterns only.
+
+    ``who are its major investors`` -> ``who invested in x``, ``investors``; ``how much
+    funding has x raised`` -> ``how much money did x raise``; ``what types of ai models
+    does x develop`` -> ``what ai models does x make``, ``models``.
+    """
+    short = short_subject(subject)
+    cleaned = tx.clean(question)
+    if subject and short:
+        cleaned = re.sub(rf"\b{re.escape(tx.clean(subject))}\b", short, cleaned)
+    out: list[str] = []
+    for part in (p.strip() for p in _COMPOUND.split(cleaned)):
+        if not part:
+            continue
+        plain = _KIND_OF.sub("", " ".join(w for w in part.split() if w not in _MODIFIERS))
+        plain = _name_pronouns(plain, short) if short else plain
+        if plain != part:
+            out.append(plain)
+        words = plain.split()
+        for noun, verb in _PEOPLE_VERBS.items():
+            if noun in words and words[0] == "who" and short:
+                out += [f"who {verb} {short}", noun, f"{short} {noun}"]
+        money = [w for w in words if w in _MONEY_NOUNS]
+        if money and _RAISE.search(plain) and short:
+            out += [f"how much money did {short} raise", f"how much has {short} raised",
+                    f"how much did {short} raise"]
+        offer = _OFFER.match(plain)
+        if offer and short:
+            phrase, head = offer.group(1), offer.group(1).split()[-1]
+            out += [f"what {phrase} does {short} make", f"what {phrase} does {short} offer",
+                    f"what {head} does {short} have", head, f"{short} {head}"]
+    return out
+
+
 def _faq_examples(entry: Entry, subject: str) -> list[str]:
-    out = _question_variants(entry.cue, subject)
+    variants = _question_variants(entry.cue, subject)
+    out = variants[:3] + _chat_paraphrases(entry.cue, subject) + variants[3:]
     keywords = tx.content_words(_without_subject(entry.cue, subject),
                                 tx.QUESTION_WORDS | _FILLER)
     short = short_subject(subject)
