@@ -143,6 +143,23 @@ def test_typos_are_tolerated(built: matcher.LinearMatcher, text: str, intent: st
     assert top(built, text)[0] == intent
 
 
+def test_real_english_words_are_not_corrected(built: matcher.LinearMatcher):
+    # "founded" is one edit from the known "funded" but is itself a common word.
+    assert built.understand("who founded acme")[0] == ["who", "founded", "acme"]
+    assert decide(built.rank("who founded acme"), NLU).kind != ANSWER
+    # a non-word one edit away is still corrected, with some trust
+    tokens, trust = built.understand("who fundd acme")
+    assert tokens[1] == "funded" and 0.0 < trust[1] < 1.0
+
+
+def test_typo_odds_weigh_word_frequencies():
+    from bot.nlu.english import typo_odds
+
+    assert typo_odds("qwxz", "what", 1) == 1.0  # not an English word: a typo
+    assert typo_odds("founded", "funded", 1) < 0.1  # both common words: not a typo
+    assert typo_odds("wat", "what", 1) > 0.5  # rare word next to a very common one
+
+
 def test_synonyms_from_the_kb_are_applied(built: matcher.LinearMatcher):
     name, confidence = top(built, "who is the head honcho")
     assert name == "fact_boss"

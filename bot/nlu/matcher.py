@@ -32,6 +32,7 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
+from bot.nlu.english import typo_odds
 from bot.nlu.features import FeatureSpace
 from bot.nlu.lexicon import FUNCTION_WORDS
 from bot.nlu.linear import fit_hinge
@@ -41,7 +42,9 @@ from bot.nlu.parse import IntentScore
 logger = logging.getLogger(__name__)
 
 MATCHER_VERSION = "linear-hinge-2"
-_CODE_FILES = ("normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py")
+_CODE_FILES = (
+    "normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py", "english.py"
+)
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +65,8 @@ class MatcherSettings:
     """Knobs of the matcher; the defaults are tuned on CLINC150 train/val.
 
     Attributes:
-        block_weights: Weight of the word, stem-pair and character blocks.
+        block_weights: Weight of the word, stem-pair, word-character and phrase-character
+            blocks.
         epochs_budget: Epochs are about this many example visits divided by the number of
             examples (clipped to ``min_epochs``..``max_epochs``).
         min_epochs: Fewest epochs.
@@ -85,7 +89,7 @@ class MatcherSettings:
             (:data:`bot.nlu.lexicon.FUNCTION_WORDS`).
     """
 
-    block_weights: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    block_weights: tuple[float, ...] = (1.0, 1.0, 1.0, 0.7)
     epochs_budget: int = 200_000
     min_epochs: int = 6
     max_epochs: int = 60
@@ -161,7 +165,12 @@ class LinearMatcher:
         if not found:
             return word, 1.0
         count = self._word_counts[found[0]]
-        return found[0], count / (count + self._settings.typo_prior)
+        # A real English word the examples do not use ("founded") is no typo of a known
+        # one ("funded"): weigh both explanations (see bot.nlu.english).
+        typo = typo_odds(word, found[0], int(found[1]))
+        if typo < 0.5:
+            return word, 1.0
+        return found[0], typo * count / (count + self._settings.typo_prior)
 
     def understand(self, text: str) -> tuple[list[str], list[float]]:
         """Return the normalised, typo-corrected tokens of ``text`` and their trust.
