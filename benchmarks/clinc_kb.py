@@ -50,7 +50,7 @@ def write_kb(out: Path, train: list[tuple[str, str]]) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     lines = ['version: "3.1"', "nlu:"]
     for name, texts in sorted(by_intent.items()):
-        lines.append(f"- intent: {name}")
+        lines.append(f"- intent: {_scalar(name)}")
         lines.append("  examples: |")
         lines.extend(f"    - {_quote(t)}" for t in texts)
     (out / "nlu.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -66,6 +66,18 @@ def write_kb(out: Path, train: list[tuple[str, str]]) -> Path:
         encoding="utf-8",
     )
     return out
+
+
+def _scalar(name: str) -> str:
+    """Return ``name`` as a YAML scalar that reads back as that string.
+
+    YAML 1.1 reads ``yes``, ``no``, ``on``, ``off`` as booleans and ``1_000`` as a
+    number; such names (CLINC150 has intents ``yes`` and ``no``) are double-quoted.
+    """
+    plain = yaml.safe_load(f"key: {name}")
+    if isinstance(plain, dict) and plain.get("key") == name:
+        return name
+    return json.dumps(name)
 
 
 def _quote(text: str) -> str:

@@ -49,3 +49,13 @@ def test_subset_accuracy_and_refusals(subset):
     answered = sum(decide(matcher.rank(text), config).kind == ANSWER for text, _ in oos)
     assert answered / len(oos) <= 0.05
     assert all(intent == OOS for _, intent in oos)
+
+
+def test_names_yaml_reads_as_booleans_are_quoted(tmp_path):
+    pairs = [("yes please", "yes"), ("nope", "no"), ("turn it on", "on"), ("hi", "greeting")]
+    folder = write_kb(tmp_path / "kb", [p for p in pairs for _ in range(2)])
+    text = (folder / "nlu.yml").read_text(encoding="utf-8")
+    assert '- intent: "yes"' in text and '- intent: "no"' in text
+    assert "- intent: greeting" in text
+    kb = load_knowledge_base(folder)
+    assert set(kb.answerable_intents()) == {"yes", "no", "on", "greeting"}
