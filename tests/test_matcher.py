@@ -160,6 +160,29 @@ def test_typo_odds_weigh_word_frequencies():
     assert typo_odds("wat", "what", 1) > 0.5  # rare word next to a very common one
 
 
+def test_message_without_content_word_is_not_answered(built: matcher.LinearMatcher):
+    for text in ("why?", "who?", "how so"):
+        assert decide(built.rank(text), NLU).kind != ANSWER, text
+    # an intent whose examples are that very message keeps its confidence
+    assert top(built, "hello") == ("greet", pytest.approx(top(built, "hello")[1]))
+    assert top(built, "hello")[1] >= NLU.answer_threshold
+
+
+def test_after_is_not_before(tmp_path: Path, cache_dir: Path):
+    (tmp_path / "nlu.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: last_year\n  examples: |\n'
+        + "".join(f"    - {t}\n" for t in ("the year before", "and the year before",
+                                               "a year before", "sales the year before"))
+        + "- intent: hello\n  examples: |\n    - hi\n    - hello\n"
+        + "responses:\n  utter_last_year:\n  - text: last year\n"
+        + "  utter_hello:\n  - text: hi\n",
+        encoding="utf-8",
+    )
+    built = build_matcher(load_knowledge_base(tmp_path))
+    assert top(built, "and the year before?")[1] >= NLU.answer_threshold
+    assert decide(built.rank("and the year after?"), NLU).kind != ANSWER
+
+
 def test_synonyms_from_the_kb_are_applied(built: matcher.LinearMatcher):
     name, confidence = top(built, "who is the head honcho")
     assert name == "fact_boss"

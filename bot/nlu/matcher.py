@@ -34,7 +34,7 @@ from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
 from bot.nlu.english import typo_odds
 from bot.nlu.features import FeatureSpace
-from bot.nlu.lexicon import FUNCTION_WORDS
+from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
 from bot.nlu.normalize import stem, synonym_map, tokenize
 from bot.nlu.parse import IntentScore
@@ -87,6 +87,9 @@ class MatcherSettings:
             was corrected to: a typo of a frequent word is likelier than of a rare one.
         function_weight: Factor on the coverage weight of general function words
             (:data:`bot.nlu.lexicon.FUNCTION_WORDS`).
+        content_free_factor: Factor on the confidence of a message with no content word
+            (only function and question words: "why?"), except for intents that have
+            that very message as an example.
     """
 
     block_weights: tuple[float, ...] = (1.0, 1.0, 1.0, 0.7)
@@ -101,6 +104,7 @@ class MatcherSettings:
     max_typo_distance: int = 2
     typo_prior: float = 2.0
     function_weight: float = 0.25
+    content_free_factor: float = 0.5
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -136,6 +140,10 @@ class LinearMatcher:
         self._stem_idf = arrays["stem_idf"]
         self._unknown_idf = float(arrays["unknown_idf"])
         self._stem_intents = arrays["stem_intents"]
+        self._plain_examples: dict[str, set[int]] = {}
+        for text, label in zip(arrays["plain_texts"].tolist(), arrays["plain_labels"].tolist(),
+                               strict=True):
+            self._plain_examples.setdefault(str(text), set()).add(int(label))
         self._correct = lru_cache(maxsize=8192)(self._correct_word)
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -153,6 +161,7 @@ class LinearMatcher:
             "stem_idf": self._stem_idf,
             "unknown_idf": np.array(self._unknown_idf),
             "stem_intents": self._stem_intents,
+            **_plain_arrays(self._plain_examples),
         }
 
     def _correct_word(self, word: str) -> tuple[str, float]:
@@ -256,11 +265,31 @@ class LinearMatcher:
             return []
         probabilities, coverage = self.scores(tokens, trust)
         confidence = probabilities * coverage
+        if is_content_free(tokens):
+            # "why?" says nothing about its subject: no confident answer, unless an
+            # intent's examples are that very message.
+            exact = np.zeros(len(self.intents), dtype=bool)
+            exact[list(self._plain_examples.get(" ".join(tokens), ()))] = True
+            confidence = np.where(exact, confidence,
+                                  confidence * self._settings.content_free_factor)
         order = np.argsort(-confidence, kind="stable")[:limit]
         return [
             IntentScore(self.intents[i], float(min(1.0, max(0.0, confidence[i]))))
             for i in order
         ]
+
+
+def is_content_free(tokens: list[str]) -> bool:
+    """Return True when every token is a function word or a question word."""
+    return all(t in FUNCTION_WORDS or t in QUESTION_WORDS for t in tokens)
+
+
+def _plain_arrays(plain: dict[str, set[int]]) -> dict[str, np.ndarray]:
+    pairs = sorted((text, label) for text, labels in plain.items() for label in labels)
+    return {
+        "plain_texts": np.array([p[0] for p in pairs], dtype=np.str_),
+        "plain_labels": np.array([p[1] for p in pairs], dtype=np.int64),
+    }
 
 
 def _training_data(kb: KnowledgeBase) -> tuple[list[str], list[tuple[str, str]]]:
@@ -299,6 +328,10 @@ def _fit(
         stem_docs.update(stems)
         for s in stems:
             stem_intents.setdefault(s, set()).add(label)
+    plain: dict[str, set[int]] = {}
+    for tokens, label in zip(docs, labels, strict=True):
+        if is_content_free(tokens):
+            plain.setdefault(" ".join(tokens), set()).add(label)
     stems = sorted(stem_docs)
     membership = np.zeros((len(stems), len(names)), dtype=np.float32)
     for row, s in enumerate(stems):
@@ -318,6 +351,7 @@ def _fit(
         "stem_idf": stem_idf,
         "unknown_idf": np.array(math.log(1 + n_docs) + 1.0),
         "stem_intents": membership,
+        **_plain_arrays(plain),
     }
 
 
