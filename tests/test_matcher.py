@@ -183,6 +183,19 @@ def test_after_is_not_before(tmp_path: Path, cache_dir: Path):
     assert decide(built.rank("and the year after?"), NLU).kind != ANSWER
 
 
+def test_unknown_name_fills_an_annotated_entity_slot(tmp_path: Path, cache_dir: Path):
+    (tmp_path / "kb.yml").write_text(KB_YAML.replace(
+        "    - did google invest in acme\n",
+        "    - did [google](investor) invest in acme\n    - did [ibm](investor) back acme\n",
+    ), encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path))
+    name, confidence = top(built, "did tencent invest in acme")
+    assert (name, confidence >= NLU.answer_threshold) == ("fact_investors", True)
+    # a bare name, or a real word in that place, is no question about investors
+    assert decide(built.rank("tencent"), NLU).kind != ANSWER
+    assert top(built, "who is the ceo of tencent")[0] != "fact_investors"
+
+
 def test_synonyms_from_the_kb_are_applied(built: matcher.LinearMatcher):
     name, confidence = top(built, "who is the head honcho")
     assert name == "fact_boss"

@@ -259,9 +259,12 @@ class _Reader:
             if not stripped.startswith("- "):
                 self.error(ref, f"example line must start with '- ': {stripped[:60]!r}")
                 continue
-            text = strip_entity_annotations(stripped[2:].strip())
+            raw = stripped[2:].strip()
+            text = strip_entity_annotations(raw)
             if text:
-                examples.append(Example(text, ref))
+                entities = tuple((m.group("text"), m.group("entity"))
+                                 for m in _ANNOTATION.finditer(raw) if m.group("entity"))
+                examples.append(Example(text, ref, entities))
         return examples
 
     # -- responses ---------------------------------------------------------------------

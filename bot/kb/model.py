@@ -29,10 +29,17 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class Example:
-    """One training phrasing of an intent."""
+    """One training phrasing of an intent.
+
+    Attributes:
+        text: The phrasing, entity markup removed.
+        source: Where it was written.
+        entities: ``(value, entity)`` of each Rasa ``[value](entity)`` annotation.
+    """
 
     text: str
     source: SourceRef | None = None
+    entities: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

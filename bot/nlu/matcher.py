@@ -32,7 +32,7 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
-from bot.nlu.english import typo_odds
+from bot.nlu.english import frequencies, typo_odds
 from bot.nlu.features import FeatureSpace
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
@@ -140,6 +140,7 @@ class LinearMatcher:
         self._stem_idf = arrays["stem_idf"]
         self._unknown_idf = float(arrays["unknown_idf"])
         self._stem_intents = arrays["stem_intents"]
+        self._slots = [str(s) for s in arrays["slot_tokens"]]
         self._plain_examples: dict[str, set[int]] = {}
         for text, label in zip(arrays["plain_texts"].tolist(), arrays["plain_labels"].tolist(),
                                strict=True):
@@ -162,6 +163,7 @@ class LinearMatcher:
             "unknown_idf": np.array(self._unknown_idf),
             "stem_intents": self._stem_intents,
             **_plain_arrays(self._plain_examples),
+            "slot_tokens": np.array(self._slots, dtype=np.str_),
         }
 
     def _correct_word(self, word: str) -> tuple[str, float]:
@@ -258,6 +260,42 @@ class LinearMatcher:
             settings.intent_coverage_power
         )
 
+    def _fill_slots(
+        self, tokens: list[str], trust: list[float], confidence: np.ndarray
+    ) -> np.ndarray:
+        """Let unknown names fill an entity slot ("did tencent invest" as "did X invest").
+
+        An example with annotated entities is also trained with each value replaced by a
+        placeholder of its entity (see :func:`_slot_docs`). A token the knowledge
+        base does not know, that is neither a function word nor one of the common English
+        words (:mod:`bot.nlu.english`), is read as a name: the message is scored again with
+        such tokens replaced by each placeholder, and each intent keeps its best score. The
+        message must also have a known content word: a bare name asks nothing.
+        """
+        if not self._slots:
+            return confidence
+        names = [
+            i for i, t in enumerate(tokens)
+            if t not in self._known_words and t.isalpha() and t not in FUNCTION_WORDS
+            and t not in QUESTION_WORDS and t not in frequencies()
+        ]
+        context = [
+            t for t in tokens
+            if t in self._known_words and t not in FUNCTION_WORDS and t not in QUESTION_WORDS
+        ]
+        if not names or not context:
+            return confidence  # a bare name ("kubernetes?") is no question about it
+        for slot in self._slots:
+            row = self._stem_index.get(stem(slot))
+            if row is None:
+                continue
+            variant = [slot if i in names else t for i, t in enumerate(tokens)]
+            probabilities, coverage = self.scores(variant, trust)
+            # only the intents trained with this slot may use it
+            filled = np.where(self._stem_intents[row] > 0, probabilities * coverage, 0.0)
+            confidence = np.maximum(confidence, filled)
+        return confidence
+
     def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
         """Return up to ``limit`` intents, best first, with confidences in [0, 1]."""
         tokens, trust = self.understand(text)
@@ -265,6 +303,7 @@ class LinearMatcher:
             return []
         probabilities, coverage = self.scores(tokens, trust)
         confidence = probabilities * coverage
+        confidence = self._fill_slots(tokens, trust, confidence)
         if is_content_free(tokens):
             # "why?" says nothing about its subject: no confident answer, unless an
             # intent's examples are that very message.
@@ -292,6 +331,47 @@ def _plain_arrays(plain: dict[str, set[int]]) -> dict[str, np.ndarray]:
     }
 
 
+def slot_token(table: str) -> str:
+    """Return the placeholder token of lookup table ``table`` (a word nobody types)."""
+    return "zzslot" + "".join(c for c in table.casefold() if c.isalnum())
+
+
+def _slot_docs(
+    kb: KnowledgeBase, names: list[str], synonyms: dict[str, str]
+) -> tuple[list[list[str]], list[int], list[str]]:
+    """Return extra examples with annotated entity values replaced by placeholders.
+
+    Only examples whose entities are annotated (Rasa ``[Google](investor)`` markup) take
+    part: their intent then accepts any name in that position.
+
+    Returns:
+        The extra token lists, their labels, and the placeholder tokens used.
+    """
+    seen: set[tuple[tuple[str, ...], int]] = set()
+    extra_docs: list[list[str]] = []
+    extra_labels: list[int] = []
+    slots: set[str] = set()
+    for label, name in enumerate(names):
+        for example in kb.intents[name].examples:
+            if not example.entities:
+                continue
+            tokens = tokenize(example.text, synonyms)
+            for value, entity in example.entities:
+                words = tokenize(value, synonyms)
+                n = len(words)
+                if not n:
+                    continue
+                hits = [i for i in range(len(tokens) - n + 1) if tokens[i : i + n] == words]
+                for i in reversed(hits):
+                    tokens[i : i + n] = [slot_token(entity)]
+                    slots.add(slot_token(entity))
+            if (tuple(tokens), label) not in seen:
+                seen.add((tuple(tokens), label))
+                extra_docs.append(tokens)
+                extra_labels.append(label)
+    return extra_docs, extra_labels, sorted(slots)
+
+
 def _training_data(kb: KnowledgeBase) -> tuple[list[str], list[tuple[str, str]]]:
     names = list(kb.answerable_intents())
     pairs = [(text, s.value) for s in kb.synonyms for text in s.examples]
@@ -309,6 +389,9 @@ def _fit(
             if tokens:
                 docs.append(tokens)
                 labels.append(label)
+    extra_docs, extra_labels, slots = _slot_docs(kb, names, synonyms)
+    docs += extra_docs
+    labels += extra_labels
     space = FeatureSpace.fit(docs, settings.block_weights)
     rows = space.transform(docs)
     target = np.asarray(labels, dtype=np.int64)
@@ -352,6 +435,7 @@ def _fit(
         "unknown_idf": np.array(math.log(1 + n_docs) + 1.0),
         "stem_intents": membership,
         **_plain_arrays(plain),
+        "slot_tokens": np.array(slots, dtype=np.str_),
     }
 
 
@@ -383,6 +467,8 @@ def build_matcher(
                      settings.max_epochs, settings.learning_rate],
         "intents": [[n, [e.text for e in kb.intents[n].examples]] for n in names],
         "synonyms": sorted(pairs),
+        "entities": [[n, [list(map(list, e.entities)) for e in kb.intents[n].examples]]
+                     for n in names],
     })
     arrays = cache.load(key, cache_dir) if use_cache else None
     if arrays is not None:
