@@ -1,12 +1,11 @@
 """Sparse TF-IDF features of normalised token lists.
 
-A text becomes four blocks of features, each weighted by sub-linear TF times IDF and
+A text becomes three blocks of features, each weighted by sub-linear TF times IDF and
 scaled to unit length: word stems, ordered pairs of nearby stems (up to three words
-apart, so "say hello in japanese" yields "say japanese"), character n-grams of each word
-(which carry spelling variants and word parts), and character n-grams of the whole
-phrase, across word boundaries ("w ar" in "how are": short word sequences). The features
-of unknown words still count in a block's length, so a message made mostly of unknown
-words gets a short known part and low scores from a linear model.
+apart, so "say hello in japanese" yields "say japanese"), and character n-grams of
+each word (which carry spelling variants and word parts). The features of unknown words
+still count in a block's length, so a message made mostly of unknown words gets a short
+known part and low scores from a linear model.
 """
 
 from __future__ import annotations
@@ -21,9 +20,8 @@ from scipy import sparse
 
 from bot.nlu.normalize import stem
 
-BLOCK_PREFIXES = ("w:", "b:", "c:", "x:")
-WORD, PAIR, CHAR, PHRASE = range(4)
-N_BLOCKS = len(BLOCK_PREFIXES)
+BLOCK_PREFIXES = ("w:", "b:", "c:")
+WORD, PAIR, CHAR = range(3)
 # Stem pairs are formed with each of the next PAIR_WINDOW words ("say ... japanese").
 PAIR_WINDOW = 3
 
@@ -43,33 +41,9 @@ def token_terms(token: str) -> tuple[str, ...]:
     return (f"w:{stem(token)}", *(f"c:{g}" for g in char_ngrams(token)))
 
 
-def phrase_grams(
-    tokens: Sequence[str], low: int = 3, high: int = 5
-) -> list[tuple[str, int, int]]:
-    """Return the character n-grams of the joined tokens with the tokens they overlap.
-
-    Args:
-        tokens: Normalised tokens.
-        low: Shortest n-gram.
-        high: Longest n-gram.
-
-    Returns:
-        ``(feature, first token, last token)`` for every n-gram of ``" ".join(tokens)``.
-    """
-    text = " ".join(tokens)
-    owner: list[int] = []
-    for index, token in enumerate(tokens):
-        owner.extend([index] * (len(token) + 1))  # the space after a token is its own
-    out = []
-    for n in range(low, high + 1):
-        for i in range(len(text) - n + 1):
-            out.append((f"x:{text[i : i + n]}", owner[i], owner[i + n - 1]))
-    return out
-
-
 def terms(tokens: Sequence[str]) -> list[str]:
     """Return the feature strings of a token list, block prefix included."""
-    out: list[str] = [g[0] for g in phrase_grams(tokens)]
+    out: list[str] = []
     for token in tokens:
         out.extend(token_terms(token))
     stems = [stem(t) for t in tokens]
@@ -104,7 +78,7 @@ class FeatureSpace:
 
     @classmethod
     def fit(
-        cls, docs: Sequence[Sequence[str]], block_weights: Sequence[float] = (1.0, 1.0, 1.0, 0.7)
+        cls, docs: Sequence[Sequence[str]], block_weights: Sequence[float] = (1.0, 0.6, 1.0)
     ) -> FeatureSpace:
         """Learn the vocabulary and IDF of tokenised documents."""
         df: Counter[str] = Counter()
@@ -132,28 +106,21 @@ class FeatureSpace:
         """
         counts = Counter(terms(tokens))
         factor: dict[str, float] = {}
-        beliefs = list(trust) if trust is not None else [1.0] * len(tokens)
-        for token, belief in zip(tokens, beliefs, strict=True):
-            if belief < 1.0:
-                for term in token_terms(token):
-                    factor[term] = min(belief, factor.get(term, 1.0))
+        if trust is not None:
+            for token, belief in zip(tokens, trust, strict=True):
+                if belief < 1.0:
+                    for term in token_terms(token):
+                        factor[term] = min(belief, factor.get(term, 1.0))
         vocab = self.vocab
-        unknown_token = [f"w:{stem(token)}" not in vocab for token in tokens]
         diluting = {
             term
-            for token, is_unknown in zip(tokens, unknown_token, strict=True)
-            if is_unknown
+            for token in tokens
+            if f"w:{stem(token)}" not in vocab
             for term in token_terms(token)
         }
-        for term, first, last in phrase_grams(tokens):
-            belief = min(beliefs[first : last + 1])
-            if belief < 1.0:
-                factor[term] = min(belief, factor.get(term, 1.0))
-            if any(unknown_token[first : last + 1]):
-                diluting.add(term)
         ids: list[int] = []
         tfs: list[float] = []
-        unknown = [0.0] * N_BLOCKS
+        unknown = [0.0, 0.0, 0.0]
         for term, count in counts.items():
             column = vocab.get(term)
             tf = 1.0 + math.log(count)
@@ -169,9 +136,9 @@ class FeatureSpace:
         columns = np.asarray(ids, dtype=np.int64)
         values = np.asarray(tfs, dtype=np.float32) * self.idf[columns]
         blocks = self.block_of[columns]
-        squares = np.bincount(blocks, weights=values * values, minlength=N_BLOCKS) + unknown
+        squares = np.bincount(blocks, weights=values * values, minlength=3) + unknown
         scale = np.divide(np.asarray(self.block_weights), np.sqrt(squares),
-                          out=np.zeros(N_BLOCKS), where=squares > 0)
+                          out=np.zeros(3), where=squares > 0)
         values = values * scale[blocks].astype(np.float32)
         order = np.argsort(columns, kind="stable")
         return columns[order], values[order]
@@ -194,10 +161,9 @@ class FeatureSpace:
         cols = unique % self.n_features
         values = (1.0 + np.log(counts)) * self.idf[cols]
         blocks = self.block_of[cols].astype(np.int64)
-        squares = np.bincount(rows * N_BLOCKS + blocks, weights=values * values,
-                              minlength=n_docs * N_BLOCKS)
+        squares = np.bincount(rows * 3 + blocks, weights=values * values, minlength=n_docs * 3)
         weights = np.tile(np.asarray(self.block_weights), n_docs)
         scale = np.divide(weights, np.sqrt(squares), out=np.zeros(len(weights)),
                           where=squares > 0)
-        values = (values * scale[rows * N_BLOCKS + blocks]).astype(np.float32)
+        values = (values * scale[rows * 3 + blocks]).astype(np.float32)
         return sparse.csr_matrix((values, (rows, cols)), shape=(n_docs, self.n_features))

@@ -65,7 +65,7 @@ class MatcherSettings:
     """Knobs of the matcher; the defaults are tuned on CLINC150 train/val.
 
     Attributes:
-        block_weights: Weight of the word, stem-pair, word-character and phrase-character
+        block_weights: Weight of the word, stem-pair and character
             blocks.
         epochs_budget: Epochs are about this many example visits divided by the number of
             examples (clipped to ``min_epochs``..``max_epochs``).
@@ -92,7 +92,7 @@ class MatcherSettings:
             that very message as an example.
     """
 
-    block_weights: tuple[float, ...] = (1.0, 1.0, 1.0, 0.7)
+    block_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
     epochs_budget: int = 200_000
     min_epochs: int = 6
     max_epochs: int = 60
