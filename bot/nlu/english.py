@@ -2,36 +2,43 @@
 
 The typo corrector only sees the knowledge base's own words, so on its own it would
 "correct" a real English word the examples happen not to use ("founded") into a known
-one ("funded"). This module ships the frequencies of the 40,000 most frequent English
-words (``data/english_freq.txt.gz``, from pyspellchecker's MIT-licensed list) and weighs
-the two explanations of an unknown word, as a noisy-channel spell checker does: the user
-meant the known word and made ``d`` typing errors (each about ``edit_prior`` likely), or
-the user meant the word as typed. The list is read lazily, on the first correction.
+one ("funded"). This module reads the English word frequencies that the
+``pyspellchecker`` package ships (its ``resources/en.json.gz``; nothing is downloaded),
+keeps the ``VOCABULARY_SIZE`` most frequent words, and weighs the two explanations of an
+unknown word, as a noisy-channel spell checker does: the user meant the known word and
+made ``d`` typing errors (each about ``edit_prior`` likely), or the user meant the word as
+typed. The list is read lazily, on the first correction.
 """
 
 from __future__ import annotations
 
 import gzip
+import importlib.resources
+import json
 import logging
 from functools import lru_cache
-from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-DATA_FILE = Path(__file__).with_name("data") / "english_freq.txt.gz"
+VOCABULARY_SIZE = 40_000
+WORD_LIST_PACKAGE = "spellchecker"
+WORD_LIST_RESOURCE = ("resources", "en.json.gz")
 
 
 @lru_cache(maxsize=1)
 def frequencies() -> dict[str, int]:
     """Return word -> corpus count (empty, with a warning, when the list is missing)."""
     try:
-        with gzip.open(DATA_FILE, "rt", encoding="utf-8") as stream:
-            pairs = (line.split() for line in stream if not line.startswith("#"))
-            return {word: int(count) for word, count in pairs}
-    except (OSError, ValueError) as exc:
+        resource = importlib.resources.files(WORD_LIST_PACKAGE).joinpath(*WORD_LIST_RESOURCE)
+        counts = json.loads(gzip.decompress(resource.read_bytes()))
+    except (ImportError, OSError, ValueError) as exc:
         logger.warning("English word list unavailable (%s): typo correction trusts "
                        "every close known word", exc)
         return {}
+    # Normalised text has no apostrophes ("don't" is "do not"): keep plain words only.
+    words = ((word, int(count)) for word, count in counts.items() if word.isalpha())
+    ranked = sorted(words, key=lambda item: -item[1])  # stable: ties keep the list's order
+    return dict(ranked[:VOCABULARY_SIZE])
 
 
 @lru_cache(maxsize=1)
