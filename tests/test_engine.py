@@ -12,6 +12,7 @@ from bot.config import BotConfig, DialogConfig, NluConfig
 from bot.dialog.engine import Brain, Engine
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase, Response, ResponseVariant, Rule
+from bot.nlu.parse import Entity
 
 
 def texts(turn: Turn) -> str:
@@ -116,6 +117,41 @@ def test_number_out_of_range_asks_again_and_keeps_the_choices(small_engine):
     assert f"1 to {len(offered)}" in texts(again)
     assert payloads(again) == offered
     assert small_engine.handle("u", "1").parse.intent.name == offered[0][1:]
+
+
+class NameSpotter:
+    """A predictable entity extractor: the investor names of the small KB, by word."""
+
+    NAMES = {"starfund": "Starfund", "comet": "Comet Capital"}
+
+    def extract(self, text: str) -> list[Entity]:
+        found = []
+        for name, value in self.NAMES.items():
+            start = text.lower().find(name)
+            if start >= 0:
+                found.append(Entity("investor", value, start, start + len(name)))
+        return found
+
+
+def test_picked_suggestion_keeps_the_entities_of_the_message(small_kb):
+    engine = Engine(Brain(small_kb, OverlapMatcher(small_kb), NameSpotter()), BotConfig())
+    asked = engine.handle("u", "rockets acme starfund")
+    assert asked.decision == "suggest"
+    offered = payloads(asked)
+    assert offered and all(p.endswith('{"investor":"Starfund"}') for p in offered)
+    turn = engine.handle("u", "1")
+    assert turn.decision == "answer"
+    assert turn.parse.intent.name == offered[0].split("{")[0][1:]
+    assert [(e.entity, e.value) for e in turn.parse.entities] == [("investor", "Starfund")]
+    assert engine.handle("u", offered[0]).parse.entities[0].value == "Starfund"
+
+
+def test_pick_again_keeps_the_entity_payloads_and_titles(small_kb):
+    engine = Engine(Brain(small_kb, OverlapMatcher(small_kb), NameSpotter()), BotConfig())
+    offered = engine.handle("u", "rockets acme comet").responses[0].buttons
+    again = engine.handle("u", "7")
+    assert again.responses[0].buttons == offered
+    assert engine.handle("u", "2").parse.entities[0].value == "Comet Capital"
 
 
 def test_number_without_choices_is_ordinary_text(small_engine):

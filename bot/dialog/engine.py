@@ -230,9 +230,10 @@ class Engine:
         parse = Parse(text, IntentScore(FALLBACK_INTENT, top), tuple(ranking), entities)
         if decision.kind == SUGGEST:
             names = tuple(s.name for s in decision.suggestions)
+            reply = say.suggestion(kb, names, entities)
             self._store.put(sender, replace(
-                state, suggestions=names, choices=tuple(f"/{n}" for n in names)))
-            return Turn(sender, text, parse, (say.suggestion(kb, names),), SUGGEST)
+                state, suggestions=names, choices=tuple(b.payload for b in reply.buttons)))
+            return Turn(sender, text, parse, (reply,), SUGGEST)
         self._store.put(sender, replace(state, suggestions=(), choices=()))
         return Turn(sender, text, parse, (say.fallback(kb, state.turns),), FALLBACK)
 
@@ -290,10 +291,9 @@ class Engine:
     def _pick_again(self, brain: Brain, sender: str, text: str,
                     state: ConversationState) -> Turn:
         """Answer a number that picks none of the buttons shown."""
-        intents = tuple(c[1:] for c in state.choices if c.startswith("/"))
         parse = Parse(text, IntentScore(FALLBACK_INTENT, 0.0))
         self._store.put(sender, state)
-        return Turn(sender, text, parse, (say.pick_again(brain.kb, intents),), SUGGEST)
+        return Turn(sender, text, parse, (say.pick_again(brain.kb, state.choices),), SUGGEST)
 
     def _run_actions(
         self, kb: KnowledgeBase, intent: str, sender: str, parse: Parse,

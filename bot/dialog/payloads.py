@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.kb.model import KnowledgeBase
@@ -56,6 +57,36 @@ def parse_payload(message: str, kb: KnowledgeBase) -> Payload | None:
                     entities.append(Entity(str(name), str(item), start, len(message),
                                            1.0, PAYLOAD_EXTRACTOR))
     return Payload(match.group("intent"), tuple(entities))
+
+
+def entity_payload(intent: str, entities: Sequence[Entity] = ()) -> str:
+    """Return the payload naming ``intent``, carrying ``entities`` as Rasa does.
+
+    ``/intent`` alone, or ``/intent{"entity": "value"}`` (a list when one entity has several
+    values), so a picked button keeps what the original message named.
+
+    Args:
+        intent: The intent the payload names.
+        entities: Entities to carry; repeated values are given once.
+
+    Returns:
+        The payload text, which :func:`parse_payload` reads back.
+    """
+    values: dict[str, list[str]] = {}
+    for entity in entities:
+        found = values.setdefault(entity.entity, [])
+        if entity.value not in found:
+            found.append(entity.value)
+    if not values:
+        return f"/{intent}"
+    data = {name: found[0] if len(found) == 1 else found for name, found in values.items()}
+    return f"/{intent}" + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def payload_intent(payload: str) -> str | None:
+    """Return the intent a payload names (``/x{...}`` -> ``x``), without checking it exists."""
+    match = _PAYLOAD.match(payload)
+    return match.group("intent") if match else None
 
 
 def parse_pick(message: str) -> int | None:

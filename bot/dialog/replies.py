@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
+from bot.dialog.payloads import entity_payload, payload_intent
 from bot.dialog.turn import Reply
 from bot.kb.model import Button, KnowledgeBase
+from bot.nlu.parse import Entity
 
 DEFAULT_FALLBACK_TEXT = (
     "Sorry, I don't know the answer to that. Type /help to see what I can answer."
@@ -35,9 +37,18 @@ def context_text(kb: KnowledgeBase, intent: str) -> str:
     return title(kb, intent)
 
 
-def buttons_for(kb: KnowledgeBase, intents: Iterable[str]) -> tuple[Button, ...]:
-    """Return one button per intent: its title, and the payload ``/<intent>``."""
-    return tuple(Button(title(kb, name), f"/{name}") for name in intents)
+def buttons_for(kb: KnowledgeBase, intents: Iterable[str],
+                entities: Sequence[Entity] = ()) -> tuple[Button, ...]:
+    """Return one button per intent: its title, and the payload ``/<intent>``.
+
+    With ``entities``, each payload carries them (``/<intent>{"entity": "value"}``).
+    """
+    return tuple(Button(title(kb, name), entity_payload(name, entities)) for name in intents)
+
+
+def buttons_for_payloads(kb: KnowledgeBase, payloads: Iterable[str]) -> tuple[Button, ...]:
+    """Return one button per payload, titled after the intent it names."""
+    return tuple(Button(title(kb, payload_intent(p) or p), p) for p in payloads)
 
 
 def fill_slots(text: str, slots: Mapping[str, object]) -> str:
@@ -75,14 +86,18 @@ def fallback(kb: KnowledgeBase, turn: int) -> Reply:
     return response(kb, "utter_default", turn) or Reply(DEFAULT_FALLBACK_TEXT)
 
 
-def suggestion(kb: KnowledgeBase, intents: Iterable[str]) -> Reply:
-    """Return the "did you mean" reply with one button per intent."""
-    return Reply(DEFAULT_SUGGEST_TEXT, buttons_for(kb, intents))
+def suggestion(kb: KnowledgeBase, intents: Iterable[str],
+               entities: Sequence[Entity] = ()) -> Reply:
+    """Return the "did you mean" reply with one button per intent.
+
+    The buttons carry the message's ``entities`` so that picking one answers for them.
+    """
+    return Reply(DEFAULT_SUGGEST_TEXT, buttons_for(kb, intents, entities))
 
 
-def pick_again(kb: KnowledgeBase, intents: tuple[str, ...]) -> Reply:
-    """Return the reply to a number that picks none of the pending suggestions."""
-    return Reply(PICK_AGAIN_TEXT.format(count=len(intents)), buttons_for(kb, intents))
+def pick_again(kb: KnowledgeBase, payloads: tuple[str, ...]) -> Reply:
+    """Return the reply to a number that picks none of the buttons shown (their payloads)."""
+    return Reply(PICK_AGAIN_TEXT.format(count=len(payloads)), buttons_for_payloads(kb, payloads))
 
 
 def nothing_more(kb: KnowledgeBase, intent: str | None) -> Reply:
