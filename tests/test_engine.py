@@ -255,6 +255,28 @@ def test_tell_me_more_walks_the_related_intents_then_stops(small_engine):
     assert "Earlier sales" in texts(second)
 
 
+def test_tell_me_more_skips_an_action_that_would_ask_back(small_kb):
+    kb = kb_with_rule(small_kb)  # action_boss answers fact_boss ...
+    intents = dict(kb.intents)   # ... and reads the "person" its examples annotate
+    boss = intents["fact_boss"]
+    intents["fact_boss"] = replace(boss, examples=(
+        *boss.examples, replace(boss.examples[0], text="is dana the boss",
+                                entities=(("dana", "person"),))))
+    runner = FakeRunner()
+    engine = Engine(Brain(replace(kb, intents=intents), OverlapMatcher(kb)), BotConfig(),
+                    actions=runner)
+    control = Engine(Brain(kb, OverlapMatcher(kb)), BotConfig(), actions=FakeRunner())
+    for bot in (engine, control):
+        bot.handle("u", "what were the sales a year before")
+        bot.handle("u", "what are the sales")  # related: the sales before (seen), the boss
+    assert control.handle("u", "tell me more").parse.intent.name == "fact_boss"
+    assert engine.handle("u", "tell me more").decision == "nothing_more"
+    assert runner.calls == []
+    engine.handle("u", '/fact_sales{"person": "Dana"}')  # now the conversation names one
+    assert engine.handle("u", "tell me more").parse.intent.name == "fact_boss"
+    assert runner.calls == [("action_boss", "u")]
+
+
 def test_tell_me_more_without_a_topic(small_engine):
     turn = small_engine.handle("u", "tell me more")
     assert turn.decision == "nothing_more"

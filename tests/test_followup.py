@@ -20,6 +20,7 @@ from bot.dialog.followup import (
 )
 from bot.dialog.inputs import EMPTY, NOT_TEXT, TOO_LONG, screen
 from bot.dialog.payloads import parse_payload, parse_pick
+from bot.kb.model import Example, Intent, Response, ResponseVariant, Rule
 from bot.nlu.parse import IntentScore
 
 # Explicit thresholds: these tests are about re-ranking, not about the shipped defaults.
@@ -81,6 +82,37 @@ def test_context_index_ignores_bad_metadata(small_kb):
     assert index.related("fact_rockets") == ("fact_money",)
     assert index.same_topic("fact_rockets") == ()
     assert index.related("greet") == ("fact_boss",)
+
+
+def kb_with_an_asking_action(small_kb):
+    """The small KB plus ``ask_backed`` (a custom action reading ``investor``) and a
+    response needing a ``{rocket}`` slot, both related to ``fact_backers``."""
+    intents = dict(small_kb.intents)
+    intents["ask_backed"] = Intent("ask_backed", (
+        Example("did starfund back acme", entities=(("starfund", "investor"),)),
+        Example("did anyone back them"),
+    ), {"topic": "money"})
+    intents["fact_rocket_price"] = Intent("fact_rocket_price", (Example("rocket price"),),
+                                          {"topic": "products"})
+    intents["fact_backers"] = replace(intents["fact_backers"], metadata={
+        "topic": "money", "related": ["ask_backed", "fact_rocket_price", "fact_money"]})
+    responses = dict(small_kb.responses)
+    responses["utter_fact_rocket_price"] = Response("utter_fact_rocket_price", (
+        ResponseVariant("The {rocket} costs a lot."), ResponseVariant("{rocket}: pricey.")))
+    rules = (*small_kb.rules, Rule("backed", "ask_backed", ("action_backed",)))
+    return replace(small_kb, intents=intents, responses=responses, rules=rules)
+
+
+def test_more_leaves_out_intents_needing_a_missing_slot(small_kb):
+    index = ContextIndex(kb_with_an_asking_action(small_kb))
+    assert index.needs("ask_backed") == {"investor"}
+    assert index.needs("fact_rocket_price") == {"rocket"}
+    assert index.needs("fact_money") == frozenset()
+    assert index.more_about("fact_backers") == (
+        "ask_backed", "fact_rocket_price", "fact_money")
+    assert index.more_about("fact_backers", slots=()) == ("fact_money",)
+    assert index.more_about("fact_backers", slots={"investor": "Comet"}) == (
+        "ask_backed", "fact_money")
 
 
 def test_unknown_words_forgive_typos(small_kb):

@@ -277,7 +277,8 @@ class Engine:
               state: ConversationState) -> Turn:
         """Answer "tell me more": the next related intent not yet answered."""
         last = state.last_intent if state.last_intent in brain.kb.intents else None
-        candidates = [n for n in index.more_about(last) if n not in state.recent] if last else []
+        candidates = [n for n in index.more_about(last, state.slots)
+                      if n not in state.recent] if last else []
         if candidates:
             chosen = IntentScore(candidates[0], 1.0)
             rest = tuple(s for s in ranking if s.name != chosen.name)

@@ -22,6 +22,7 @@ The mechanism is general; it knows no intent of any particular knowledge base:
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ from bot.nlu.normalize import normalize
 from bot.nlu.parse import IntentScore
 
 logger = logging.getLogger(__name__)
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 PLAIN = "plain"
 MORE = "more"
@@ -133,6 +136,22 @@ def merge_rankings(*rankings: list[IntentScore], limit: int = 10) -> list[Intent
     return [IntentScore(name, conf) for name, conf in ranked]
 
 
+def _needs(kb: KnowledgeBase, intent: str) -> frozenset[str]:
+    """Return the slots an answer to ``intent`` needs (see :meth:`ContextIndex.needs`)."""
+    needed: set[str] = set()
+    found = kb.intents.get(intent)
+    for action in kb.actions_for(intent):
+        response = kb.responses.get(action)
+        if response is None:
+            if found is not None:
+                needed.update(entity for example in found.examples
+                              for _, entity in example.entities)
+        elif response.variants:
+            placeholders = [set(_PLACEHOLDER.findall(v.text)) for v in response.variants]
+            needed.update(set.intersection(*placeholders))
+    return frozenset(needed)
+
+
 class ContextIndex:
     """How a knowledge base's intents hang together, and the words its examples use."""
 
@@ -155,6 +174,7 @@ class ContextIndex:
                 self._topic[name] = topic
                 by_topic.setdefault(topic, []).append(name)
         self._by_topic = {k: tuple(v) for k, v in by_topic.items()}
+        self._needs = {name: needs for name in answerable if (needs := _needs(kb, name))}
         self._kb = kb
         self._vocabulary: frozenset[str] | None = None
         self._vocabulary_list: list[str] = []
@@ -213,13 +233,33 @@ class ContextIndex:
         boosts.pop(intent, None)
         return boosts
 
-    def more_about(self, intent: str) -> tuple[str, ...]:
-        """Return what could be said next about ``intent``: related, then same topic."""
+    def more_about(self, intent: str, slots: Iterable[str] | None = None) -> tuple[str, ...]:
+        """Return what could be said next about ``intent``: related, then same topic.
+
+        Args:
+            intent: The current topic.
+            slots: Names of the slots the conversation has filled. When given, intents
+                that need a value the conversation lacks (see :meth:`needs`) are left out:
+                "tell me more" should tell, not ask back "which one do you mean?".
+
+        Returns:
+            Intent names, best first.
+        """
+        filled = None if slots is None else frozenset(slots)
         seen: dict[str, None] = {}
         for name in (*self.related(intent), *self.same_topic(intent)):
-            if name != intent:
+            if name != intent and (filled is None or self.needs(name) <= filled):
                 seen.setdefault(name, None)
         return tuple(seen)
+
+    def needs(self, intent: str) -> frozenset[str]:
+        """Return the slots an answer to ``intent`` needs from the conversation.
+
+        A custom action reads the entities its intent's examples annotate (``did
+        [cisco](investor) invest`` -> ``investor``): without one it can only ask back.
+        A response needs the slots its ``{placeholders}`` name in every variation.
+        """
+        return self._needs.get(intent, frozenset())
 
     def unknown_words(self, words: Iterable[str]) -> list[str]:
         """Return the words no example, synonym or lookup table uses (typos forgiven)."""
