@@ -89,7 +89,10 @@ def test_every_problem_is_reported_at_once_with_its_position(tmp_path):
     assert find(report, "is also an example of intent 'ceo'").source.line == 19
     repeated = find(report, "repeated in intent 'greet'")
     assert repeated.severity == "warning" and repeated.source.line == 13
-    assert "payload '/pricing' names no intent" in find(report, "/pricing").message
+    pricing = find(report, "/pricing")
+    assert "payload '/pricing' names no intent" in pricing.message
+    assert (pricing.source.path, pricing.source.line, pricing.source.column) == (
+        broken, 25, 16)  # the payload's own position, not the response's
     assert find(report, "duplicate key 'utter_goodbye'").source.line == 28
     trap = find(report, "'no' in 'text' is a boolean in YAML 1.1")
     assert trap.severity == "warning" and trap.source.line == 27

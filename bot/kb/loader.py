@@ -306,7 +306,8 @@ class _Reader:
                     title = self.scalar(bf["title"], "title")
                     payload = self.scalar(bf["payload"], "payload")
                     if title is not None and payload is not None:
-                        buttons.append(Button(title, payload))
+                        buttons.append(Button(title, payload,
+                                              _ref(self.path, bf["payload"])))
         if not text and not buttons:
             self.error(node, "a response variation needs 'text'")
             return None

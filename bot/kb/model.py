@@ -66,10 +66,14 @@ class Intent:
 
 @dataclass(frozen=True)
 class Button:
-    """A reply button; its payload is ``/<intent>`` as in Rasa."""
+    """A reply button; its payload is ``/<intent>`` as in Rasa.
+
+    ``source`` (where the payload was written) is left out of comparisons.
+    """
 
     title: str
     payload: str
+    source: SourceRef | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

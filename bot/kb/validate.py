@@ -136,7 +136,8 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
                 target = _payload_intent(button.payload)
                 if target is not None and target not in kb.intents:
                     problems.append(Problem(
-                        source, f"response '{name}': button '{button.title}' payload "
+                        button.source or source,
+                        f"response '{name}': button '{button.title}' payload "
                                 f"'{button.payload}' names no intent"))
     return problems
 
