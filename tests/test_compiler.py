@@ -390,3 +390,71 @@ def test_chat_paraphrases_follow_english_patterns_only() -> None:
                             "Orbital Bakery")
     assert "what bread does orbital have" not in out  # the head noun must be plural
     assert not {"customers", "who uses orbital"} & set(out)  # an object, not the topic
+
+
+# -- run-in headings and the shape of generated questions ------------------------------
+RUN_IN_ARTICLE = """Everything about Harbour Ferries
+Original reporting by Coast Daily
+
+Harbour Ferries is a small ferry company based in Brest.
+The Night Crossing This involves sailing cargo and passengers to Ushant after dark.
+CEO Anna Berg runs the company and wants electric boats by 2030.
+Its rapid expansion across Brittany impressed Breton investors and the regional council.
+"""
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    ("The Palantir Playbook This involves deploying engineers.",
+     ("The Palantir Playbook", "This involves deploying engineers.")),
+    ("Funding and Investors In 2024 the company raised money.",
+     ("Funding and Investors", "In 2024 the company raised money.")),
+    ("CEO Arthur Mensch champions a grand vision.", None),
+    ("Mistral AI is a French company.", None),
+    ("In Paris The mayor spoke.", None),
+    ("The company This is odd.", None),
+])
+def test_run_in_heading_is_split_from_its_paragraph(paragraph, expected) -> None:
+    from bot.compiler.document import split_run_in_heading
+
+    assert split_run_in_heading(paragraph) == expected
+
+
+def test_run_in_heading_names_its_fact_and_leaves_the_answer() -> None:
+    doc = parse_text(RUN_IN_ARTICLE)
+    headed = [s for s in doc.sections if s.heading]
+    assert [(s.heading, s.run_in) for s in headed] == [("The Night Crossing", True)]
+    entries = {e.intent: e for e in extract_entries(doc)}
+    crossing = entries["fact_night_crossing"]
+    assert crossing.title == "Night Crossing"
+    assert crossing.answer.startswith("The Night Crossing involves sailing cargo")
+    assert not any(e.answer.startswith("The Night Crossing This") for e in entries.values())
+    assert "fact_anna_berg" in entries or any("Anna Berg" in e.answer for e in entries.values())
+
+
+def test_generated_questions_fit_the_kind_of_phrase() -> None:
+    doc = parse_text(RUN_IN_ARTICLE)
+    subject = document_subject(doc)
+    examples = {e.intent: generate_examples(e, subject) for e in extract_entries(doc)}
+    everything = [x for found in examples.values() for x in found]
+    assert "what is the night crossing" in examples["fact_night_crossing"]  # as written
+    assert "what is the brittany" not in everything  # a name takes no article
+    assert not any(x.startswith("what is the about") or "about about" in x
+                   for x in everything)
+    assert not any(x.split()[:2] == ["harbour", "harbour"] for x in everything)
+    assert not {"breton", "what is the breton", "rapid"} & set(everything)  # no adjectives
+
+
+def test_reference_article_run_in_heading_and_phrasings(tmp_path: Path) -> None:
+    article = Path("/work/shared/seeds/000_053741f1b8a21a75.txt")
+    if not article.is_file():
+        pytest.skip("the reference article is not available")
+    compile_seeds([article], tmp_path / "kb", curated_dirs=[])
+    kb = load_knowledge_base(tmp_path / "kb")
+    texts = [v.text for r in kb.responses.values() for v in r.variants]
+    assert not any(t.startswith("The Palantir Playbook This") for t in texts)
+    assert any(t.startswith("The Palantir Playbook involves") for t in texts)
+    examples = {x.text for i in kb.intents.values() for x in i.examples}
+    for clumsy in ("what is the french", "mistral about mistral ai",
+                   "what is the about mistral ai", "what is the europe",
+                   "what are the decentralizes", "palantir playbook this"):
+        assert clumsy not in examples

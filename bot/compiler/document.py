@@ -31,6 +31,17 @@ _SOURCE_LINE = re.compile(
     r"according to)\b\s*:?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# A run-in heading: capitalised words (small words inside), then a sentence opener.
+_HEADING_SMALL_WORDS = frozenset(
+    ("of", "and", "&", "for", "in", "on", "to", "the", "a", "an", "vs", "at", "by", "with"))
+_RUN_IN = re.compile(
+    r"^(?P<heading>[A-Z][\w'’\-]*(?:\s+(?:(?:of|and|&|for|in|on|to|the|a|an|vs|at|by|with)"
+    r"\s+)*[A-Z0-9][\w'’\-]*){1,7})\s+(?P<starter>[A-Z][a-z]*)\s+[a-z0-9$]"
+)
+_SENTENCE_STARTERS = frozenset((
+    "this", "these", "that", "those", "it", "its", "they", "their", "there", "the", "a",
+    "an", "in", "on", "at", "for", "as", "with", "by", "while", "when", "since", "after",
+    "before", "although", "though", "today", "now", "here", "such", "our", "we"))
 _MARKUP = re.compile(r"(\*\*|__|\*|_|`)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
@@ -49,6 +60,8 @@ class Section:
         level: Heading level (2 for ``##``; 0 for untitled paragraphs).
         paragraphs: The section's paragraphs, markup removed.
         parent: Index of the enclosing section in ``Document.sections``, or None.
+        run_in: The heading was glued to the start of its paragraph in plain text
+            ("The Palantir Playbook This involves..."); see :func:`split_run_in_heading`.
     """
 
     heading: str
@@ -56,6 +69,7 @@ class Section:
     level: int
     paragraphs: tuple[str, ...]
     parent: int | None = None
+    run_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,8 +188,47 @@ def parse_text(text: str, path: str = "<text>") -> Document:
             source, source_line = found
             continue
         paragraphs.append(_strip_markup(line))
-    sections = tuple(Section("", None, 0, (p,)) for p in paragraphs)
+    sections = tuple(_plain_section(p) for p in paragraphs)
     return Document(path, title, source, source_line, sections, _faq_from_lines(faq_lines))
+
+
+def _plain_section(paragraph: str) -> Section:
+    """Return an untitled section, or a run-in headed one when the paragraph starts so."""
+    split = split_run_in_heading(paragraph)
+    if split is None:
+        return Section("", None, 0, (paragraph,))
+    heading, rest = split
+    return Section(heading, None, 0, (rest,), run_in=True)
+
+
+def split_run_in_heading(paragraph: str) -> tuple[str, str] | None:
+    """Split a short Title-Case heading glued to the start of a paragraph from its text.
+
+    Plain text copied from a web page loses the line break after a heading: ``The
+    Palantir Playbook This involves deploying...``. The heading is a run of two to eight
+    capitalised words (small words such as *of*, *and* allowed inside) with no sentence
+    punctuation, not opening with a preposition, followed by a capitalised word that
+    starts sentences (*This*, *It*, *The*, *In*...) and then a lower-case word or a
+    number. A sentence that merely opens with a name (``CEO Arthur Mensch champions...``)
+    does not qualify: its last capitalised word does not start sentences.
+
+    Args:
+        paragraph: One paragraph of plain text.
+
+    Returns:
+        ``(heading, rest of the paragraph)``, or None when it has no run-in heading.
+    """
+    match = _RUN_IN.match(paragraph)
+    if match is None:
+        return None
+    heading = match.group("heading")
+    words = heading.split()
+    starter = match.group("starter")
+    if (len(words) < 2 or starter.lower() not in _SENTENCE_STARTERS
+            or words[-1].lower() in _HEADING_SMALL_WORDS
+            or words[0].lower() in _HEADING_SMALL_WORDS - {"the", "a", "an"}):
+        return None
+    return heading, paragraph[match.start("starter"):]
 
 
 def _faq_from_lines(lines: list[str]) -> tuple[FaqPair, ...]:

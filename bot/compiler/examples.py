@@ -191,16 +191,15 @@ def _fact_examples(entry: Entry, subject: str, avoid: frozenset[str] = frozenset
             if words & LEADER_ROLES and short:
                 out += [f"who runs {short}", f"who leads {short}", "who is in charge"]
             continue
+        if part.startswith("about ") and len(part.split()) > 1:
+            named = part.removeprefix("about ")  # "about mistral ai": the subject itself
+            out += [named, f"what is {named}", f"tell me about {named}",
+                    f"what does {short} do"]
+            continue
         if index > 0:
             out += [part, f"{short} {part}", f"what is {part}"]
             continue
-        verb = "are" if part.endswith("s") and not part.endswith("ss") else "is"
-        article = "" if part.split()[0] in _ARTICLES else "the "
-        out += [part, f"{short} {part}", f"what {verb} {article}{part}",
-                f"tell me about {part}", f"what {verb} {short}'s {part}"]
-        out += [f"how much {part}", f"what was the {part}"] if has_money else [
-            f"{part} {short}"]
-        out += _cue_questions(entry.body, part, article, short)
+        out += _topic_questions(part, short, entry, has_money)
         head = part.split()[-1]
         plain_noun_phrase = 2 <= len(part.split()) <= 3 and not set(part.split()) & tx.STOPWORDS
         if plain_noun_phrase and len(head) >= 4 and head not in avoid:
@@ -216,6 +215,61 @@ def _fact_examples(entry: Entry, subject: str, avoid: frozenset[str] = frozenset
     if first and len(first[0].split()) <= MAX_SENTENCE_WORDS:
         out.append(first[0])
     return out
+
+
+def _topic_questions(part: str, short: str, entry: Entry, has_money: bool) -> list[str]:
+    """Return the questions people ask about a topic phrase, shaped by the kind of phrase.
+
+    A name (``Forge``, ``Europe``) takes no article and no possessive ("what is the
+    europe" is not English); a lone common noun reads best as "what about adoption" or
+    "what is mistral's adoption"; a longer noun phrase takes "what is the ...". A phrase that
+    already names the subject is not joined to it again.
+    """
+    tokens = part.split()
+    verb = "are" if part.endswith("s") and not part.endswith("ss") else "is"
+    article = "" if tokens[0] in _ARTICLES else "the "
+    names_subject = bool(short) and short in tokens
+    name_article = _name_article(part, f"{entry.cue} {entry.body}")
+    is_name = name_article is not None
+    out = [part]
+    if not names_subject:
+        out.append(f"{short} {part}")
+    if is_name:
+        out += [f"what {verb} {name_article}{part}", f"tell me about {name_article}{part}"]
+    elif len(tokens) == 1:
+        out += [f"what about {part}", f"tell me about {part}"]
+        if not names_subject:
+            out.append(f"what {verb} {short}'s {part}")
+    else:
+        out += [f"what {verb} {article}{part}", f"tell me about {part}"]
+        if not names_subject:
+            out.append(f"what {verb} {short}'s {part}")
+    if has_money:
+        out += [f"how much {part}", f"what was the {part}"]
+    elif not names_subject:
+        out.append(f"{part} {short}")
+    return out + _cue_questions(entry.body, part, name_article if is_name else article, short)
+
+
+def _name_article(phrase: str, original: str) -> str | None:
+    """Return how ``original`` writes ``phrase`` when as a name, else None.
+
+    A name has every word capitalised, not counting a sentence's first word (``Europe``,
+    ``LLM``). The result is the article the text puts before it: ``"the "`` for ``the
+    Palantir Playbook``, ``""`` for ``Europe``.
+    """
+    pattern = r"\b" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"\b"
+    for match in re.finditer(pattern, original, re.IGNORECASE):
+        before = original[:match.start()].rstrip()
+        if before.lower().endswith("the") and (len(before) == 3 or not before[-4].isalnum()):
+            article = "the "
+        elif not before or before.endswith((".", "!", "?", ":")):
+            continue
+        else:
+            article = ""
+        if all(t[:1].isupper() for t in match.group(0).split()):
+            return article
+    return None
 
 
 def _cue_questions(body: str, part: str, article: str, short: str) -> list[str]:

@@ -25,6 +25,9 @@ MAX_RELATED = 3
 MIN_TOPIC_SIMILARITY = 0.08
 _ROLE_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:french|american|british|german|us|u\.s\.)\s+)",
                           re.IGNORECASE)
+_PROPER_ADJECTIVE_ENDINGS = ("an", "ese", "ish", "ch", "ic")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEADING_REFERENCE = re.compile(r"^(?:This|It)\s+(?=[a-z])")
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def extract_entries(doc: Document) -> list[Entry]:
 def _headed_facts(doc: Document) -> list[Entry]:
     entries: list[Entry] = []
     for section in doc.sections:
-        if not section.heading or not section.paragraphs:
+        if not section.heading or not section.paragraphs or section.run_in:
             continue
         parent = doc.sections[section.parent] if section.parent is not None else None
         top = _top(doc, section)
@@ -192,19 +195,23 @@ def _drop_subject(text: str, subject: str) -> str:
 
 # -- plain text: sentence facts ----------------------------------------------------------
 def _sentence_facts(doc: Document, subject: str) -> list[Entry]:
-    untitled = [s for s in doc.sections if not s.heading]
+    untitled = [s for s in doc.sections if not s.heading or s.run_in]
     if not untitled:
         return []
-    paragraphs = [p for s in untitled for p in s.paragraphs]
-    all_sentences = [sent for p in paragraphs for sent in tx.sentences(p)]
+    paragraphs = [(s.heading, p) for s in untitled for p in s.paragraphs]
+    all_sentences = [sent for _, p in paragraphs for sent in tx.sentences(p)]
     idf = _idf(all_sentences)
     subject_words = set(tx.words(subject))
     by_key: dict[str, Entry] = {}
     order: list[str] = []
-    for paragraph in paragraphs:
+    for heading, paragraph in paragraphs:
         topic = ""
-        for sentence in tx.sentences(paragraph):
-            phrase = _key_phrase(sentence, subject, subject_words, idf)
+        for index, sentence in enumerate(tx.sentences(paragraph)):
+            if heading and index == 0:  # a run-in heading names its first sentence
+                phrase = _LEADING_THE.sub("", heading)
+                sentence = _name_the_referent(sentence, heading)
+            else:
+                phrase = _key_phrase(sentence, subject, subject_words, idf)
             if not phrase:
                 continue
             key = tx.slug(phrase, max_words=3)
@@ -218,6 +225,18 @@ def _sentence_facts(doc: Document, subject: str) -> list[Entry]:
             by_key[key] = Entry(FACT, key, title, sentence, phrase, body=sentence, topic=topic)
             order.append(key)
     return [by_key[k] for k in order]
+
+
+def _name_the_referent(sentence: str, heading: str) -> str:
+    """Replace a leading "This"/"It" that stands for a run-in heading with the heading.
+
+    ``This involves deploying...`` under ``The Palantir Playbook`` reads, on its own,
+    ``The Palantir Playbook involves deploying...``.
+    """
+    match = _LEADING_REFERENCE.match(sentence)
+    if match is None:
+        return sentence
+    return f"{heading} {sentence[match.end():]}"
 
 
 def _idf(sentences: list[str]) -> dict[str, float]:
@@ -261,15 +280,29 @@ def _key_phrase(sentence: str, subject: str, subject_words: set[str],
         name = " ".join(kept)
         name_words = set(tx.words(name))
         distinctive = name_words and not name_words <= subject_words | tx.STOPWORDS
+        if len(kept) == 1 and tx.fold(name).endswith(_PROPER_ADJECTIVE_ENDINGS):
+            continue  # "French", "European": a nationality is no topic on its own
         if distinctive and (len(kept) >= 2 or (name.isupper() and len(name) >= 2)
                             or len(name) > 3):
             return name
-    scored = [(idf.get(w, 0.0), w) for w in tx.content_words(sentence)
-              if w not in subject_words and len(w) > 3 and not w[0].isdigit()]
-    if len(scored) < 4:
+    candidates = [w for w in tx.content_words(sentence)
+                  if w not in subject_words and len(w) > 3 and not w[0].isdigit()]
+    if len(candidates) < 4:
+        return None
+    # The rarest noun-like word: a verb or an adjective makes no topic to ask about.
+    scored = [(idf.get(w, 0.0) + 0.5 * tx.noun_score(w), w) for w in candidates
+              if tx.noun_score(w) >= 0 and not _written_capitalised(w, sentence)
+              and not re.search(rf"\bto {re.escape(w)}\b", folded)]  # "to ensure": a verb
+    if not scored:
         return None
     best = sorted(scored, key=lambda item: (-item[0], item[1]))
     return best[0][1]
+
+
+def _written_capitalised(word: str, sentence: str) -> bool:
+    """True when ``word`` is written capitalised after the start of ``sentence``."""
+    capitalised = word[:1].upper() + word[1:]
+    return re.search(rf"\b{re.escape(capitalised)}\b", sentence[1:]) is not None
 
 
 # -- keys, topics, related ----------------------------------------------------------------

@@ -189,6 +189,28 @@ _CLOSERS = STOPWORDS | {""}
 _DAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")
 
 
+_NOT_NOUN_ENDINGS = ("izes", "ises", "ized", "ised", "izing", "ising", "ing", "ous", "ive",
+                     "ful", "less", "able", "ible", "ly", "ed", "est")
+_NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ism", "ist",
+                 "ure", "age", "ogy", "ics")
+COMPARATIVES = wordset(
+    "broader greater larger bigger smaller wider higher lower stronger faster slower "
+    "better worse earlier later newer older cheaper deeper longer shorter further "
+)
+
+
+def noun_score(word: str) -> float:
+    """Return how much ``word`` looks like a noun from its ending alone: -1, 0 or 1.
+
+    A key phrase made of a verb or adjective (``decentralizes``, ``ambitious``,
+    ``broader``) gives odd questions ("what is the ambitious"); a noun ending
+    (``adoption``, ``investment``) is a good sign.
+    """
+    if word in COMPARATIVES or (word.endswith(_NOT_NOUN_ENDINGS) and len(word) > 5):
+        return -1.0
+    return 1.0 if word.endswith(_NOUN_ENDINGS) else 0.0
+
+
 def _weak(word: str) -> bool:
     return word in _WEAK or word.endswith(("ly", "ed"))
 
