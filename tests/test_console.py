@@ -105,6 +105,25 @@ def test_json_contract(kb_dir, tmp_path):
     assert payloads >= {"/price_small", "/price_big"}
 
 
+def test_json_did_you_mean_buttons_keep_the_entities_and_a_number_picks_them(
+        kb_dir, tmp_path):
+    (kb_dir / "customers.yml").write_text(
+        'version: "3.1"\nnlu:\n- lookup: customer\n  examples: |\n    - NASA\n    - ESA\n',
+        encoding="utf-8")
+    lines = [{"text": "rocket prices for nasa"}, {"text": "1"}]
+    asked, picked = run_json(
+        kb_dir, tmp_path, "".join(json.dumps(x) + "\n" for x in lines).encode())
+    assert asked["intent"]["name"] == "nlu_fallback"
+    buttons = asked["responses"][0]["buttons"]
+    assert buttons and all(b["payload"].endswith('{"customer":"NASA"}') for b in buttons)
+    assert picked["intent"]["name"] == buttons[0]["payload"].split("{")[0][1:]
+    assert [(e["entity"], e["value"]) for e in picked["entities"]] == [("customer", "NASA")]
+    again = run_json(kb_dir, tmp_path, (buttons[1]["payload"] + "\n").encode())
+    assert again[0]["intent"] == {"name": buttons[1]["payload"].split("{")[0][1:],
+                                  "confidence": 1.0}  # a payload sent back as plain text
+    assert [e["extractor"] for e in again[0]["entities"]] == ["payload"]
+
+
 def test_json_one_line_out_per_line_in_whatever_the_input(kb_dir, tmp_path):
     data = b"".join([
         b"who is the boss\n",                      # plain text
