@@ -277,6 +277,73 @@ def test_tell_me_more_skips_an_action_that_would_ask_back(small_kb):
     assert runner.calls == [("action_boss", "u")]
 
 
+class EchoRunner:
+    """Answers with the message and the entities the action was given."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def run(self, action, sender, parse, state):
+        self.calls.append((action, parse.text))
+        named = ", ".join(f"{e.entity}={e.value}" for e in parse.entities)
+        return [Reply(f"{parse.intent.name}: {named}")], []
+
+
+def backers_engine(small_kb) -> tuple[Engine, EchoRunner]:
+    """fact_backers answered by an action reading the ``investor`` its examples annotate."""
+    intents = dict(small_kb.intents)
+    backers = intents["fact_backers"]
+    intents["fact_backers"] = replace(backers, examples=(
+        *backers.examples, replace(backers.examples[0], text="did starfund back them",
+                                   entities=(("starfund", "investor"),))))
+    kb = replace(small_kb, intents=intents,
+                 rules=(Rule("backers", "fact_backers", ("action_backers",)),))
+    runner = EchoRunner()
+    return Engine(Brain(kb, OverlapMatcher(kb), NameSpotter()), BotConfig(),
+                  actions=runner), runner
+
+
+@pytest.mark.parametrize("follow_up, value", [
+    ("and comet?", "Comet Capital"),          # a known name: the extracted entity
+    ("what about zephyr ventures", "Zephyr Ventures"),  # a new name, capitalised
+    ("and Orbital AG?", "Orbital AG"),        # written as typed
+])
+def test_follow_up_naming_something_asks_the_last_question_about_it(
+        small_kb, follow_up, value):
+    engine, runner = backers_engine(small_kb)
+    assert engine.handle("u", "who are the backers").parse.intent.name == "fact_backers"
+    turn = engine.handle("u", follow_up)
+    assert turn.decision == "answer"
+    assert texts(turn) == f"fact_backers: investor={value}"
+    assert runner.calls[-1][1].startswith("/fact_backers{")  # the action sees a payload
+
+
+@pytest.mark.parametrize("follow_up", [
+    "and sales?",              # a topic of the knowledge base, not a name
+    "what about its rockets",  # ditto, after a pronoun
+    "and then what happened next",  # too long to be a name
+])
+def test_follow_up_with_a_topic_is_not_read_as_a_name(small_kb, follow_up):
+    engine, runner = backers_engine(small_kb)
+    engine.handle("u", "who are the backers")
+    turn = engine.handle("u", follow_up)
+    assert turn.parse.intent.name != "fact_backers"
+    assert len(runner.calls) == 1
+
+
+def test_named_follow_up_needs_an_intent_that_takes_a_name(small_engine):
+    small_engine.handle("u", "what are the sales")
+    turn = small_engine.handle("u", "what about zephyr ventures")
+    assert turn.parse.intent.name == FALLBACK_INTENT
+
+
+def test_picked_button_is_seen_by_actions_as_its_payload(small_kb):
+    engine, runner = backers_engine(small_kb)
+    engine.handle("u", "what are the sales")  # buttons: earlier sales, the boss
+    engine.handle("u", '/fact_backers{"investor": "Starfund"}')
+    assert runner.calls == [("action_backers", '/fact_backers{"investor": "Starfund"}')]
+
+
 def test_tell_me_more_without_a_topic(small_engine):
     turn = small_engine.handle("u", "tell me more")
     assert turn.decision == "nothing_more"

@@ -26,11 +26,12 @@ from bot.dialog.followup import (
     contextual_ranking,
     join_context,
     merge_rankings,
+    named_follow_up,
     read_message,
     strip_references,
 )
 from bot.dialog.inputs import EMPTY, screen
-from bot.dialog.payloads import parse_payload, parse_pick
+from bot.dialog.payloads import entity_payload, parse_payload, parse_pick
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
@@ -88,6 +89,7 @@ class _Answer:
     ranking: tuple[IntentScore, ...]
     entities: tuple[Entity, ...]
     context: str
+    message: str | None = None  # what actions see as the message, when not the text typed
 
 
 class Engine:
@@ -194,7 +196,8 @@ class Engine:
         if payload is not None:
             forced = IntentScore(payload.intent, 1.0)
             entities = payload.entities or self._entities(brain, message)
-            answer = _Answer(forced, (forced,), entities, say.context_text(kb, payload.intent))
+            answer = _Answer(forced, (forced,), entities, say.context_text(kb, payload.intent),
+                             message)  # a picked button sends its payload, as in Rasa
             return self._answer(brain, sender, text, answer, state)
 
         entities = self._entities(brain, message)
@@ -205,6 +208,16 @@ class Engine:
         if reading.kind == MORE and dialog.context and decide(ranking, nlu).kind != ANSWER:
             # ("tell me more" answered confidently by an intent of the KB is the KB's)
             return self._more(brain, index, sender, text, ranking, entities, state)
+        last = state.last_intent if state.last_intent in kb.intents else None
+        if reading.kind == ELLIPTICAL and dialog.context and last is not None:
+            named = named_follow_up(message, last, index, entities,
+                                    lambda t: brain.matcher.rank(t, limit=10), nlu)
+            if named is not None:  # "and apple?" after "did cisco invest?"
+                forced = IntentScore(last, 1.0)
+                answer = _Answer(forced, (forced, *[s for s in ranking if s.name != last]),
+                                 named, join_context(state.last_text or "", message),
+                                 entity_payload(last, named))
+                return self._answer(brain, sender, text, answer, state)
         if reading.kind == ELLIPTICAL:
             reduced = strip_references(message)
             if reduced and reduced != normalize(message):
@@ -247,9 +260,10 @@ class Engine:
         """Run what answers ``answer.intent`` and remember it as the topic."""
         kb = brain.kb
         name = answer.intent.name
-        parse = Parse(text, answer.intent, answer.ranking, answer.entities)
+        parse = Parse(text, answer.intent, answer.ranking[:10], answer.entities)
         state = replace(state, slots=_updated_slots(state.slots, answer.entities, ()))
-        replies, events = self._run_actions(kb, name, sender, parse, state)
+        seen = parse if answer.message is None else replace(parse, text=answer.message)
+        replies, events = self._run_actions(kb, name, sender, seen, state)
         state = replace(state, slots=_updated_slots(state.slots, (), events))
         followups = self._followups(brain, name, state)
         if not replies or replies[-1].buttons:

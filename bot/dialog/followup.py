@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.config import DialogConfig, NluConfig
-from bot.dialog.decision import ANSWER, decide
+from bot.dialog.decision import ANSWER, FALLBACK, decide
 from bot.dialog.lexicon import (
     ANAPHORS,
     CONNECTORS,
@@ -43,7 +43,7 @@ from bot.dialog.lexicon import (
 )
 from bot.kb.model import KnowledgeBase
 from bot.nlu.normalize import normalize
-from bot.nlu.parse import IntentScore
+from bot.nlu.parse import Entity, IntentScore
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +124,60 @@ def strip_references(text: str) -> str:
             tokens = tokens[len(connector) :]
             break
     return " ".join(t for t in tokens if t not in ANAPHORS)
+
+
+NAMED_EXTRACTOR = "context"
+MAX_NAME_WORDS = 3
+
+
+def named_follow_up(
+    message: str, last_intent: str, index: ContextIndex, entities: Iterable[Entity],
+    rank: Callable[[str], list[IntentScore]], nlu: NluConfig,
+) -> tuple[Entity, ...] | None:
+    """Return the entity an elliptical follow-up gives the last intent, if it only names one.
+
+    After an answer whose intent takes one entity (``did cisco invest?`` reads
+    ``investor``, see :meth:`ContextIndex.needs`), a follow-up that names something and
+    asks nothing else ("and apple?", "what about google") asks the same question about
+    the new name, as Rasa's ``what about [cisco](investor)`` examples teach. The name is
+    the entity found in the message, or else the words left once the connector and
+    pronouns are removed, provided they are one to three words, none a function word,
+    and do not on their own point to another intent of the knowledge base ("and the
+    valuation?" is a new question, not a name).
+
+    Args:
+        message: The follow-up (already read as elliptical).
+        last_intent: The intent answered last.
+        index: The knowledge base's context index.
+        entities: Entities found in the message.
+        rank: Ranks a text with the matcher.
+        nlu: Thresholds, to tell a topic word from a name.
+
+    Returns:
+        The entity to answer ``last_intent`` with, or None.
+    """
+    needs = index.needs(last_intent)
+    if len(needs) != 1:
+        return None
+    (need,) = needs
+    reduced = strip_references(message)
+    words = reduced.split()
+    if not 1 <= len(words) <= MAX_NAME_WORDS or any(w in FUNCTION_WORDS for w in words):
+        return None
+    given = tuple(e for e in entities if e.entity == need)
+    if given:
+        return given
+    ranking = rank(reduced)
+    if ranking and ranking[0].name != last_intent and decide(ranking, nlu).kind != FALLBACK:
+        return None
+    pattern = r"\W+".join(re.escape(w) for w in words)
+    found = re.search(pattern, message, re.IGNORECASE)
+    if found is None:  # normalisation changed the words (accents, contractions)
+        return None
+    value = found.group(0)
+    if value.islower():
+        value = " ".join(w[:1].upper() + w[1:] for w in value.split())
+    return (Entity(need, value, found.start(), found.end(), 1.0, NAMED_EXTRACTOR),)
 
 
 def merge_rankings(*rankings: list[IntentScore], limit: int = 10) -> list[IntentScore]:
