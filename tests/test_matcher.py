@@ -196,6 +196,25 @@ def test_unknown_name_fills_an_annotated_entity_slot(tmp_path: Path, cache_dir: 
     assert top(built, "who is the ceo of tencent")[0] != "fact_investors"
 
 
+def test_number_form():
+    assert matcher.number_form("$100") == "$000"
+    assert matcher.number_form("15th") == "00th"
+    assert matcher.number_form("2.5") == "0.0"
+    assert matcher.number_form("a16z") is None
+    assert matcher.number_form("rockets") is None
+
+
+def test_unknown_number_reads_as_a_known_one(tmp_path: Path, cache_dir: Path):
+    (tmp_path / "kb.yml").write_text(KB_YAML.replace(
+        "    - list of rockets\n", "    - list of rockets\n    - launch 3 rockets\n"
+    ), encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path))
+    assert built.understand("launch 7 rockets")[0] == ["launch", "3", "rockets"]
+    # a number the KB never uses no longer dilutes the message as an unknown word would
+    assert top(built, "launch 7 rockets") == pytest.approx(top(built, "launch 3 rockets"))
+    assert built.understand("a16z rockets")[0][0] == "a16z"
+
+
 def test_synonyms_from_the_kb_are_applied(built: matcher.LinearMatcher):
     name, confidence = top(built, "who is the head honcho")
     assert name == "fact_boss"

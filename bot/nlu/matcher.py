@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -145,6 +146,7 @@ class LinearMatcher:
         for text, label in zip(arrays["plain_texts"].tolist(), arrays["plain_labels"].tolist(),
                                strict=True):
             self._plain_examples.setdefault(str(text), set()).add(int(label))
+        self._number_forms: dict[str, str] | None = None
         self._correct = lru_cache(maxsize=8192)(self._correct_word)
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -168,8 +170,11 @@ class LinearMatcher:
 
     def _correct_word(self, word: str) -> tuple[str, float]:
         """Return the known word closest to ``word`` and how much to trust it."""
-        if (word in self._known_words or word in FUNCTION_WORDS or not word.isalpha()
-                or len(word) < 3):
+        if word in self._known_words or word in FUNCTION_WORDS:
+            return word, 1.0
+        if not word.isalpha():
+            return self._number_like(word), 1.0
+        if len(word) < 3:
             return word, 1.0
         limit = 1 if len(word) < 7 else self._settings.max_typo_distance
         found = process.extractOne(word, self._words, scorer=OSA.distance, score_cutoff=limit)
@@ -182,6 +187,26 @@ class LinearMatcher:
         if typo < 0.5:
             return word, 1.0
         return found[0], typo * count / (count + self._settings.typo_prior)
+
+    def _number_like(self, word: str) -> str:
+        """Return the most frequent known number of the same form as ``word`` ("42" -> "10").
+
+        A number the examples never use says as much as one they do use ("multiply 7 and
+        42"), so it is read as the commonest known number written the same way (digits
+        counted, letters and signs kept: "15th" has the form of "12th", "$75" of "$50").
+        Other tokens are returned unchanged.
+        """
+        form = number_form(word)
+        if form is None:
+            return word
+        if self._number_forms is None:
+            forms: dict[str, str] = {}
+            for known in self._words:  # most frequent first
+                known_form = number_form(known)
+                if known_form is not None:
+                    forms.setdefault(known_form, known)
+            self._number_forms = forms
+        return self._number_forms.get(form, word)
 
     def understand(self, text: str) -> tuple[list[str], list[float]]:
         """Return the normalised, typo-corrected tokens of ``text`` and their trust.
@@ -316,6 +341,16 @@ class LinearMatcher:
             IntentScore(self.intents[i], float(min(1.0, max(0.0, confidence[i]))))
             for i in order
         ]
+
+
+_NUMBER = re.compile(r"[$€]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|s)?")
+
+
+def number_form(token: str) -> str | None:
+    """Return the form of a number-like token ("$100" -> "$000"), or None for other tokens."""
+    if not _NUMBER.fullmatch(token):
+        return None
+    return re.sub(r"[0-9]", "0", token)
 
 
 def is_content_free(tokens: list[str]) -> bool:
