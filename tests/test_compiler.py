@@ -458,3 +458,19 @@ def test_reference_article_run_in_heading_and_phrasings(tmp_path: Path) -> None:
                    "what is the about mistral ai", "what is the europe",
                    "what are the decentralizes", "palantir playbook this"):
         assert clumsy not in examples
+
+
+def test_faq_key_words_leave_out_the_subject_verbs_and_bare_possessives() -> None:
+    article = (
+        "All about Harbour Ferries\nOriginal reporting by Coast Daily\n\n"
+        "Harbour Ferries is a small ferry company based in Brest.\n"
+        "Frequently asked questions\n"
+        "- What kinds of boats and routes does Harbour Ferries run and operate for its "
+        "passengers?\n- Small electric boats on island routes.\n"
+    )
+    doc = parse_text(article)
+    entry = next(e for e in extract_entries(doc) if e.kind == "faq")
+    examples = generate_examples(entry, document_subject(doc))
+    assert "boats routes passengers" in examples  # key words: nouns only
+    assert not [e for e in examples if e.startswith(("boats routes run", "boats run"))]
+    assert "harbour's" not in examples and "harbour" not in examples

@@ -89,12 +89,16 @@ def generate_examples(entry: Entry, subject: str, limit: int = MAX_EXAMPLES,
                   else _fact_examples(entry, subject, avoid))
     found: list[str] = []
     keys: set[str] = set()
+    subject_words = set(tx.words(subject))
     own = frozenset(tx.content_words(f"{entry.cue} {entry.context}"))
     skip = frozenset(tx.words(subject)) | (avoid - own)
     extra = tx.salient_phrases(entry.body, idf, limit=2, skip=skip) if idf else []
     for candidate in candidates + extra:
         cleaned = tx.clean(candidate)
         key = tx.match_key(cleaned)
+        bare = {w.removesuffix("'s") for w in cleaned.split()}
+        if bare <= subject_words:  # "mistral's" alone names nothing to ask about
+            continue
         if cleaned and key not in keys and cleaned not in tx.STOPWORDS:
             found.append(cleaned)
             keys.add(key)
@@ -327,6 +331,11 @@ def _faq_examples(entry: Entry, subject: str) -> list[str]:
     out = variants[:3] + _chat_paraphrases(entry.cue, subject) + variants[3:]
     keywords = tx.content_words(_without_subject(entry.cue, subject),
                                 tx.QUESTION_WORDS | _FILLER)
+    verbs = _subject_verbs(entry.cue, subject)
+    nouns = [w for w in keywords
+             if w not in verbs and w not in _MODIFIERS and tx.noun_score(w) >= 0]
+    if len(nouns) >= 2:  # "ai models", not "ai models develop"; else keep what there is
+        keywords = nouns
     short = short_subject(subject)
     cue = tx.clean(entry.cue)
     if re.search(r"\byou\b", cue):  # "can you visit it" -> "can i visit it"
@@ -343,6 +352,30 @@ def _faq_examples(entry: Entry, subject: str) -> list[str]:
     for quoted in tx.quoted_phrases(entry.answer)[:1]:
         out.append(f"what is {tx.clean(quoted)}")
     return out
+
+
+def _subject_verbs(question: str, subject: str) -> frozenset[str]:
+    """Return the verbs right after the subject of a question (``does x develop and offer``).
+
+    A bag of a question's key words reads as people type it only without them: ``ai
+    models``, not ``ai models develop``.
+    """
+    tokens = tx.words(question)
+    names = [n for n in (tx.words(subject), tx.words(short_subject(subject)), ["it"]) if n]
+    verbs: set[str] = set()
+    for name in names:
+        for start in range(len(tokens) - len(name) + 1):
+            if tokens[start:start + len(name)] != name:
+                continue
+            for word in tokens[start + len(name):]:
+                if word in ("and", "or"):
+                    continue
+                if word in tx.STOPWORDS:
+                    break
+                verbs.add(word)
+        if verbs:
+            break
+    return frozenset(verbs)
 
 
 def _question_variants(question: str, subject: str) -> list[str]:
