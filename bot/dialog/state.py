@@ -21,8 +21,9 @@ class ConversationState:
         suggestions: Intents offered as "did you mean" on the last turn.
         slots: Slot values set by entities and custom actions.
         turns: Messages handled so far.
-        choices: Payloads of the buttons shown on the last turn, in order; typing a
-            number ``n`` sends the ``n``-th one.
+        choices: Payloads of the buttons shown on the last turn, in order, entities
+            included (``/ask_invested{"investor":"Cisco"}``); typing a number ``n`` sends
+            the ``n``-th one.
         recent: Intents answered lately, oldest first (so "tell me more" moves on).
     """
 
