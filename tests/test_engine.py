@@ -9,7 +9,7 @@ import pytest
 from conftest import OverlapMatcher
 
 from bot.config import BotConfig, DialogConfig, NluConfig
-from bot.dialog.engine import Brain, Engine
+from bot.dialog.engine import ACTION_UNAVAILABLE_TEXT, Brain, Engine
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase, Response, ResponseVariant, Rule
 from bot.nlu.parse import Entity
@@ -94,6 +94,14 @@ def test_payload_with_entities_and_bot_name(small_engine):
     assert [(e.entity, e.value) for e in turn.parse.entities] == [
         ("investor", "Starfund"), ("investor", "Comet")]
     assert small_engine.handle("u", "/greet@acme_bot").parse.intent.name == "greet"
+
+
+def test_every_turn_has_a_reply_even_for_an_intent_nothing_answers(small_kb):
+    responses = {k: v for k, v in small_kb.responses.items() if k != "utter_fact_rockets"}
+    engine = engine_for(replace(small_kb, responses=responses))
+    turn = engine.handle("u", "/fact_rockets")
+    assert turn.parse.intent.name == "fact_rockets"
+    assert [r.text for r in turn.responses] == [ACTION_UNAVAILABLE_TEXT]
 
 
 def test_unknown_payload_is_read_as_text(small_engine):

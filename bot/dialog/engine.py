@@ -264,6 +264,9 @@ class Engine:
         state = replace(state, slots=_updated_slots(state.slots, answer.entities, ()))
         seen = parse if answer.message is None else replace(parse, text=answer.message)
         replies, events = self._run_actions(kb, name, sender, seen, state)
+        if not replies:  # nothing answers it (a payload naming an intent without answer)
+            logger.warning("nothing answers intent %s", name)
+            replies = [Reply(ACTION_UNAVAILABLE_TEXT)]
         state = replace(state, slots=_updated_slots(state.slots, (), events))
         followups = self._followups(brain, name, state)
         if not replies or replies[-1].buttons:
