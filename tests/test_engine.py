@@ -339,6 +339,19 @@ def test_follow_up_with_a_topic_is_not_read_as_a_name(small_kb, follow_up):
     assert len(runner.calls) == 1
 
 
+def test_vague_message_naming_an_entity_offers_the_intents_that_read_it(small_kb):
+    engine, runner = backers_engine(small_kb)
+    turn = engine.handle("u", "comet xylophone")
+    assert turn.decision == "suggest"
+    assert turn.parse.intent.name == FALLBACK_INTENT
+    [button] = turn.responses[0].buttons
+    assert button.title == "Backers (Comet Capital)"
+    assert button.payload == '/fact_backers{"investor":"Comet Capital"}'
+    assert texts(engine.handle("u", "1")) == "fact_backers: investor=Comet Capital"
+    plain = Engine(Brain(small_kb, OverlapMatcher(small_kb), NameSpotter()), BotConfig())
+    assert plain.handle("u", "comet xylophone").decision == "fallback"  # nothing reads it
+
+
 def test_named_follow_up_needs_an_intent_that_takes_a_name(small_engine):
     small_engine.handle("u", "what are the sales")
     turn = small_engine.handle("u", "what about zephyr ventures")

@@ -241,9 +241,16 @@ class Engine:
             return self._answer(brain, sender, text, answer, state)
         top = ranking[0].confidence if ranking else 0.0
         parse = Parse(text, IntentScore(FALLBACK_INTENT, top), tuple(ranking), entities)
+        if decision.kind == FALLBACK and entities:
+            # "nvidia funding": too vague to rank, but it names an investor, and only some
+            # intents read one: offer those rather than nothing.
+            readers = index.readers(e.entity for e in entities)[:nlu.max_suggestions]
+            if readers:
+                decision = Decision(SUGGEST, suggestions=tuple(
+                    IntentScore(n, 0.0) for n in readers))
         if decision.kind == SUGGEST:
             names = tuple(s.name for s in decision.suggestions)
-            reply = say.suggestion(kb, names, entities)
+            reply = say.suggestion(kb, names, entities, index.needs)
             self._store.put(sender, replace(
                 state, suggestions=names, choices=tuple(b.payload for b in reply.buttons)))
             return Turn(sender, text, parse, (reply,), SUGGEST)

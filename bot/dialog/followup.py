@@ -315,6 +315,11 @@ class ContextIndex:
         """
         return self._needs.get(intent, frozenset())
 
+    def readers(self, entities: Iterable[str]) -> tuple[str, ...]:
+        """Return the intents whose answer reads one of ``entities`` (see :meth:`needs`)."""
+        wanted = frozenset(entities)
+        return tuple(name for name, needs in self._needs.items() if needs & wanted)
+
     def unknown_words(self, words: Iterable[str]) -> list[str]:
         """Return the words no example, synonym or lookup table uses (typos forgiven)."""
         vocabulary = self._words()

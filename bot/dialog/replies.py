@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from bot.dialog.payloads import entity_payload, payload_intent
 from bot.dialog.turn import Reply
@@ -86,13 +86,21 @@ def fallback(kb: KnowledgeBase, turn: int) -> Reply:
     return response(kb, "utter_default", turn) or Reply(DEFAULT_FALLBACK_TEXT)
 
 
-def suggestion(kb: KnowledgeBase, intents: Iterable[str],
-               entities: Sequence[Entity] = ()) -> Reply:
+def suggestion(kb: KnowledgeBase, intents: Iterable[str], entities: Sequence[Entity] = (),
+               needs: Callable[[str], Collection[str]] | None = None) -> Reply:
     """Return the "did you mean" reply with one button per intent.
 
     The buttons carry the message's ``entities`` so that picking one answers for them.
+    When ``needs`` says an intent reads some of them, their values follow its title:
+    "Did a company invest? (Nvidia)".
     """
-    return Reply(DEFAULT_SUGGEST_TEXT, buttons_for(kb, intents, entities))
+    buttons = []
+    for button, name in zip(buttons_for(kb, intents, entities), intents, strict=True):
+        wanted = needs(name) if needs is not None else ()
+        values = list(dict.fromkeys(e.value for e in entities if e.entity in wanted))
+        label = f"{button.title} ({', '.join(values)})" if values else button.title
+        buttons.append(Button(label, button.payload))
+    return Reply(DEFAULT_SUGGEST_TEXT, tuple(buttons))
 
 
 def pick_again(kb: KnowledgeBase, payloads: tuple[str, ...]) -> Reply:
