@@ -341,7 +341,8 @@ def test_follow_up_with_a_topic_is_not_read_as_a_name(small_kb, follow_up):
 
 def test_vague_message_naming_an_entity_offers_the_intents_that_read_it(small_kb):
     engine, runner = backers_engine(small_kb)
-    turn = engine.handle("u", "comet xylophone")
+    assert engine.handle("u", "comet xylophone").decision == "fallback"  # does not fit
+    turn = engine.handle("u", "comet?")
     assert turn.decision == "suggest"
     assert turn.parse.intent.name == FALLBACK_INTENT
     [button] = turn.responses[0].buttons
@@ -349,7 +350,7 @@ def test_vague_message_naming_an_entity_offers_the_intents_that_read_it(small_kb
     assert button.payload == '/fact_backers{"investor":"Comet Capital"}'
     assert texts(engine.handle("u", "1")) == "fact_backers: investor=Comet Capital"
     plain = Engine(Brain(small_kb, OverlapMatcher(small_kb), NameSpotter()), BotConfig())
-    assert plain.handle("u", "comet xylophone").decision == "fallback"  # nothing reads it
+    assert plain.handle("u", "comet?").decision == "fallback"  # nothing reads it
 
 
 def test_named_follow_up_needs_an_intent_that_takes_a_name(small_engine):

@@ -244,7 +244,7 @@ class Engine:
         if decision.kind == FALLBACK and entities:
             # "nvidia funding": too vague to rank, but it names an investor, and only some
             # intents read one: offer those rather than nothing.
-            readers = index.readers(e.entity for e in entities)[:nlu.max_suggestions]
+            readers = index.readers(entities, message)[:nlu.max_suggestions]
             if readers:
                 decision = Decision(SUGGEST, suggestions=tuple(
                     IntentScore(n, 0.0) for n in readers))

@@ -233,6 +233,7 @@ class ContextIndex:
         self._vocabulary: frozenset[str] | None = None
         self._vocabulary_list: list[str] = []
         self._kinds: dict[str, dict[str, float]] = {}
+        self._per_intent: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
 
     def _words(self) -> frozenset[str]:
@@ -315,10 +316,35 @@ class ContextIndex:
         """
         return self._needs.get(intent, frozenset())
 
-    def readers(self, entities: Iterable[str]) -> tuple[str, ...]:
-        """Return the intents whose answer reads one of ``entities`` (see :meth:`needs`)."""
-        wanted = frozenset(entities)
-        return tuple(name for name, needs in self._needs.items() if needs & wanted)
+    def readers(self, entities: Iterable[Entity], message: str) -> tuple[str, ...]:
+        """Return the intents that read one of ``entities`` and fit the rest of ``message``.
+
+        An intent reads an entity when its answer needs it (see :meth:`needs`); it fits
+        the message when every other content word of the message occurs in its examples
+        ("nvidia funding" fits ``did [ibm](investor) take part in mistral's funding``;
+        "who founded microsoft" fits no intent that reads investors).
+        """
+        found = list(entities)
+        wanted = frozenset(e.entity for e in found)
+        rest = message
+        for entity in sorted(found, key=lambda e: -e.start):
+            if 0 <= entity.start < entity.end <= len(rest):
+                rest = rest[:entity.start] + " " + rest[entity.end:]
+        words = {w for w in normalize(rest).split() if w not in FUNCTION_WORDS}
+        return tuple(name for name, needs in self._needs.items()
+                     if needs & wanted and words <= self._intent_words(name))
+
+    def _intent_words(self, intent: str) -> frozenset[str]:
+        """Return the words of ``intent``'s examples, entity values included."""
+        self._words()
+        with self._lock:
+            cached = self._per_intent.get(intent)
+            if cached is None:
+                found = self._kb.intents.get(intent)
+                cached = frozenset(w for example in (found.examples if found else ())
+                                   for w in normalize(example.text).split())
+                self._per_intent[intent] = cached
+            return cached
 
     def unknown_words(self, words: Iterable[str]) -> list[str]:
         """Return the words no example, synonym or lookup table uses (typos forgiven)."""
