@@ -208,16 +208,10 @@ class Engine:
         if reading.kind == MORE and dialog.context and decide(ranking, nlu).kind != ANSWER:
             # ("tell me more" answered confidently by an intent of the KB is the KB's)
             return self._more(brain, index, sender, text, ranking, entities, state)
-        last = state.last_intent if state.last_intent in kb.intents else None
-        if reading.kind == ELLIPTICAL and dialog.context and last is not None:
-            named = named_follow_up(message, last, index, entities,
-                                    lambda t: brain.matcher.rank(t, limit=10), nlu)
-            if named is not None:  # "and apple?" after "did cisco invest?"
-                forced = IntentScore(last, 1.0)
-                answer = _Answer(forced, (forced, *[s for s in ranking if s.name != last]),
-                                 named, join_context(state.last_text or "", message),
-                                 entity_payload(last, named))
-                return self._answer(brain, sender, text, answer, state)
+        if reading.kind == ELLIPTICAL and dialog.context:
+            turn = self._named(brain, index, sender, text, message, ranking, entities, state)
+            if turn is not None:
+                return turn
         if reading.kind == ELLIPTICAL:
             reduced = strip_references(message)
             if reduced and reduced != normalize(message):
@@ -239,6 +233,32 @@ class Engine:
         if decision.kind == ANSWER and decision.intent is not None:
             answer = _Answer(decision.intent, tuple(ranking), entities, context)
             return self._answer(brain, sender, text, answer, state)
+        return self._unsure(brain, index, sender, text, message, ranking, entities, decision,
+                            state)
+
+    def _named(self, brain: Brain, index: ContextIndex, sender: str, text: str, message: str,
+               ranking: list[IntentScore], entities: tuple[Entity, ...],
+               state: ConversationState) -> Turn | None:
+        """Answer "and apple?" after "did cisco invest?": the last question, a new name."""
+        last = state.last_intent if state.last_intent in brain.kb.intents else None
+        if last is None:
+            return None
+        named = named_follow_up(message, last, index, entities,
+                                lambda t: brain.matcher.rank(t, limit=10), self._config.nlu)
+        if named is None:
+            return None
+        forced = IntentScore(last, 1.0)
+        answer = _Answer(forced, (forced, *[s for s in ranking if s.name != last]), named,
+                         join_context(state.last_text or "", message),
+                         entity_payload(last, named))
+        return self._answer(brain, sender, text, answer, state)
+
+    def _unsure(self, brain: Brain, index: ContextIndex, sender: str, text: str, message: str,
+                ranking: list[IntentScore], entities: tuple[Entity, ...], decision: Decision,
+                state: ConversationState) -> Turn:
+        """Offer "did you mean" buttons (carrying the message's entities), or fall back."""
+        kb = brain.kb
+        nlu = self._config.nlu
         top = ranking[0].confidence if ranking else 0.0
         parse = Parse(text, IntentScore(FALLBACK_INTENT, top), tuple(ranking), entities)
         if decision.kind == FALLBACK and entities:
