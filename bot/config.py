@@ -26,7 +26,7 @@ class NluConfig:
         max_message_chars: Longer messages are refused with a clear reply.
     """
 
-    answer_threshold: float = 0.6
+    answer_threshold: float = 0.5
     suggest_threshold: float = 0.3
     ambiguity_threshold: float = 0.15
     max_suggestions: int = 3

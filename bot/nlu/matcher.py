@@ -99,9 +99,9 @@ class MatcherSettings:
     max_epochs: int = 60
     learning_rate: float = 0.06
     temperature: float = 12.0
-    null_score: float = 0.3
+    null_score: float = 0.2
     kb_coverage_power: float = 0.0
-    intent_coverage_power: float = 1.5
+    intent_coverage_power: float = 2.25
     max_typo_distance: int = 2
     typo_prior: float = 2.0
     function_weight: float = 0.25
