@@ -31,6 +31,26 @@ MAX_PROBLEMS_SHOWN = 10
 MAX_ATTEMPTS = 5
 
 
+def check_answers(kb: KnowledgeBase) -> None:
+    """Refuse a knowledge base in which an intent lost its answer.
+
+    Such a base is what a reader sees while an editor is half-way through rewriting a
+    responses file; serving it would answer questions with an apology. ``faqbot validate``
+    reports the same problem as an error.
+
+    Raises:
+        KnowledgeBaseError: Naming each intent that has examples but nothing answering it.
+    """
+    problems = [
+        Problem(intent.source or SourceRef(kb.files[0] if kb.files else "?", 1, 1),
+                f"intent '{intent.name}' has no response (utter_{intent.name}) or rule")
+        for intent in kb.intents.values()
+        if intent.examples and not kb.actions_for(intent.name)
+    ]
+    if problems:
+        raise KnowledgeBaseError(problems)
+
+
 @dataclass(frozen=True)
 class ReloadResult:
     """The outcome of one reload.
@@ -131,6 +151,7 @@ class KnowledgeReloader:
                 before = snapshot(self.root)
                 try:
                     kb = self._load(self.root)
+                    check_answers(kb)
                     brain = self._build(kb)
                 except KnowledgeBaseError as exc:
                     outcome: Brain | tuple[Problem, ...] = tuple(exc.problems)

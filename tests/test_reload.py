@@ -311,3 +311,15 @@ def test_telegram_reloads_on_edit_sighup_and_admin_command(tmp_path):
                 process.kill()
                 process.communicate()
     assert process.returncode == 0
+
+
+def test_a_reload_that_would_leave_an_intent_unanswered_keeps_the_old_kb(engine_and_kb):
+    engine, kb_dir = engine_and_kb
+    reloader = KnowledgeReloader(engine, kb_dir)
+    before = engine.brain
+    responses = kb_dir / "responses.yml"
+    responses.write_text("", encoding="utf-8")  # as an editor's truncate-then-write shows it
+    result = reloader.reload("file change")
+    assert not result.ok
+    assert "has no response" in result.message()
+    assert engine.brain is before
