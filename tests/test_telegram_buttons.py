@@ -20,7 +20,6 @@ from bot.adapters.telegram.app import build_application  # noqa: E402
 from bot.adapters.telegram.keyboard import (  # noqa: E402
     MAX_CALLBACK_BYTES,
     CallbackCodec,
-    entity_payload,
     inline_keyboard,
     payload_key,
 )
@@ -29,6 +28,7 @@ from bot.adapters.telegram.settings import TelegramSettings  # noqa: E402
 from bot.commands.common import default_intents_dir  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.dialog.engine import Brain, Engine  # noqa: E402
+from bot.dialog.payloads import entity_payload  # noqa: E402
 from bot.dialog.turn import Turn  # noqa: E402
 from bot.kb.loader import load_knowledge_base  # noqa: E402
 from bot.kb.model import Button  # noqa: E402
@@ -167,7 +167,7 @@ def test_every_button_of_the_shipped_knowledge_base_fits_in_callback_data():
     buttons = [Button(name, f"/{name}") for name in kb.intents]
     buttons += content.topic_buttons(kb) + content.example_questions(kb)
     buttons += [b for r in kb.responses.values() for v in r.variants for b in v.buttons]
-    buttons += [Button(b.title, entity_payload(b.payload, entities)) for b in buttons]
+    buttons += [Button(name, entity_payload(name, entities)) for name in kb.intents]
     markup = inline_keyboard(buttons, codec)
     assert markup is not None
     sent = [b for row in markup.inline_keyboard for b in row]
@@ -178,12 +178,3 @@ def test_every_button_of_the_shipped_knowledge_base_fits_in_callback_data():
         assert codec.decode(data) == button.payload
 
 
-def test_entity_payload_shapes():
-    nvidia = Entity("investor", "Nvidia", 4, 9)
-    ibm = Entity("investor", "IBM", 14, 17)
-    assert entity_payload("/ask_invested", [nvidia]) == '/ask_invested{"investor":"Nvidia"}'
-    assert entity_payload("/ask_invested", [nvidia, ibm, nvidia]) == (
-        '/ask_invested{"investor":["Nvidia","IBM"]}')
-    assert entity_payload("/x", []) == "/x"
-    assert entity_payload('/x{"a":"b"}', [nvidia]) == '/x{"a":"b"}'
-    assert entity_payload("topic:money", [nvidia]) == "topic:money"

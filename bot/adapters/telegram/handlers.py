@@ -21,8 +21,7 @@ from bot.adapters.telegram import content
 from bot.adapters.telegram.addressing import is_addressed, sender_key, strip_address
 from bot.adapters.telegram.content import TOPIC_PREFIX
 from bot.adapters.telegram.formatting import escape, to_html_parts
-from bot.adapters.telegram.keyboard import CallbackCodec, inline_keyboard, with_entities
-from bot.dialog.decision import SUGGEST
+from bot.adapters.telegram.keyboard import CallbackCodec, inline_keyboard
 from bot.dialog.engine import Engine
 from bot.dialog.turn import Reply
 
@@ -113,10 +112,8 @@ class BotHandlers:
         turn = await asyncio.to_thread(self.engine.handle, sender, text)
         logger.debug("chat %s: %s -> %s", message.chat_id, turn.parse.intent.name,
                      turn.decision)
-        replies: Sequence[Reply] = turn.responses
-        if turn.decision == SUGGEST:  # a picked suggestion keeps the message's entities
-            replies = with_entities(replies, turn.parse.entities)
-        await self.send_replies(context, message.chat_id, replies, reply_to=message)
+        # "Did you mean" buttons already carry the message's entities (the engine's doing).
+        await self.send_replies(context, message.chat_id, turn.responses, reply_to=message)
 
     def _addressed(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return is_addressed(message, context.bot.username, context.bot.id)

@@ -9,7 +9,6 @@ intent of the knowledge base, so old keyboards keep working.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 from collections import OrderedDict
@@ -17,9 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.dialog.turn import Reply
 from bot.kb.model import Button
-from bot.nlu.parse import Entity
 
 logger = logging.getLogger(__name__)
 
@@ -78,35 +75,6 @@ class CallbackCodec:
             if payload_key(payload) == data:
                 return payload
         return None
-
-
-def entity_payload(payload: str, entities: Sequence[Entity]) -> str:
-    """Return ``/intent{"entity": "value"}`` for a bare ``/intent`` and some entities.
-
-    The engine reads the entities back from the payload, so a "did you mean" button keeps
-    what the original message named ("did tencent invest" -> ``{"investor": "Tencent"}``).
-    Payloads that already carry entities, or are not ``/intent``, are returned unchanged.
-    """
-    if not entities or not payload.startswith("/") or "{" in payload:
-        return payload
-    values: dict[str, list[str]] = {}
-    for entity in entities:
-        found = values.setdefault(entity.entity, [])
-        if entity.value not in found:
-            found.append(entity.value)
-    data = {name: found[0] if len(found) == 1 else found for name, found in values.items()}
-    return payload + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def with_entities(replies: Sequence[Reply], entities: Sequence[Entity]) -> list[Reply]:
-    """Return ``replies`` with ``entities`` carried in their buttons' payloads."""
-    if not entities:
-        return list(replies)
-    return [
-        Reply(r.text, tuple(Button(b.title, entity_payload(b.payload, entities))
-                            for b in r.buttons))
-        for r in replies
-    ]
 
 
 def _label(title: str) -> str:
