@@ -361,3 +361,55 @@ def test_cache_keeps_only_recent_entries(tmp_path: Path):
     assert len(left) == cache.MAX_ENTRIES
     assert "matcher-k00.npz" not in left and "matcher-k18.npz" in left
     assert cache.load("k18", tmp_path)["a"].tolist() == [0, 1, 2]
+
+
+def test_short_words_are_corrected_only_to_function_words(built: matcher.LinearMatcher):
+    # "cfo" is one edit from "ceo", but a three-letter word has too many neighbours
+    assert built.understand("who is the cfo")[0] == ["who", "is", "the", "cfo"]
+    assert decide(built.rank("who is the cfo"), NLU).kind != ANSWER
+    assert built.understand("who is teh ceo")[0] == ["who", "is", "the", "ceo"]
+    assert top(built, "who is teh ceo") == ("fact_boss", pytest.approx(1.0, abs=0.1))
+
+
+def _rival_kb(tmp_path: Path) -> Path:
+    rows = {
+        "funding": ["how much did acme raise", "acme funding round", "how much money did acme get",
+                    "what did acme raise", "acme investment total", "how much was raised"],
+        "rival": [f"{t} zorbex" for t in ("what is", "tell me about", "is acme like",
+                                           "does acme compete with", "acme versus", "about")],
+        "other": ["is acme important", "why does acme matter", "acme impact on europe"],
+        "more": ["what is important to acme", "acme values", "what acme cares about"],
+    }
+    text = 'version: "3.1"\nnlu:\n'
+    for name, examples in rows.items():
+        text += f"- intent: {name}\n  examples: |\n" + "".join(f"    - {e}\n" for e in examples)
+    text += "responses:\n" + "".join(f"  utter_{n}:\n  - text: {n}\n" for n in rows)
+    (tmp_path / "kb.yml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_key_word_of_another_intent_counts_against(tmp_path: Path, cache_dir: Path):
+    kb = load_knowledge_base(_rival_kb(tmp_path))
+    plain = build_matcher(kb, matcher.MatcherSettings(rival_word_weight=0.0))
+    built = build_matcher(kb)
+
+    def funding(m: matcher.LinearMatcher, text: str) -> float:
+        return next(s.confidence for s in m.rank(text) if s.name == "funding")
+
+    # "zorbex" is in six examples of one intent: strong evidence against "funding"
+    assert funding(built, "how much did zorbex raise") < funding(
+        plain, "how much did zorbex raise"
+    ) * 0.95
+    # "important" is used once by each of two intents: only a rare word, no extra penalty
+    assert funding(built, "how much did important acme raise") == pytest.approx(
+        funding(plain, "how much did important acme raise"), rel=1e-4
+    )
+    # the intent that uses the key word is not penalised for it
+    assert top(built, "tell me about zorbex")[0] == "rival"
+
+
+def test_openai_funding_question_is_not_answered_with_mistral_funding():
+    kb = load_knowledge_base(Path(__file__).resolve().parents[1] / "intents")
+    built = build_matcher(kb, use_cache=False)
+    assert decide(built.rank("how much did openai raise"), NLU).kind != ANSWER
+    assert decide(built.rank("how much did mistral raise"), NLU).kind == ANSWER
