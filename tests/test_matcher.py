@@ -413,3 +413,26 @@ def test_openai_funding_question_is_not_answered_with_mistral_funding():
     built = build_matcher(kb, use_cache=False)
     assert decide(built.rank("how much did openai raise"), NLU).kind != ANSWER
     assert decide(built.rank("how much did mistral raise"), NLU).kind == ANSWER
+
+
+def test_message_inside_examples_of_two_intents_is_not_answered(tmp_path: Path, cache_dir: Path):
+    text = KB_YAML.replace(
+        "    - yearly revenue\n", "    - yearly revenue\n    - how much money does acme make\n"
+    ).replace(
+        "- intent: fact_boss\n",
+        "- intent: fact_funding\n  examples: |\n"
+        + "".join(f"    - {e}\n" for e in ("how much money did acme raise", "acme funding",
+                                          "how much was raised", "funding rounds of acme",
+                                          "who funded acme", "acme investors money"))
+        + "- intent: fact_boss\n",
+    ) + "  utter_fact_funding:\n  - text: funding\n"
+    (tmp_path / "kb.yml").write_text(text, encoding="utf-8")
+    kb = load_knowledge_base(tmp_path)
+    for seed_settings in (matcher.MatcherSettings(), matcher.MatcherSettings(learning_rate=0.1)):
+        built = build_matcher(kb, seed_settings, use_cache=False)
+        ranking = built.rank("how much money")
+        # both intents have an example containing the whole message: nothing tells them apart
+        assert {s.name for s in ranking[:2]} == {"fact_sales", "fact_funding"}
+        assert decide(ranking, NLU).kind != ANSWER
+        # a message that names what it wants is still answered
+        assert decide(built.rank("how much money did acme raise"), NLU).kind == ANSWER

@@ -100,6 +100,8 @@ class MatcherSettings:
             answer in "how much did openai raise"; a word that two intents use once each
             ("important") is only a rare word.
         rival_word_prior: See ``rival_word_weight``.
+        share_candidates: How many top intents may share their confidence when the message
+            is part of an example of each and tells them apart in no way (0: never).
         short_word_length: Words of at most this many letters are corrected only to a
             function or question word ("teh" -> "the"): a short content word has too many
             neighbours one edit away ("cfo" is not "ceo").
@@ -121,6 +123,7 @@ class MatcherSettings:
     rival_word_weight: float = 0.5
     rival_word_prior: float = 6.0
     short_word_length: int = 3
+    share_candidates: int = 2
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -163,6 +166,10 @@ class LinearMatcher:
                                strict=True):
             self._plain_examples.setdefault(str(text), set()).add(int(label))
         self._number_forms: dict[str, str] | None = None
+        self._example_stems: dict[int, list[frozenset[str]]] = {}
+        for text, label in zip(arrays["example_texts"].tolist(),
+                               arrays["example_labels"].tolist(), strict=True):
+            self._example_stems.setdefault(int(label), []).append(frozenset(str(text).split()))
         self._correct = lru_cache(maxsize=8192)(self._correct_word)
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -183,7 +190,37 @@ class LinearMatcher:
             "stem_key": self._stem_key,
             **_plain_arrays(self._plain_examples),
             "slot_tokens": np.array(self._slots, dtype=np.str_),
+            "example_texts": np.array(
+                [" ".join(sorted(e)) for lab in sorted(self._example_stems)
+                 for e in self._example_stems[lab]], dtype=np.str_),
+            "example_labels": np.array(
+                [lab for lab in sorted(self._example_stems) for _ in self._example_stems[lab]],
+                dtype=np.int64),
         }
+
+    def _share_unresolved(self, tokens: list[str], confidence: np.ndarray) -> np.ndarray:
+        """Share the confidence of intents that the message cannot tell apart.
+
+        When the message's words are all part of one example of the top intent and of
+        one example of another candidate ("how much money": "how much money did it raise",
+        "how much money does it make"), and the message is no example itself, nothing in it
+        favours one: those candidates get their mean confidence, so a did-you-mean is
+        offered however the fit happened to split them.
+        """
+        words = frozenset(stem(t) for t in tokens)
+        order = np.argsort(-confidence, kind="stable")[: self._settings.share_candidates]
+        contained = [
+            int(i) for i in order
+            if confidence[i] > 0
+            and any(words <= e for e in self._example_stems.get(int(i), ()))
+        ]
+        if len(contained) < 2 or contained[0] != int(order[0]):
+            return confidence
+        if any(words == e for i in contained for e in self._example_stems[i]):
+            return confidence
+        shared = confidence.copy()
+        shared[contained] = confidence[contained].mean()
+        return shared
 
     def _correct_word(self, word: str) -> tuple[str, float]:
         """Return the known word closest to ``word`` and how much to trust it."""
@@ -355,6 +392,9 @@ class LinearMatcher:
         probabilities, coverage = self.scores(tokens, trust)
         confidence = probabilities * coverage
         confidence = self._fill_slots(tokens, trust, confidence)
+        ranked = confidence  # ties after sharing keep the fitted order
+        if self._settings.share_candidates:
+            confidence = self._share_unresolved(tokens, confidence)
         if is_content_free(tokens):
             # "why?" says nothing about its subject: no confident answer, unless an
             # intent's examples are that very message.
@@ -362,7 +402,7 @@ class LinearMatcher:
             exact[list(self._plain_examples.get(" ".join(tokens), ()))] = True
             confidence = np.where(exact, confidence,
                                   confidence * self._settings.content_free_factor)
-        order = np.argsort(-confidence, kind="stable")[:limit]
+        order = np.lexsort((-ranked, -confidence))[:limit]
         return [
             IntentScore(self.intents[i], float(min(1.0, max(0.0, confidence[i]))))
             for i in order
@@ -516,6 +556,9 @@ def _fit(
         "stem_key": stem_key,
         **_plain_arrays(plain),
         "slot_tokens": np.array(slots, dtype=np.str_),
+        "example_texts": np.array([" ".join(sorted({stem(t) for t in tokens})) for tokens in docs],
+                                  dtype=np.str_),
+        "example_labels": np.asarray(labels, dtype=np.int64),
     }
 
 
