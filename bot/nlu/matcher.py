@@ -102,6 +102,8 @@ class MatcherSettings:
         rival_word_prior: See ``rival_word_weight``.
         share_candidates: How many top intents may share their confidence when the message
             is part of an example of each and tells them apart in no way (0: never).
+        share_floor: A candidate shares only if its confidence is at least this share of
+            the top one's: an intent the fit all but rules out is no real alternative.
         short_word_length: Words of at most this many letters are corrected only to a
             function or question word ("teh" -> "the"): a short content word has too many
             neighbours one edit away ("cfo" is not "ceo").
@@ -124,6 +126,7 @@ class MatcherSettings:
     rival_word_prior: float = 6.0
     short_word_length: int = 3
     share_candidates: int = 2
+    share_floor: float = 0.1
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -202,7 +205,7 @@ class LinearMatcher:
         """Share the confidence of intents that the message cannot tell apart.
 
         When the message's words are all part of one example of the top intent and of
-        one example of another candidate ("how much money": "how much money did it raise",
+        one example of the runner-up ("how much money": "how much money did it raise",
         "how much money does it make"), and the message is no example itself, nothing in it
         favours one: those candidates get their mean confidence, so a did-you-mean is
         offered however the fit happened to split them.
@@ -211,7 +214,7 @@ class LinearMatcher:
         order = np.argsort(-confidence, kind="stable")[: self._settings.share_candidates]
         contained = [
             int(i) for i in order
-            if confidence[i] > 0
+            if confidence[i] >= self._settings.share_floor * confidence[order[0]]
             and any(words <= e for e in self._example_stems.get(int(i), ()))
         ]
         if len(contained) < 2 or contained[0] != int(order[0]):
