@@ -1,6 +1,6 @@
 """Rank a knowledge base's intents for a message.
 
-How it works (see ``docs/readme/benchmarks.md`` for the figures):
+How it works (see the README section "How matching works, and the benchmarks" for the figures):
 
 1. Every example is normalised (:mod:`bot.nlu.normalize`) and turned into TF-IDF
    features: word stems, stem pairs and character n-grams (:mod:`bot.nlu.features`).
