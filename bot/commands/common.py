@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import ConfigError, load_config
+from bot.config import BotConfig, ConfigError, load_config
 from bot.dialog.engine import Engine, build_brain
 from bot.dialog.turn import Turn
 from bot.kb.errors import KnowledgeBaseError
@@ -46,6 +46,18 @@ class SetupError(Exception):
     """The bot cannot start; the message says why, for the user."""
 
 
+def load_config_for(args: argparse.Namespace) -> BotConfig:
+    """Return the configuration named by ``args.config`` (the packaged defaults if None).
+
+    Raises:
+        SetupError: When a value is invalid; the message names its path.
+    """
+    try:
+        return load_config(args.config)
+    except ConfigError as exc:
+        raise SetupError(f"configuration error: {exc}") from exc
+
+
 def build_engine(
     args: argparse.Namespace, listeners: tuple[Callable[[Turn], None], ...] = ()
 ) -> Engine:
@@ -56,10 +68,7 @@ def build_engine(
     Raises:
         SetupError: With every problem found, each naming file, line and column.
     """
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        raise SetupError(f"configuration error: {exc}") from exc
+    config = load_config_for(args)
     intents = args.intents or default_intents_dir()
     try:
         kb = load_knowledge_base(intents)

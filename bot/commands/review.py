@@ -8,7 +8,13 @@ import sys
 import time
 from pathlib import Path
 
-from bot.commands.common import add_kb_arguments, default_intents_dir, fail
+from bot.commands.common import (
+    SetupError,
+    add_kb_arguments,
+    default_intents_dir,
+    fail,
+    load_config_for,
+)
 
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -58,15 +64,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen review action."""
-    from bot.config import ConfigError, load_config
     from bot.review.session import Reviewer, render_group, run_interactive
     from bot.review.yaml_edit import ReviewError
     from bot.unanswered.store import UnansweredLog, default_log_path
 
     try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        return fail(f"configuration error: {exc}")
+        config = load_config_for(args)
+    except SetupError as exc:
+        return fail(str(exc))
     log_path = args.log or default_log_path()
     if not log_path.exists() and args.action in (None, "dismiss", "interactive"):
         print(f"No unanswered questions yet ({log_path} does not exist).")

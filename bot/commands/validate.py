@@ -7,7 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from bot.commands.common import add_kb_arguments, default_intents_dir, fail
+from bot.commands.common import (
+    SetupError,
+    add_kb_arguments,
+    default_intents_dir,
+    fail,
+    load_config_for,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,14 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate and print the report; exit 1 on errors (or warnings with --strict)."""
-    from bot.config import ConfigError, load_config
     from bot.evaluation.progress import ProgressBar
     from bot.kb.validate import validate_knowledge_base
 
     try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        return fail(f"configuration error: {exc}")
+        config = load_config_for(args)
+    except SetupError as exc:
+        return fail(str(exc))
     root = args.intents or default_intents_dir()
     schemas = False if args.no_rasa_schemas else args.rasa_schemas
     with ProgressBar("checking examples", stream=sys.stderr) as bar:
