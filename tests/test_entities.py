@@ -117,6 +117,12 @@ def test_no_lookup_tables_means_no_extractor(tmp_path: Path) -> None:
     ("IBM?", "IBM"),
     ("is asml an investor", "ASML"),
     ("genral catalyst", "General Catalyst"),
+    ("did nvdiia back mistral", "Nvidia"),           # two letters swapped: one edit
+    ("is microsft an investor", "Microsoft"),
+    ("did andresen horowits invest", "Andreessen Horowitz"),
+    ("did lightspeeed put money in", "Lightspeed Venture Partners"),
+    ("general catalist", "General Catalyst"),
+    ("did samsug invest", "Samsung Venture Investment Corporation"),
 ])
 def test_investors_are_found(investors: FuzzyLookupExtractor, text: str, expected: str) -> None:
     assert values(investors, text) == [("investor", expected)]
@@ -140,12 +146,38 @@ def test_several_investors_in_one_message(investors: FuzzyLookupExtractor) -> No
     "how much did revenue grow",
     "who are the investors",
     "ibmx asmr",                     # short tokens must match exactly
+    "nviiddiaa",                     # long enough, but three edits away
+    "the sico kid",                  # four letters: exact only ("cisco" is five)
+    "general catalog",               # a common English word is never a typo
     "what is mistral ai",
     "",
     "!!! ??? ...",
 ])
 def test_ordinary_words_are_not_entities(investors: FuzzyLookupExtractor, text: str) -> None:
     assert values(investors, text) == []
+
+
+def test_common_english_words_never_resolve_to_an_entity(tmp_path: Path) -> None:
+    kb = tmp_path / "kb.yml"
+    kb.write_text(
+        'version: "3.1"\nnlu:\n- lookup: brand\n  examples: |\n    - Hause\n'
+        "    - Moustache\n    - Nivea Plus\n", encoding="utf-8")
+    extractor = FuzzyLookupExtractor(load_knowledge_base(kb))
+    # "house" and "mustache" are one edit away, but they are English words
+    assert values(extractor, "a house with a mustache") == []
+    # a made-up word one edit away is a typo; an exact element always counts
+    assert values(extractor, "do you sell moustashe") == [("brand", "Moustache")]
+    assert values(extractor, "hause") == [("brand", "Hause")]
+    # every word of a phrase is held to its own budget
+    assert values(extractor, "niveo plus") == [("brand", "Nivea Plus")]
+    assert values(extractor, "nivea plush") == []
+
+
+def test_near_match_confidence_falls_with_the_edits(investors: FuzzyLookupExtractor) -> None:
+    [one] = investors.extract("nvdia")
+    [exact] = investors.extract("nvidia")
+    assert exact.confidence == 1.0
+    assert 0.5 < one.confidence < 1.0
 
 
 def test_huge_and_binary_input_do_not_crash(investors: FuzzyLookupExtractor) -> None:

@@ -6,12 +6,17 @@ so is every example of a synonym whose value is such an element (``a16z`` for
 compared with the surface forms that have as many words:
 
 - an exact match (case and accents ignored) is always taken, with confidence 1;
-- a near match (rapidfuzz ``ratio`` at least ``min_score``) is taken only when the run is
-  long enough (``min_fuzzy_chars``) and is not made of common English words, so that
-  ``nvdia`` finds Nvidia while ``disco`` or ``the`` find nothing.
+- a near match is taken word by word, with the edit budget the matcher's typo correction
+  uses (OSA distance, so a swap of two letters is one edit): a word of ``min_fuzzy_chars``
+  letters or more may be one edit away from the form's word, a word of
+  ``long_word_chars`` letters or more two edits ("nvdiia" is Nvidia, "andresen horowits"
+  is Andreessen Horowitz). A word that is common English (:mod:`bot.nlu.english`'s
+  frequency list, or a function word) must match exactly, so ``disco`` is not Cisco and
+  ``a generic catalog`` is not General Catalyst; a word with digits must match exactly.
 
 Overlapping candidates are resolved best first (exact, then longer, then higher score).
 The value reported is canonical: the synonym's value, else the lookup element as written.
+The confidence of a near match is the OSA similarity of the run to the form (0..1).
 """
 
 from __future__ import annotations
@@ -19,10 +24,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.kb.model import KnowledgeBase
+from bot.nlu.english import frequencies
+from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.normalize import fold
 from bot.nlu.parse import Entity
 
@@ -31,31 +40,10 @@ logger = logging.getLogger(__name__)
 EXTRACTOR_NAME = "FuzzyLookupExtractor"
 _WORD = re.compile(r"[^\W_]+")
 
-# Words never taken as a typo of an entity: frequent English words and the words of
-# questions people ask a bot. Exact matches of a lookup element are not affected.
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
-
-COMMON_WORDS = _words(
-    """
-    a about above after again against all also am an and any anyone anything are around
-    as ask at back be because been before being below between both but by can cannot
-    company could did do does doing done down during each even ever every few first for
-    from fund funded funding further get gets give go going good got grow growth had has
-    have having he her here hers him his how i if in into invest invested investing
-    investment investor investors is it its itself just know last like list made make
-    many may me media might money more most much must my name need new next no not now
-    of off often on once one only or other our out over own people please put raise
-    raised really revenue said same say see she should since so some someone something
-    still such tell than thank thanks that the their them then there these they thing
-    think this those through to today too under until up us very want was way we well
-    were what when where which while who whom whose why will with would year years yes
-    you your about again always another because became become big billion million money
-    number part place point right show small start state still system take tech
-    technology than thing through time under use used using want world
-    """
-)
+def is_common_word(word: str) -> bool:
+    """Return True for a word never taken as a typo of an entity: common English."""
+    return word in FUNCTION_WORDS or word in QUESTION_WORDS or word in frequencies()
 
 
 @dataclass(frozen=True)
@@ -93,22 +81,25 @@ class FuzzyLookupExtractor:
 
     Args:
         kb: The knowledge base whose ``lookups`` and ``synonyms`` define the entities.
-        min_score: Minimum rapidfuzz ``ratio`` (0-100) for a near match.
-        min_fuzzy_chars: Runs shorter than this (letters, without spaces) must match
-            exactly.
+        min_fuzzy_chars: Words shorter than this must match exactly; longer ones may be
+            one edit away.
+        long_word_chars: Words at least this long may be two edits away.
     """
 
     def __init__(
-        self, kb: KnowledgeBase, min_score: float = 85.0, min_fuzzy_chars: int = 5
+        self, kb: KnowledgeBase, min_fuzzy_chars: int = 5, long_word_chars: int = 7
     ) -> None:
-        self._min_score = min_score
         self._min_fuzzy_chars = min_fuzzy_chars
+        self._long_word_chars = long_word_chars
         self._forms = self._collect_forms(kb)
         self._exact = {f.words: f for f in self._forms}
         self._by_length: dict[int, list[_Form]] = {}
         for form in self._forms:
             self._by_length.setdefault(len(form.words), []).append(form)
+        self._texts_by_length = {n: [f.text for f in forms]
+                                 for n, forms in self._by_length.items()}
         self._max_words = max(self._by_length, default=0)
+        self._match = lru_cache(maxsize=8192)(self._match_words)
 
     @property
     def entity_names(self) -> tuple[str, ...]:
@@ -179,21 +170,31 @@ class FuzzyLookupExtractor:
         logger.debug("entities in %r: %s", text, chosen)
         return chosen
 
-    def _match(self, words: tuple[str, ...]) -> tuple[_Form, float] | None:
+    def _budget(self, word: str) -> int:
+        """Return how many edits ``word`` may be from a form's word (0: exact only)."""
+        if not word.isalpha() or len(word) < self._min_fuzzy_chars or is_common_word(word):
+            return 0
+        return 1 if len(word) < self._long_word_chars else 2
+
+    def _match_words(self, words: tuple[str, ...]) -> tuple[_Form, float] | None:
         exact = self._exact.get(words)
         if exact is not None:
             return exact, 100.0
-        if all(w in COMMON_WORDS or w.isdigit() for w in words):
-            return None
-        if sum(len(w) for w in words) < self._min_fuzzy_chars:
+        budgets = [self._budget(w) for w in words]
+        if not any(budgets):
             return None
         joined = " ".join(words)
-        best: tuple[_Form, float] | None = None
-        for form in self._by_length.get(len(words), ()):
-            score = fuzz.ratio(joined, form.text, score_cutoff=self._min_score)
-            if score and (best is None or score > best[1]):
-                best = (form, score)
-        return best
+        forms = self._by_length.get(len(words), ())
+        near = process.extract(
+            joined, self._texts_by_length.get(len(words), ()), scorer=OSA.distance,
+            score_cutoff=sum(budgets), limit=None,
+        )
+        for _, distance, index in sorted(near, key=lambda hit: (hit[1], hit[2])):
+            form = forms[index]
+            if all(OSA.distance(w, f, score_cutoff=b) <= b
+                   for w, f, b in zip(words, form.words, budgets, strict=True)):
+                return form, 100.0 * (1.0 - distance / max(len(joined), len(form.text)))
+        return None
 
 
 def build_entity_extractor(kb: KnowledgeBase) -> FuzzyLookupExtractor | None:
