@@ -22,16 +22,26 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_shipped_endpoint_files() -> None:
-    assert load_endpoints(REPO / "endpoints.yml") == ActionEndpoint(actions_module="bot.actions")
+    assert load_endpoints(REPO / "endpoints.yml") == ActionEndpoint(
+        url="http://localhost:5055/webhook")
     docker = load_endpoints(REPO / "endpoints.docker.yml")
     assert docker.url == "http://actions:5055/webhook" and docker.timeout == 5
 
 
 def test_runner_is_chosen_by_the_file(tmp_path: Path) -> None:
     assert isinstance(build_action_runner(None), InProcessActionRunner)
-    assert isinstance(build_action_runner(REPO / "endpoints.yml"), InProcessActionRunner)
+    assert isinstance(build_action_runner(REPO / "endpoints.yml"), HttpActionRunner)
     http = build_action_runner(write(tmp_path, 'action_endpoint:\n  url: "http://h:1/webhook"\n'))
     assert isinstance(http, HttpActionRunner) and http.url == "http://h:1/webhook"
+
+
+def test_shipped_files_use_only_keys_rasa_reads() -> None:
+    """Rasa Open Source 3.x reads ``url`` (and ignores extra keys), not ``actions_module``."""
+    import yaml
+
+    for name in ("endpoints.yml", "endpoints.docker.yml"):
+        section = yaml.safe_load((REPO / name).read_text(encoding="utf-8"))["action_endpoint"]
+        assert "url" in section and "actions_module" not in section, name
 
 
 def test_no_action_endpoint_section_means_in_process(tmp_path: Path) -> None:

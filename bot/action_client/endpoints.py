@@ -1,19 +1,16 @@
-"""Read the ``action_endpoint`` of a Rasa-style endpoints file.
+"""Read the ``action_endpoint`` of an endpoints file, in Rasa's own format.
 
 ```yaml
 action_endpoint:
   url: "http://localhost:5055/webhook"   # a rasa_sdk action server; ${VAR} is expanded
-  timeout: 5                             # seconds (our addition; default 5)
+  timeout: 5                             # seconds (faqbot's addition; default 5)
 ```
 
-or, to run the actions inside the bot's own process (the default without a file):
-
-```yaml
-action_endpoint:
-  actions_module: "bot.actions"
-```
-
-As in Rasa, ``actions_module`` wins when both are given.
+Without a file, or without an ``action_endpoint`` section, the actions run inside the bot's
+own process (package ``bot.actions``); that default needs no file at all. The key
+``actions_module`` (a Python package, run in-process) is also read, and wins over ``url``
+when both are given; Rasa Open Source 3.x does not know it, so the shipped files never use
+it.
 """
 
 from __future__ import annotations

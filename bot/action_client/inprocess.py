@@ -78,4 +78,5 @@ class InProcessActionRunner(FailSafeRunner):
             raise ActionError(str(exc)) from exc
         if result is None:
             raise ActionError("the executor returned nothing")
-        return result.model_dump()
+        # rasa_sdk 3.6 returns the body as a dict, 3.8 and later as a pydantic model.
+        return result if isinstance(result, dict) else result.model_dump()

@@ -1,6 +1,8 @@
 """The figures and names the custom actions answer from, read from ``facts.yml``.
 
 Nothing here imports rasa_sdk: the data and the arithmetic can be used and tested alone.
+The file is read with ruamel.yaml, which rasa_sdk itself depends on, so an action server
+needs nothing more than rasa_sdk to run these actions.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from ruamel.yaml import YAML, YAMLError
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ def parse_facts(raw: object, origin: str = "facts") -> Facts:
     """Build :class:`Facts` from the loaded YAML, checking every field.
 
     Args:
-        raw: The result of ``yaml.safe_load`` on the facts file.
+        raw: The facts file as loaded from YAML.
         origin: Name used in error messages (the file path).
 
     Returns:
@@ -177,8 +179,8 @@ def parse_facts(raw: object, origin: str = "facts") -> Facts:
 @functools.lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> Facts:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raw = YAML(typ="safe", pure=True).load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
         raise FactsError(f"{path}: cannot read facts: {exc}") from exc
     return parse_facts(raw, path)
 

@@ -5,7 +5,9 @@ entities found by the NLU; else the subject of the question ("did *google* inves
 "is *apple* an investor...") matched against the investors in the facts; a pronoun ("did
 they invest?") refers to the ``investor`` slot. A listed investor gets a yes with what the
 source says; any other name gets a clear "the source does not list X", never a guess; with
-no name at all, the bot asks which one.
+no name at all, the bot asks which one. A name within a typo or two of a listed one
+(``nvdia``, ``cicso``, ``microsfot``) is that investor: it is confirmed under its right
+name, never answered with "not listed".
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
-from bot.actions.facts import Facts, Investor
-from bot.actions.text import format_usd, join_names, number_word
-from bot.nlu.normalize import fold
+from .facts import Facts, Investor
+from .spelling import edit_distance, fold
+from .text import format_usd, join_names, number_word
 
 INVESTOR_ENTITY = "investor"
 INVESTOR_SLOT = "investor"
 LIST_PAYLOAD = "/ask_investors_list"
 LIST_BUTTON_TITLE = "Who invested?"
-MIN_NAME_SCORE = 85.0
+# Typos forgiven in a name, by the length of the listed name: none in "hp", one in "ibm"
+# or "cisco", two from six letters on ("nvidia"). Short names get one only, else "arm"
+# would be taken for "asml".
+TYPO_BUDGET = ((6, 2), (3, 1))
 MAX_SUBJECT_WORDS = 5
 MAX_NAME_CHARS = 80
 
@@ -138,12 +141,17 @@ def _split_subject(raw: str) -> list[str]:
     return names
 
 
+def typo_budget(name: str) -> int:
+    """Return how many edits away from ``name`` a spelling still means ``name``."""
+    return next((edits for length, edits in TYPO_BUDGET if len(name) >= length), 0)
+
+
 def match_investor(name: str, facts: Facts) -> Investor | None:
     """Return the listed investor called ``name`` (name, short name or alias; typos ok)."""
     wanted = normalize_question(name)
     if not wanted:
         return None
-    best: tuple[float, Investor] | None = None
+    best: tuple[int, Investor] | None = None
     for investor in facts.investors:
         for candidate in (investor.name, investor.short, *investor.aliases):
             if not candidate:
@@ -151,11 +159,10 @@ def match_investor(name: str, facts: Facts) -> Investor | None:
             known = normalize_question(candidate)
             if known == wanted:
                 return investor
-            if len(wanted) < 5:
-                continue
-            score = fuzz.ratio(wanted, known, score_cutoff=MIN_NAME_SCORE)
-            if score and (best is None or score > best[0]):
-                best = (score, investor)
+            budget = typo_budget(known)
+            edits = edit_distance(wanted, known, budget)
+            if edits <= budget and (best is None or edits < best[0]):
+                best = (edits, investor)
     return best[1] if best else None
 
 
@@ -235,7 +242,7 @@ def other_company(text: str) -> str | None:
     words = match.group("t").split()
     if not words or words[0] in _SELF_WORDS or words[0] in _NOISE_WORDS:
         return None
-    if fuzz.ratio(words[0], "mistral") >= 75:  # "mistal", "mystral": still Mistral
+    if edit_distance(words[0], "mistral", 2) <= 2:  # "mistal", "mystral": still Mistral
         return None
     name = words[0] if len(words) == 1 or words[1] in _NOISE_WORDS else " ".join(words)
     return as_written(text, name)

@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.facts import load_facts
-from bot.actions.investor_answers import (
+from .facts import load_facts
+from .investor_answers import (
     INVESTOR_SLOT,
     LIST_BUTTON_TITLE,
     LIST_PAYLOAD,

@@ -8,8 +8,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.facts import load_facts
-from bot.actions.revenue_answers import growth_answer
+from .facts import load_facts
+from .revenue_answers import growth_answer
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.actions.facts import Facts, Revenue
-from bot.actions.text import format_number, format_usd
+from .facts import Facts, Revenue
+from .text import format_number, format_usd
 
 
 @dataclass(frozen=True)
