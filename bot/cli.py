@@ -11,7 +11,7 @@ import sys
 # Each name is a module ``bot.commands.<name>`` exposing ``register(subparsers)``, which
 # adds its parser and sets ``run`` (a callable taking the parsed args, returning an exit
 # code). Command modules import heavy dependencies only inside ``run``.
-COMMANDS = ("console", "compile", "telegram", "validate", "test", "review")
+COMMANDS = ("console", "compile", "telegram", "validate", "test", "review", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,66 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from isolated_actions import run_isolated
 
 from bot.actions.facts import FACTS_PATH, load_facts
-from bot.actions.investor_answers import match_investor, verdict_text
+from bot.actions.investor_answers import Verdict, match_investor, verdict_text
 from bot.actions.spelling import edit_distance
 
 REPO = Path(__file__).resolve().parents[1]
-
-# Modules a Rasa action server does not have: the rest of faqbot and its own dependencies.
-BLOCKED = ("bot.nlu", "bot.kb", "bot.dialog", "bot.adapters", "bot.action_client",
-           "bot.compiler", "bot.commands", "bot.config", "rapidfuzz", "yaml", "numpy",
-           "scipy", "spellchecker", "telegram")
-
-# Imports the actions with BLOCKED unimportable, runs one through rasa_sdk's executor, and
-# prints the reply and the bot modules that were loaded.
-CHILD = textwrap.dedent("""
-    import asyncio, importlib.abc, json, sys
-
-    BLOCKED = {blocked!r}
-
-    class Block(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if any(name == b or name.startswith(b + ".") for b in BLOCKED):
-                raise ModuleNotFoundError(f"blocked: {{name}}", name=name)
-            return None
-
-    sys.meta_path.insert(0, Block())
-    from rasa_sdk.executor import ActionExecutor
-
-    executor = ActionExecutor()
-    executor.register_package({package!r})
-    call = {{
-        "next_action": "action_check_investor", "sender_id": "u1", "version": "3.6.2",
-        "domain": {{}},
-        "tracker": {{"sender_id": "u1", "slots": {{}}, "events": [], "paused": False,
-                     "latest_message": {{"text": "did nvidea invest in mistral",
-                                         "intent": {{"name": "ask_invested"}},
-                                         "entities": []}},
-                     "latest_action_name": "action_listen", "active_loop": {{}}}},
-    }}
-    result = asyncio.run(executor.run(call))
-    result = result if isinstance(result, dict) else result.model_dump()
-    loaded = sorted(m for m in sys.modules if m == "bot" or m.startswith("bot."))
-    print(json.dumps({{"responses": result["responses"], "events": result["events"],
-                      "loaded": loaded}}))
-""")
-
-
-def run_isolated(package: str, cwd: Path) -> dict:
-    code = CHILD.format(blocked=BLOCKED, package=package)
-    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_actions_run_with_rasa_sdk_alone() -> None:
@@ -96,8 +46,6 @@ def test_other_companies_are_not_taken_for_listed_ones(company: str) -> None:
 
 
 def verdict_text_of(typed: str, facts) -> str:
-    from bot.actions.investor_answers import Verdict
-
     return verdict_text(Verdict(typed, match_investor(typed, facts)), facts)
 
 

@@ -186,8 +186,10 @@ def test_cli_writes_reports_and_exit_code_follows_conversations(tmp_path):
     (tmp_path / "tests" / "conversations.yml").write_text(CONVERSATIONS, encoding="utf-8")
     result = faqbot_test("--intents", str(kb), "--folds", "3", "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Conversations: 1 of 1 passed" in result.stdout
-    assert "NLU cross-validation (3 folds, 9 examples" in result.stdout
+    assert "Conversations: 1 of 1 pass" in result.stdout
+    assert "Cross-validation: 3 folds over 9 examples" in result.stdout
+    assert "Healthy:\n  + the conversation test passes" in result.stdout
+    assert "failing:" not in result.stdout
     assert "[" not in result.stderr  # no progress bar when stderr is not a terminal
     report = json.loads((tmp_path / "out" / "intent_report.json").read_text())
     assert {"accuracy", "macro avg", "weighted avg", "greet"} <= set(report)

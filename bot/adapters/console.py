@@ -180,7 +180,11 @@ class Style:
         return self._wrap("2", text)
 
     def prompt(self, text: str) -> str:
-        """Colour a prompt for ``input()``, escapes marked invisible for readline."""
+        r"""Colour a prompt for ``input()`` on a terminal, escapes marked for readline.
+
+        readline needs ``\x01``/``\x02`` around the escapes to know the prompt's width;
+        only a prompt it draws may carry them (anywhere else they would be printed).
+        """
         if not self.enabled:
             return text
         return f"\x01\x1b[1;32m\x02{text}\x01\x1b[0m\x02"
@@ -231,10 +235,22 @@ def render(turn: Turn, style: Style | None = None, width: int | None = None) -> 
 
 
 # -- interactive -----------------------------------------------------------------------
+HISTORY_FILE = "console_history"
+
+
 def history_path() -> Path:
-    """Return ``$FAQBOT_HISTORY``, else ``~/.faqbot_history``."""
+    """Return where the console keeps its history of questions.
+
+    ``$FAQBOT_HISTORY``, else ``$FAQBOT_DATA_DIR/console_history``, else
+    ``~/.faqbot_history``.
+    """
     configured = os.environ.get("FAQBOT_HISTORY")
-    return Path(configured).expanduser() if configured else Path.home() / ".faqbot_history"
+    if configured:
+        return Path(configured).expanduser()
+    data_dir = os.environ.get("FAQBOT_DATA_DIR")
+    if data_dir:
+        return Path(data_dir).expanduser() / HISTORY_FILE
+    return Path.home() / ".faqbot_history"
 
 
 class _History:
@@ -313,8 +329,19 @@ class ConsoleChat:
         return True
 
     def _read_line(self) -> str:
+        """Return the next line; from a pipe, write it after the prompt as a chat line.
+
+        Input from a pipe gets no prompt of its own: the prompt is written with the line
+        once the line is read, so the output is a clean transcript that never ends with a
+        bare prompt, and never carries readline's prompt markers.
+        """
         global _waiting_prompt
-        prompt = self.style.prompt(PROMPT)
+        if self._echo:
+            line = self._read("")
+            self.say(self.style.user(PROMPT) + line)
+            return line
+        # readline draws the prompt only when both ends are a terminal
+        prompt = self.style.prompt(PROMPT) if self._interactive else self.style.user(PROMPT)
         _waiting_prompt = prompt if self._interactive else None
         try:
             return self._read(prompt)
@@ -329,13 +356,12 @@ class ConsoleChat:
             try:
                 line = self._read_line()
             except EOFError:
-                self.say("")
+                if not self._echo:
+                    self.say("")  # end the prompt's line
                 return 0
             except KeyboardInterrupt:
                 self.say("")
                 return 130
-            if self._echo:  # input from a pipe: show it, so the output reads as a chat
-                self.say(line)
             text = line.strip()
             if text.startswith("/") and len(text) > 1:
                 outcome = self.command(text)

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             bar.update(done, len(conversations))
     failed = [r for r in results if not r.passed]
     if conversations:
-        print(f"Conversations: {len(results) - len(failed)} of {len(results)} passed")
+        print(f"Conversations: {len(results) - len(failed)} of {len(results)} pass")
         for result in failed:
             turn = result.turns[-1]
             print(f"  FAIL {result.conversation.path}: {result.conversation.name}: turn "
@@ -102,6 +102,10 @@ def run(args: argparse.Namespace) -> int:
     cv = report = None
     if not args.no_nlu:
         cv, report = _evaluate(engine, args)
+    from bot.evaluation.summary import summarize
+
+    summary = summarize(results, list(cv.predictions) if cv is not None else None)
+    print("\n".join(summary.lines()))
     written = _write_reports(args.out, cv, report, results)
     print(f"Reports: {', '.join(str(p) for p in written)}")
     return 1 if failed else 0
@@ -109,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _evaluate(engine, args: argparse.Namespace):
     from bot.evaluation.crossval import cross_validate
-    from bot.evaluation.metrics import intent_report, most_confused
+    from bot.evaluation.metrics import intent_report
     from bot.evaluation.progress import ProgressBar
 
     kb = engine.brain.kb
@@ -118,24 +122,10 @@ def _evaluate(engine, args: argparse.Namespace):
                             seed=args.seed, progress=bar.update)
     report = intent_report(cv.y_true, cv.y_pred)
     macro, weighted = report["macro avg"], report["weighted avg"]
-    print(f"NLU cross-validation ({cv.folds} folds, {len(cv.predictions)} examples, "
-          f"{cv.seconds:.1f} s): accuracy {report['accuracy']:.3f} (top-1 "
-          f"{cv.top1_accuracy:.3f}), macro F1 {macro['f1-score']:.3f}, weighted F1 "
-          f"{weighted['f1-score']:.3f}")
-    rows = [(k, v) for k, v in report.items()
-            if isinstance(v, dict) and "confused_with" in v and v["support"]]
-    weakest = sorted(rows, key=lambda kv: (kv[1]["f1-score"], kv[0]))[:5]
-    weak = [f"{k} ({v['f1-score']:.2f})" for k, v in weakest if v["f1-score"] < 1.0]
-    if weak:
-        print(f"  weakest intents (F1): {', '.join(weak)}")
-    confused = most_confused(cv.y_true, cv.y_pred, limit=5)
-    if confused:
-        print("  most confused: " + ", ".join(f"{t} -> {p} ({n})" for t, p, n in confused))
-    for prediction in cv.errors[:10]:
-        print(f"  failing: {prediction.text!r} ({prediction.intent}) -> "
-              f"{prediction.predicted} {prediction.confidence:.2f}")
-    if len(cv.errors) > 10:
-        print(f"  ... {len(cv.errors) - 10} more failing examples in intent_errors.json")
+    print(f"Cross-validation: {cv.folds} folds over {len(cv.predictions)} examples in "
+          f"{cv.seconds:.1f} s (as `rasa test nlu`: accuracy {report['accuracy']:.3f} "
+          f"counting asked-back as misses, ranked first {cv.top1_accuracy:.3f}, macro F1 "
+          f"{macro['f1-score']:.3f}, weighted F1 {weighted['f1-score']:.3f})")
     if cv.skipped_intents:
         print(f"  not evaluated (fewer than 2 examples): {', '.join(cv.skipped_intents)}",
               file=sys.stderr)
