@@ -44,6 +44,8 @@ class DialogConfig:
             when a follow-up is re-ranked with context.
         topic_boost: Added to an intent sharing the last answer's ``topic`` metadata.
         followup_max_words: Messages with more content words are never read as follow-ups.
+        context_idle_minutes: A conversation idle this long starts afresh (its topic and
+            pending choices are forgotten); 0 keeps contexts forever.
     """
 
     context: bool = True
@@ -51,6 +53,7 @@ class DialogConfig:
     related_boost: float = 0.1
     topic_boost: float = 0.05
     followup_max_words: int = 4
+    context_idle_minutes: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -110,4 +113,6 @@ def load_config(path: str | Path | None = None) -> BotConfig:
         )
     dialog = _build_section(DialogConfig, raw.get("dialog"), f"{source}:dialog")
     assert isinstance(dialog, DialogConfig)
+    if dialog.context_idle_minutes < 0:
+        raise ConfigError(f"{source}:dialog.context_idle_minutes: must not be negative")
     return BotConfig(nlu=nlu, dialog=dialog)

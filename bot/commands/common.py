@@ -10,9 +10,11 @@ from pathlib import Path
 
 from bot.config import BotConfig, ConfigError, load_config
 from bot.dialog.engine import Engine, build_brain
+from bot.dialog.state import StateStore
 from bot.dialog.turn import Turn
 from bot.kb.errors import KnowledgeBaseError
 from bot.kb.loader import load_knowledge_base
+from bot.state import STATE_HELP, StateBackend, StateSpecError, open_backend
 
 SHIPPED_INTENTS = Path(__file__).resolve().parents[2] / "intents"
 
@@ -58,12 +60,35 @@ def load_config_for(args: argparse.Namespace) -> BotConfig:
         raise SetupError(f"configuration error: {exc}") from exc
 
 
+def add_state_argument(parser: argparse.ArgumentParser, default: str) -> None:
+    """Add ``--state SPEC``: where conversation state is kept."""
+    parser.add_argument("--state", default=None, metavar="SPEC",
+                        help=f"where conversations are kept: {STATE_HELP} "
+                             f"(default: {default})")
+
+
+def open_state(args: argparse.Namespace, default: str) -> StateBackend:
+    """Open the state backend ``args.state`` names (``default`` when not given).
+
+    Raises:
+        SetupError: When it cannot be opened; the message says why.
+    """
+    config = load_config_for(args)
+    spec = getattr(args, "state", None) or default
+    try:
+        return open_backend(spec, config.dialog.context_idle_minutes * 60)
+    except StateSpecError as exc:
+        raise SetupError(str(exc)) from None
+
+
 def build_engine(
-    args: argparse.Namespace, listeners: tuple[Callable[[Turn], None], ...] = ()
+    args: argparse.Namespace, listeners: tuple[Callable[[Turn], None], ...] = (),
+    store: StateStore | None = None,
 ) -> Engine:
     """Load the configuration and knowledge base named by ``args`` into an engine.
 
-    ``listeners`` are told about every turn (e.g. the unanswered-question log).
+    ``listeners`` are told about every turn (e.g. the unanswered-question log); ``store``
+    keeps conversation state (in memory when None).
 
     Raises:
         SetupError: With every problem found, each naming file, line and column.
@@ -80,7 +105,7 @@ def build_engine(
         actions = build_action_runner(getattr(args, "endpoints", None))
     except EndpointsError as exc:
         raise SetupError(f"endpoints error: {exc}") from exc
-    return Engine(build_brain(kb), config, actions=actions, listeners=listeners)
+    return Engine(build_brain(kb), config, store=store, actions=actions, listeners=listeners)
 
 
 def fail(message: str) -> int:

@@ -9,9 +9,11 @@ from pathlib import Path
 from bot.commands.common import (
     SetupError,
     add_kb_arguments,
+    add_state_argument,
     build_engine,
     default_intents_dir,
     fail,
+    open_state,
 )
 from bot.reload import ReloadResult, add_reload_arguments, start_reloader
 from bot.unanswered.options import add_log_arguments, listeners_from_args
@@ -38,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--history", type=Path, default=None, metavar="FILE",
                         help="line history file (default: $FAQBOT_HISTORY or "
                              "~/.faqbot_history)")
+    add_state_argument(parser, "memory")
     add_reload_arguments(parser)
     add_log_arguments(parser)
     parser.set_defaults(run=run)
@@ -53,7 +56,8 @@ def print_reload_result(result: ReloadResult) -> None:
 def run(args: argparse.Namespace) -> int:
     """Start the console adapter."""
     try:
-        engine = build_engine(args, listeners=listeners_from_args(args))
+        state = open_state(args, "memory")
+        engine = build_engine(args, listeners=listeners_from_args(args), store=state.states)
     except (SetupError, OSError) as exc:
         return fail(str(exc))
     from bot.adapters import console

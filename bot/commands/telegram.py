@@ -5,10 +5,18 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.commands.common import SetupError, add_kb_arguments, build_engine, fail
+from bot.commands.common import (
+    SetupError,
+    add_kb_arguments,
+    add_state_argument,
+    build_engine,
+    fail,
+    open_state,
+)
 from bot.reload import add_reload_arguments
 from bot.unanswered.options import add_log_arguments
 
@@ -19,6 +27,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_ENV_FILE = ".env"
+REPLICA_VAR = "FAQBOT_REPLICA"
+# Polling is single-consumer by Telegram's design: one name for whichever process polls.
+POLLER = "poller"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +60,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--poll-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="long polling timeout (default: 10)")
+    parser.add_argument(
+        "--replica", default=None, metavar="NAME",
+        help=f"webhook: this replica's stable name; on restart it answers the updates it "
+             f"had accepted but not answered (default: ${REPLICA_VAR}, else the host name)",
+    )
+    add_state_argument(parser, "sqlite")
     add_reload_arguments(parser)
     add_log_arguments(parser)
     parser.set_defaults(run=run)
@@ -101,21 +118,29 @@ def run(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.adapters.telegram.app import WebhookOptions, build_application
+    from bot.adapters.telegram.app import PollingConflictError, WebhookOptions, build_application
     from bot.adapters.telegram.app import run as run_app
+    from bot.adapters.telegram.inbox import Inbox
     from bot.commands.common import default_intents_dir
     from bot.reload import start_reloader
     from bot.unanswered.options import listeners_from_args
 
+    state = open_state(args, "sqlite")
+    logger.info("conversation state in %s", state.description)
     try:
-        engine = build_engine(args, listeners=listeners_from_args(args))
+        engine = build_engine(args, listeners=listeners_from_args(args), store=state.states)
     except OSError as exc:  # the unanswered log cannot be opened
+        state.close()
         raise SetupError(str(exc)) from None
+    owner = POLLER
+    if args.webhook_url:
+        owner = args.replica or os.environ.get(REPLICA_VAR) or socket.gethostname()
     # File watch and SIGHUP reload in a background thread; /reload (admins) reloads now.
     reloader = start_reloader(engine, args.intents or default_intents_dir(),
                               interval=max(0.05, args.reload_interval),
                               on_result=_log_reload, watch=not args.no_reload)
-    app = build_application(engine, settings, reload=reloader.reload_message)
+    app = build_application(engine, settings, reload=reloader.reload_message,
+                            inbox=Inbox(state.updates, owner))
     webhook = None
     if args.webhook_url:
         webhook = WebhookOptions(
@@ -124,6 +149,8 @@ def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
         )
     try:
         run_app(app, webhook=webhook, poll_timeout=args.poll_timeout)
+    except PollingConflictError as exc:
+        raise SetupError(str(exc)) from None
     except InvalidToken:
         raise SetupError(
             "Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized): check it with @BotFather"
@@ -134,6 +161,7 @@ def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
         raise SetupError(f"cannot start: {exc}") from None
     finally:
         reloader.stop()
+        state.close()
     logger.info("stopped (pid %s)", os.getpid())
     return 0
 

@@ -4,6 +4,10 @@
 caller's event loop (``async with app``, as python-telegram-bot's custom webhook example
 does) with long polling or a webhook, until an ``asyncio.Event`` is set. The command line
 sets that event from SIGTERM and SIGINT, so both shut the bot down cleanly.
+
+With an :class:`~bot.adapters.telegram.inbox.Inbox`, every update is accepted in the
+state store before Telegram is told it arrived, answered once, and replayed at the next
+start if the process died before answering it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import Conflict, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -29,6 +34,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.telegram.handlers import BotHandlers, ReloadCallable
+from bot.adapters.telegram.inbox import Inbox, JournalQueue
 from bot.adapters.telegram.processor import PerChatUpdateProcessor
 from bot.adapters.telegram.ratelimit import FloodLimiter, FloodLimits
 from bot.adapters.telegram.settings import TelegramSettings
@@ -43,6 +49,15 @@ COMMANDS = (
 )
 # Update kinds the bot handles; others are not even fetched.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+CONFLICT_MESSAGE = (
+    "another process is already polling for this bot's updates (Telegram answered "
+    "409 Conflict): only one poller per token can run. Stop the other one, or run "
+    "several replicas in webhook mode (--webhook-url) sharing a Redis state store"
+)
+
+
+class PollingConflictError(RuntimeError):
+    """A second process polls the same bot token; Telegram allows only one."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,8 @@ def build_application(
     reload: ReloadCallable | None = None,
     limits: FloodLimits | None = None,
     max_concurrent_updates: int = 64,
+    inbox: Inbox | None = None,
+    read_timeout: float | None = None,
 ) -> Application:
     """Build the application: bot, defaults, rate limiter and handlers.
 
@@ -84,8 +101,11 @@ def build_application(
         engine: Answers messages.
         settings: Token, Bot API base URL, administrators.
         reload: Optional knowledge-base reload for ``/reload`` (returns a status line).
-        limits: Outgoing flood limits (Telegram's by default).
+        limits: Outgoing flood limits and retry policy (Telegram's limits by default).
         max_concurrent_updates: Updates of different chats processed at once.
+        inbox: Accepts each update once and replays unfinished ones (None: no ledger).
+        read_timeout: Seconds to wait for the Bot API's answer (python-telegram-bot's
+            default when None).
 
     Returns:
         The application, not yet initialised.
@@ -99,9 +119,14 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(FloodLimiter(limits))
-        .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
+        .concurrent_updates(PerChatUpdateProcessor(
+            max_concurrent_updates, on_done=inbox.finish if inbox else None))
         .connection_pool_size(max(8, max_concurrent_updates))
     )
+    if inbox is not None:
+        builder = builder.update_queue(JournalQueue(inbox))
+    if read_timeout is not None:
+        builder = builder.read_timeout(read_timeout)
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
     app = builder.build()
@@ -132,23 +157,42 @@ async def serve(
 
     On start the command menu is registered (``setMyCommands``); with a webhook,
     ``setWebhook`` is called with the URL and secret token; with polling, any webhook is
-    removed first. On stop, updates in progress are finished before returning.
+    removed first. Updates an earlier run accepted but did not answer are queued first.
+    On stop, updates in progress are finished before returning.
 
     Args:
         app: From :func:`build_application`.
         stop: Set it to shut down.
         webhook: Webhook options, or None for long polling.
         poll_timeout: Long-polling timeout in seconds.
+
+    Raises:
+        PollingConflictError: When another process polls the same token.
     """
+    conflict: list[PollingConflictError] = []
+
+    def polling_error(exc: TelegramError) -> None:
+        if isinstance(exc, Conflict):
+            if not conflict:
+                conflict.append(PollingConflictError(CONFLICT_MESSAGE))
+                logger.error("%s", CONFLICT_MESSAGE)
+                stop.set()
+            return
+        logger.warning("getUpdates failed, polling again: %s", exc)
+
     async with app:  # initialize (getMe) ... shutdown
         logger.info("connected as @%s", app.bot.username)
-        await app.bot.set_my_commands(COMMANDS)
+        try:
+            await app.bot.set_my_commands(COMMANDS)
+        except TelegramError as exc:  # the menu is a convenience: serve without it
+            logger.warning("could not register the command menu: %s", exc)
+        await _replay_unfinished(app, polling=webhook is None)
         updater = app.updater
         assert updater is not None
         if webhook is None:
             await updater.start_polling(
                 timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                error_callback=_polling_error,
+                error_callback=polling_error,
             )
             logger.info("long polling for updates")
         else:
@@ -169,11 +213,21 @@ async def serve(
                 await updater.stop()
             if app.running:
                 await app.stop()
+    if conflict:
+        raise conflict[0]
 
 
-def _polling_error(exc: Exception) -> None:
-    """Log a failed ``getUpdates``; the updater retries by itself."""
-    logger.warning("getUpdates failed, retrying: %s", exc)
+async def _replay_unfinished(app: Application, polling: bool) -> None:
+    """Queue the updates an earlier run accepted but did not answer."""
+    queue = app.update_queue
+    if not isinstance(queue, JournalQueue):
+        return
+    queue.wait_for_store = polling  # a webhook answers 500 instead, and Telegram resends
+    unfinished = await queue.inbox.unfinished(app.bot)
+    if unfinished:
+        logger.warning("answering %d update(s) accepted before the last stop",
+                       len(unfinished))
+        await queue.requeue(unfinished)
 
 
 def run(

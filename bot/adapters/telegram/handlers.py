@@ -22,6 +22,7 @@ from bot.adapters.telegram.addressing import is_addressed, sender_key, strip_add
 from bot.adapters.telegram.content import TOPIC_PREFIX
 from bot.adapters.telegram.formatting import escape, to_html_parts
 from bot.adapters.telegram.keyboard import CallbackCodec, inline_keyboard
+from bot.adapters.telegram.retry import maybe_delivered
 from bot.dialog.engine import Engine
 from bot.dialog.turn import Reply
 
@@ -68,6 +69,10 @@ class BotHandlers:
     ) -> None:
         """Send replies in order: each split within 4096 characters, buttons on its last part.
 
+        Failed sends are retried by the rate limiter. A part whose answer timed out may
+        have been delivered: it is counted as sent (never sent twice, never followed by
+        an apology) and the next part follows.
+
         Args:
             context: The handler context (gives the bot).
             chat_id: Where to send.
@@ -86,13 +91,20 @@ class BotHandlers:
                 parts = [escape(BUTTONS_ONLY_TEXT)]
             markup = inline_keyboard(reply.buttons, self.codec)
             for index, part in enumerate(parts):
-                await context.bot.send_message(
-                    chat_id,
-                    part,
-                    reply_markup=markup if index == len(parts) - 1 else None,
-                    message_thread_id=thread_id,
-                    reply_parameters=quote,
-                )
+                try:
+                    await context.bot.send_message(
+                        chat_id,
+                        part,
+                        reply_markup=markup if index == len(parts) - 1 else None,
+                        message_thread_id=thread_id,
+                        reply_parameters=quote,
+                    )
+                except TelegramError as exc:
+                    if not maybe_delivered("sendMessage", exc):
+                        raise
+                    logger.warning("no answer from Telegram for a message to chat %s in "
+                                   "time; it was probably delivered, not sending it again",
+                                   chat_id)
                 quote = None
 
     async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int,

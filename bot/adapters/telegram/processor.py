@@ -3,14 +3,15 @@
 With python-telegram-bot's default (one update at a time), a chat waiting on its flood
 limit would hold up every other chat. This processor runs updates of different chats
 concurrently and those of one chat one after the other, so a conversation's context is
-never raced and its answers arrive in the order the questions were asked.
+never raced and its answers arrive in the order the questions were asked. Once an update
+is handled, ``on_done`` is told (the inbox marks it answered).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -32,11 +33,18 @@ def chat_of(update: object) -> object:
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Up to ``max_concurrent_updates`` at once; one at a time per chat."""
+    """Up to ``max_concurrent_updates`` at once; one at a time per chat.
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    Args:
+        max_concurrent_updates: Updates of different chats handled at once.
+        on_done: Awaited with each update once its handlers have run.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64,
+                 on_done: Callable[[object], Awaitable[None]] | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+        self._on_done = on_done
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Await ``coroutine`` once no earlier update of the same chat is in progress."""
@@ -48,6 +56,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             async with lock:
                 await coroutine
+                if self._on_done is not None:
+                    await self._on_done(update)
         finally:
             lock, users = self._locks[key]
             if users <= 1:

@@ -1,13 +1,17 @@
-"""Outgoing flood limits, as a python-telegram-bot ``BaseRateLimiter``.
+"""Outgoing flood limits and retries, as a python-telegram-bot ``BaseRateLimiter``.
 
-Telegram asks bots to send about one message a second per chat (short bursts are
-tolerated), at most 20 messages a minute per group, and about 30 messages a second
+Every Bot API call goes through a rate limiter, so this is where a call that failed is
+sent again. Telegram asks bots to send about one message a second per chat (short bursts
+are tolerated), at most 20 messages a minute per group, and about 30 messages a second
 overall; beyond that it answers 429 with ``retry_after``. This limiter spaces messages
-to stay within those limits (sliding windows, no extra dependency) and, when a 429
-comes anyway, pauses that chat for ``retry_after`` seconds and sends the message again.
+to stay within those limits (sliding windows, no extra dependency); when a 429 comes
+anyway, it pauses that chat for ``retry_after`` seconds and sends the message again.
+Other transient failures (5xx, closed connections) are retried with backoff as
+:mod:`bot.adapters.telegram.retry` decides, within its time budget.
 
 Only requests that post a message count against the windows; chat actions ("typing")
 and callback answers pass straight through and are never retried, being cosmetic.
+``getUpdates`` is not retried here either: the updater's own loop polls again.
 """
 
 from __future__ import annotations
@@ -15,19 +19,22 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import logging
+import random
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
+
+from bot.adapters.telegram.retry import RetryPolicy, describe, is_transient
 
 logger = logging.getLogger(__name__)
 
 _NOT_COUNTED = frozenset({"sendChatAction"})
-_NEVER_RETRIED = frozenset({"sendChatAction", "answerCallbackQuery"})
+_NEVER_RETRIED = frozenset({"sendChatAction", "answerCallbackQuery", "getUpdates"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class FloodLimits:
         overall: Messages per window for the whole bot (30 a second).
         max_retries: How often one request is sent again after a 429.
         max_retry_wait: A 429 asking to wait longer than this (seconds) is not retried.
+        retry: Backoff and time budget for 5xx answers and connection failures.
     """
 
     per_chat: tuple[int, float] = (3, 3.0)
@@ -47,6 +55,7 @@ class FloodLimits:
     overall: tuple[int, float] = (30, 1.0)
     max_retries: int = 3
     max_retry_wait: float = 300.0
+    retry: RetryPolicy = RetryPolicy()
 
 
 class SlidingWindow:
@@ -94,13 +103,16 @@ class FloodLimiter(BaseRateLimiter[int]):
     Args:
         limits: The windows and retry policy.
         clock: Monotonic clock in seconds (for tests).
+        rng: Source of the backoff jitter (seeded by tests).
     """
 
     def __init__(
-        self, limits: FloodLimits | None = None, clock: Callable[[], float] = time.monotonic
+        self, limits: FloodLimits | None = None, clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
     ) -> None:
         self.limits = limits or FloodLimits()
         self._clock = clock
+        self._rng = rng or random.Random()
         self._overall = self._window(self.limits.overall)
         self._chats: dict[object, SlidingWindow] = {}
         self._groups: dict[object, SlidingWindow] = {}
@@ -160,29 +172,44 @@ class FloodLimiter(BaseRateLimiter[int]):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict]:
-        """Send one request within the limits, retrying after a 429."""
+        """Send one request within the limits; retry after a 429 or a transient failure."""
         chat_id = _chat_key(data.get("chat_id"))
         counted = chat_id is not None and endpoint not in _NOT_COUNTED
-        retries = 0 if endpoint in _NEVER_RETRIED else self.limits.max_retries
+        never = endpoint in _NEVER_RETRIED
+        retries = 0 if never else self.limits.max_retries
         if rate_limit_args is not None:
             retries = rate_limit_args
-        attempt = 0
+        policy = self.limits.retry
+        deadline = self._clock() + policy.budget
+        flood_waits = failures = 0
         while True:
             await self._acquire(chat_id, counted)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
-                if attempt >= retries or wait > self.limits.max_retry_wait:
+                if flood_waits >= retries or wait > self.limits.max_retry_wait:
                     raise
-                attempt += 1
+                flood_waits += 1
                 logger.warning(
                     "429 from Telegram on %s: waiting %.1f s before retry %d of %d",
-                    endpoint, wait, attempt, retries,
+                    endpoint, wait, flood_waits, retries,
                 )
                 self._paused_until[chat_id] = max(
                     self._paused_until.get(chat_id, 0.0), self._clock() + wait + 0.05
                 )
+            except TelegramError as exc:
+                if never or not is_transient(endpoint, exc):
+                    raise
+                wait = policy.delay(failures, self._rng)
+                if self._clock() + wait > deadline:
+                    logger.error("%s failed for %.0f s, giving up: %s", endpoint,
+                                 policy.budget, describe(exc))
+                    raise
+                failures += 1
+                logger.warning("%s failed (%s): retry %d in %.2f s", endpoint, describe(exc),
+                               failures, wait)
+                await asyncio.sleep(wait)
 
 
 def _chat_key(chat_id: object) -> object:
