@@ -6,7 +6,10 @@ polling, offsets, 409 while a webhook is set), ``sendMessage`` (HTML parsed and 
 400 for text over 4096 characters or bad ``callback_data``), ``sendChatAction``,
 ``answerCallbackQuery``, ``setMyCommands``, ``setWebhook`` (then updates are POSTed to the
 webhook with the secret token header), ``deleteWebhook``, ``getWebhookInfo``.
-Failures such as a 429 with ``retry_after`` can be queued per method.
+Failures such as a 429 with ``retry_after`` can be queued per method, and
+:class:`Faults` injects them at random (seeded) with a share per method and kind:
+error statuses, a connection closed before the request is processed (``drop``), and an
+answer held back past the client's timeout after the request *was* processed (``slow``).
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ import html
 import http.client
 import itertools
 import json
+import random
 import re
 import socket
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -57,6 +61,55 @@ class Failure:
     status: int
     description: str
     retry_after: int | None = None
+
+
+DROP = "drop"
+SLOW = "slow"
+
+
+@dataclass
+class Faults:
+    """Random failures: ``shares[method][kind]`` is the share of calls that fail that way.
+
+    A kind is an HTTP status (``"500"``, ``"502"``, ``"429"``), ``drop`` (the connection
+    is closed without an answer and the request is not processed) or ``slow`` (the request
+    is processed, then the answer is held back ``slow_seconds``).
+
+    Attributes:
+        shares: Per method, per kind.
+        seed: Seed of the random draws (runs are repeatable).
+        slow_seconds: How long a ``slow`` answer is held back.
+        retry_after: What a random 429 asks to wait.
+    """
+
+    shares: dict[str, dict[str, float]] = field(default_factory=dict)
+    seed: int = 0
+    slow_seconds: float = 1.0
+    retry_after: int = 1
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+        self._lock = threading.Lock()
+        self.drawn: Counter[tuple[str, str]] = Counter()
+
+    def draw(self, method: str) -> str | None:
+        """Return the fault for one call of ``method``, or None."""
+        kinds = self.shares.get(method)
+        if not kinds:
+            return None
+        with self._lock:
+            roll = self._rng.random()
+        for kind, share in kinds.items():
+            if roll < share:
+                with self._lock:
+                    self.drawn[method, kind] += 1
+                return kind
+            roll -= share
+        return None
+
+
+_DESCRIPTIONS = {500: "Internal Server Error", 502: "Bad Gateway",
+                 503: "Service Unavailable", 429: "Too Many Requests: retry later"}
 
 
 @dataclass
@@ -105,6 +158,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._closing = False
         self.last_update_id = 0
+        self.faults = Faults()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -159,9 +213,12 @@ class FakeBotApi:
             self._state.failures.setdefault(method, deque()).append(
                 Failure(status, description, retry_after))
 
-    def push(self, update: dict[str, Any]) -> int:
+    def push(self, update: dict[str, Any], url: str | None = None) -> int:
         """Deliver an update (``update_id`` is assigned): to the webhook if one is set,
-        else to the next ``getUpdates``. Returns the webhook's HTTP status, or 200."""
+        else to the next ``getUpdates``. Returns the webhook's HTTP status, or 200.
+
+        ``url`` posts it to that address instead of the webhook's (one of several
+        replicas behind a load balancer), with the webhook's secret."""
         with self._cond:
             update = {"update_id": next(self._ids), **update}
             self.last_update_id = update["update_id"]
@@ -175,10 +232,10 @@ class FakeBotApi:
                 self._state.updates.append(update)
                 self._cond.notify_all()
                 return 200
-        return self.post_webhook(update, webhook.get("secret_token"))
+        return self.post_webhook(update, webhook.get("secret_token"), url=url)
 
     def post_webhook(self, update: dict[str, Any], secret: str | None,
-                     retry_for: float = 5.0) -> int:
+                     retry_for: float = 5.0, url: str | None = None) -> int:
         """POST ``update`` to the webhook URL with ``secret``; return the status code.
 
         Like Telegram, keep retrying for a while when the webhook is not listening yet
@@ -187,16 +244,17 @@ class FakeBotApi:
         deadline = time.monotonic() + retry_for
         while True:
             try:
-                return self._post_webhook(update, secret)
+                return self._post_webhook(update, secret, url)
             except ConnectionRefusedError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.02)
 
-    def _post_webhook(self, update: dict[str, Any], secret: str | None) -> int:
+    def _post_webhook(self, update: dict[str, Any], secret: str | None,
+                      address: str | None = None) -> int:
         with self._cond:
             assert self._state.webhook is not None, "no webhook set"
-            url = urlsplit(self._state.webhook["url"])
+            url = urlsplit(address or self._state.webhook["url"])
         body = json.dumps(update).encode()
         headers = {"Content-Type": "application/json"}
         if secret is not None:
@@ -271,6 +329,21 @@ class FakeBotApi:
             status, body = handler(params)
         with self._cond:
             self._record(method, params, status)
+        return status, body
+
+    def record_fault(self, method: str, params: dict[str, Any], status: int) -> None:
+        """Record a call answered by an injected fault (status 0: connection dropped)."""
+        with self._cond:
+            self._record(method, params, status)
+
+    def fault_answer(self, method: str, params: dict[str, Any],
+                     status: int) -> tuple[int, dict[str, Any]]:
+        """Record and return an injected error answer."""
+        body: dict[str, Any] = {"ok": False, "error_code": status,
+                                "description": _DESCRIPTIONS.get(status, "Error")}
+        if status == 429:
+            body["parameters"] = {"retry_after": self.faults.retry_after}
+        self.record_fault(method, params, status)
         return status, body
 
     def _record(self, method: str, params: dict[str, Any], status: int) -> None:
@@ -456,13 +529,24 @@ class _Handler(BaseHTTPRequestHandler):
         api = self.server_api
         match = re.fullmatch(r"/bot([^/]+)/([A-Za-z]+)", urlsplit(self.path).path)
         params = self._params()
+        fault = None
         if match is None:
             status, body = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         elif match.group(1) != api.token:
             status, body = 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         else:
-            status, body = api.handle(match.group(2), params)
+            fault = api.faults.draw(match.group(2))
+            if fault == DROP:
+                api.record_fault(match.group(2), params, 0)
+                self.close_connection = True
+                return
+            if fault is not None and fault != SLOW:
+                status, body = api.fault_answer(match.group(2), params, int(fault))
+            else:
+                status, body = api.handle(match.group(2), params)
         data = json.dumps(body).encode()
+        if fault == SLOW:
+            time.sleep(api.faults.slow_seconds)
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
