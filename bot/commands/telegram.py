@@ -123,12 +123,15 @@ def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
     from bot.adapters.telegram.inbox import Inbox
     from bot.commands.common import default_intents_dir
     from bot.reload import start_reloader
+    from bot.state.deferred import DeferredStateStore
     from bot.unanswered.options import listeners_from_args
 
     state = open_state(args, "sqlite")
     logger.info("conversation state in %s", state.description)
+    # A turn's state is written once its answer is out: a replayed update sees the old one.
+    store = DeferredStateStore(state.states)
     try:
-        engine = build_engine(args, listeners=listeners_from_args(args), store=state.states)
+        engine = build_engine(args, listeners=listeners_from_args(args), store=store)
     except OSError as exc:  # the unanswered log cannot be opened
         state.close()
         raise SetupError(str(exc)) from None
@@ -140,7 +143,7 @@ def _serve(args: argparse.Namespace, settings: TelegramSettings) -> int:
                               interval=max(0.05, args.reload_interval),
                               on_result=_log_reload, watch=not args.no_reload)
     app = build_application(engine, settings, reload=reloader.reload_message,
-                            inbox=Inbox(state.updates, owner))
+                            inbox=Inbox(state.updates, owner), commit_state=store.commit)
     webhook = None
     if args.webhook_url:
         webhook = WebhookOptions(

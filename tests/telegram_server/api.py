@@ -119,6 +119,7 @@ class _State:
     failures: dict[str, deque] = field(default_factory=dict)
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     pushed_at: dict[int, float] = field(default_factory=dict)
+    offset: int = 0
 
 
 def parse_html(text: str) -> tuple[str | None, str]:
@@ -159,6 +160,10 @@ class FakeBotApi:
         self._closing = False
         self.last_update_id = 0
         self.faults = Faults()
+        self._held: set[str] = set()
+        self._break_polling = False
+        self._polling_broken = False
+        self.holding = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -212,6 +217,61 @@ class FakeBotApi:
         with self._cond:
             self._state.failures.setdefault(method, deque()).append(
                 Failure(status, description, retry_after))
+
+    def push_many(self, updates: list[dict[str, Any]]) -> None:
+        """Make ``updates`` available to ``getUpdates`` at once (one batch)."""
+        with self._cond:
+            for update in updates:
+                update = {"update_id": next(self._ids), **update}
+                self.last_update_id = update["update_id"]
+                self._state.pushed_at[update["update_id"]] = time.monotonic()
+                self._state.updates.append(update)
+            self._cond.notify_all()
+
+    def break_polling_after_next_batch(self, broken: bool = True) -> None:
+        """After the next non-empty ``getUpdates``, answer every ``getUpdates`` with 502
+        (so the batch is never confirmed); ``broken=False`` repairs it."""
+        with self._cond:
+            self._break_polling = broken
+            self._polling_broken = False
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates not yet confirmed by a ``getUpdates`` offset."""
+        with self._cond:
+            return sum(1 for u in self._state.updates if u["update_id"] >= self._state.offset)
+
+    def hold(self, method: str) -> None:
+        """Keep calls of ``method`` waiting, unprocessed, until :meth:`release`."""
+        with self._cond:
+            self._held.add(method)
+
+    def release(self) -> None:
+        """Let held calls go: each is dropped unprocessed (its client is presumed gone)."""
+        with self._cond:
+            self._held.clear()
+            self._cond.notify_all()
+
+    def wait_held(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Block until ``count`` calls are being held."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.holding < count:
+                left = deadline - time.monotonic()
+                assert left > 0, f"only {self.holding} calls held"
+                self._cond.wait(left)
+
+    def _wait_if_held(self, method: str) -> bool:
+        """Return True if the call of ``method`` was held (and so must be dropped)."""
+        with self._cond:
+            if method not in self._held:
+                return False
+            self.holding += 1
+            self._cond.notify_all()
+            while method in self._held and not self._closing:
+                self._cond.wait(0.5)
+            self.holding -= 1
+            return True
 
     def push(self, update: dict[str, Any], url: str | None = None) -> int:
         """Deliver an update (``update_id`` is assigned): to the webhook if one is set,
@@ -371,6 +431,10 @@ class FakeBotApi:
                 self._record("getUpdates", params, 409)
                 return self._bad("Conflict: can't use getUpdates method while webhook is "
                                  "active; use deleteWebhook to delete the webhook first", 409)
+            if self._polling_broken:
+                self._record("getUpdates", params, 502)
+                return self._bad("Bad Gateway", 502)
+            self._state.offset = max(self._state.offset, offset)
             while self._state.updates and self._state.updates[0]["update_id"] < offset:
                 self._state.updates.popleft()
             # Recorded on arrival, so a test can wait for the bot to be polling.
@@ -381,6 +445,8 @@ class FakeBotApi:
                     break
                 self._cond.wait(left)
             result = list(itertools.islice(self._state.updates, limit))
+            if result and self._break_polling:
+                self._polling_broken = True
         return self._ok(result)
 
     def _api_getme(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -536,6 +602,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         else:
             fault = api.faults.draw(match.group(2))
+            if api._wait_if_held(match.group(2)):
+                fault = DROP
             if fault == DROP:
                 api.record_fault(match.group(2), params, 0)
                 self.close_connection = True

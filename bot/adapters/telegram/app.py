@@ -17,6 +17,7 @@ import logging
 import secrets
 import signal
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -94,6 +95,7 @@ def build_application(
     max_concurrent_updates: int = 64,
     inbox: Inbox | None = None,
     read_timeout: float | None = None,
+    commit_state: Callable[[str], None] | None = None,
 ) -> Application:
     """Build the application: bot, defaults, rate limiter and handlers.
 
@@ -106,6 +108,8 @@ def build_application(
         inbox: Accepts each update once and replays unfinished ones (None: no ledger).
         read_timeout: Seconds to wait for the Bot API's answer (python-telegram-bot's
             default when None).
+        commit_state: Writes a sender's conversation state once its answer was sent
+            (``DeferredStateStore.commit``), or None when the engine writes at once.
 
     Returns:
         The application, not yet initialised.
@@ -130,7 +134,7 @@ def build_application(
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
     app = builder.build()
-    handlers = BotHandlers(engine, settings.admin_ids, reload)
+    handlers = BotHandlers(engine, settings.admin_ids, reload, commit_state=commit_state)
     app.bot_data["handlers"] = handlers
     new = filters.UpdateType.MESSAGE
     # An edited question is answered again; an edited command is ignored (it already ran).

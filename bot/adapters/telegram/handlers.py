@@ -44,6 +44,8 @@ class BotHandlers:
         reload: Reloads the knowledge base and returns a short status; None if not
             configured. It runs in a worker thread.
         codec: Maps button payloads to ``callback_data``.
+        commit_state: Called with the sender once a turn's replies were sent (writes the
+            conversation state the engine kept back, in a worker thread).
     """
 
     def __init__(
@@ -52,11 +54,13 @@ class BotHandlers:
         admin_ids: frozenset[int] = frozenset(),
         reload: ReloadCallable | None = None,
         codec: CallbackCodec | None = None,
+        commit_state: Callable[[str], None] | None = None,
     ) -> None:
         self.engine = engine
         self.admin_ids = admin_ids
         self.reload_callable = reload
         self.codec = codec or CallbackCodec()
+        self.commit_state = commit_state
 
     # -- sending -------------------------------------------------------------------------
 
@@ -125,7 +129,15 @@ class BotHandlers:
         logger.debug("chat %s: %s -> %s", message.chat_id, turn.parse.intent.name,
                      turn.decision)
         # "Did you mean" buttons already carry the message's entities (the engine's doing).
-        await self.send_replies(context, message.chat_id, turn.responses, reply_to=message)
+        try:
+            await self.send_replies(context, message.chat_id, turn.responses,
+                                    reply_to=message)
+        finally:
+            await self._commit(sender)
+
+    async def _commit(self, sender: str) -> None:
+        if self.commit_state is not None:
+            await asyncio.to_thread(self.commit_state, sender)
 
     def _addressed(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return is_addressed(message, context.bot.username, context.bot.id)
@@ -217,7 +229,10 @@ class BotHandlers:
         await self._typing(context, chat_id)
         sender = sender_key(chat_id, query.from_user.id)
         turn = await asyncio.to_thread(self.engine.handle, sender, payload)
-        await self.send_replies(context, chat_id, turn.responses)
+        try:
+            await self.send_replies(context, chat_id, turn.responses)
+        finally:
+            await self._commit(sender)
 
     # -- errors --------------------------------------------------------------------------
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from telegram import Bot, Update
 
@@ -24,10 +26,14 @@ from bot.state.ledger import DONE, NEW, UpdateLedger
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 1.0
+T = TypeVar("T")
 
 
 class Inbox:
     """One consumer's view of the ledger.
+
+    Ledger calls run in a thread of their own, so accepting an update never waits behind
+    the engine's work in the default thread pool.
 
     Args:
         ledger: Where accepted and finished ids are kept.
@@ -39,11 +45,16 @@ class Inbox:
         self.owner = owner
         self._seen: set[int] = set()
         self.duplicates = 0
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
+
+    async def _call(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function,
+                                                                 *args)
 
     async def accept(self, update: Update) -> bool:
         """Persist ``update``; return False when it was already accepted or answered."""
         raw = json.loads(update.to_json())
-        status = await asyncio.to_thread(self.ledger.add, update.update_id, raw, self.owner)
+        status = await self._call(self.ledger.add, update.update_id, raw, self.owner)
         if status == NEW or (status != DONE and update.update_id not in self._seen):
             self._seen.add(update.update_id)
             return True
@@ -57,7 +68,7 @@ class Inbox:
         if not isinstance(update, Update):
             return
         try:
-            await asyncio.to_thread(self.ledger.finish, update.update_id)
+            await self._call(self.ledger.finish, update.update_id)
         except Exception:
             logger.exception("could not mark update %s answered", update.update_id)
         self._seen.discard(update.update_id)
@@ -65,7 +76,7 @@ class Inbox:
     async def unfinished(self, bot: Bot) -> list[Update]:
         """Return this consumer's updates accepted by an earlier run but never answered."""
         found = []
-        for raw in await asyncio.to_thread(self.ledger.unfinished, self.owner):
+        for raw in await self._call(self.ledger.unfinished, self.owner):
             try:
                 update = Update.de_json(raw, bot)
             except Exception:  # a malformed row must not stop the bot
