@@ -1,0 +1,248 @@
+"""The paraphrase lexicon: loading, error messages, and rewriting against a KB's words."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.nlu.normalize import tokenize
+from bot.nlu.paraphrase import (
+    DEFAULT_PATH,
+    Lexicon,
+    LexiconError,
+    Rewrite,
+    load_lexicon,
+    parse_lexicon,
+)
+
+SMALL = """\
+version: 1
+groups:
+- [based, located, headquartered, HQ, head office]
+- [CEO, boss, chief executive, in charge]
+- [revenue, turnover, top line, sales]
+- [founded, established, Set-Up, started]
+- [start, started, begin, kick off]
+- {weak: true, members: [revenue, income, earnings]}
+- {weak: true, members: [ceo, head, leader]}
+- [cost, price, fee]
+- [cost, expense]
+"""
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return parse_lexicon(SMALL, "small.yml")
+
+
+def knows(text: str):
+    """A knowledge base's word counts, as the matcher passes them."""
+    counts = Counter(tokenize(text))
+    return lambda word: counts[word]
+
+
+def rewrite(lexicon: Lexicon, message: str, kb_text: str) -> Rewrite:
+    return lexicon.rewrite(tokenize(message), knows(kb_text))
+
+
+def test_unknown_synonym_becomes_the_word_the_kb_uses(lexicon: Lexicon) -> None:
+    result = rewrite(lexicon, "where is it located", "where is it based")
+    assert result.tokens == ("where", "is", "it", "based")
+    assert result.from_lexicon == (False, False, False, True)
+    assert result.weak == (False, False, False, False)
+
+
+def test_the_member_the_kb_uses_most_is_chosen(lexicon: Lexicon) -> None:
+    kb = "what is the revenue. revenue last year. what are its sales"
+    assert rewrite(lexicon, "what is the turnover", kb).tokens[-1] == "revenue"
+
+
+def test_words_the_kb_knows_are_left_alone(lexicon: Lexicon) -> None:
+    kb = "where is it based. is the office located in paris"
+    result = rewrite(lexicon, "where is it located", kb)
+    assert result.tokens == ("where", "is", "it", "located")
+    assert not any(result.from_lexicon)
+
+
+def test_words_outside_the_lexicon_and_unusable_groups_are_left_alone(
+    lexicon: Lexicon,
+) -> None:
+    kb = "who founded the museum"
+    assert rewrite(lexicon, "what is the turnover", kb).tokens == ("what", "is", "the", "turnover")
+    assert rewrite(lexicon, "quantum flux", kb).tokens == ("quantum", "flux")
+    assert lexicon.rewrite([], knows(kb)) == Rewrite((), (), ())
+
+
+def test_a_phrase_becomes_a_word_and_a_word_a_phrase(lexicon: Lexicon) -> None:
+    result = rewrite(lexicon, "what is the top line", "what is the revenue")
+    assert result.tokens == ("what", "is", "the", "revenue")
+    assert result.from_lexicon == (False, False, False, True)
+    result = rewrite(lexicon, "who is the boss", "who is the chief executive of it")
+    assert result.tokens == ("who", "is", "the", "chief", "executive")
+    assert result.from_lexicon == (False, False, False, True, True)
+
+
+def test_longest_phrase_first(lexicon: Lexicon) -> None:
+    # "head office" is a place, not the "head" of the weak ceo group
+    kb = "where is it based. who is the ceo"
+    assert rewrite(lexicon, "where is the head office", kb).tokens == (
+        "where", "is", "the", "based")
+    assert rewrite(lexicon, "who is the head", kb).tokens == ("who", "is", "the", "ceo")
+
+
+def test_phrases_with_function_words_are_matched_on_their_content(lexicon: Lexicon) -> None:
+    # "in" is known, "charge" is not: the phrase is the user's, and is replaced
+    assert rewrite(lexicon, "who is in charge", "who is the ceo in france").tokens == (
+        "who", "is", "ceo")
+    # the KB says "in charge" itself: nothing to do
+    kb = "who is in charge of it"
+    assert rewrite(lexicon, "who is in charge", kb).tokens == ("who", "is", "in", "charge")
+
+
+def test_entries_are_normalised_like_messages(lexicon: Lexicon) -> None:
+    assert "set up" in lexicon and "set-up" in lexicon and "hq" in lexicon
+    assert rewrite(lexicon, "when was it set-up?", "when was it founded").tokens == (
+        "when", "was", "it", "founded")
+    assert rewrite(lexicon, "Where's the HQ", "where is it based").tokens == (
+        "where", "is", "the", "based")
+
+
+def test_ties_go_to_the_member_listed_first(lexicon: Lexicon) -> None:
+    # "price" and "fee" are used once each: "price" comes first in the group
+    assert rewrite(lexicon, "what is the cost", "the price. the fee").tokens[-1] == "price"
+
+
+def test_a_word_in_two_groups_takes_the_group_the_kb_knows_best(lexicon: Lexicon) -> None:
+    # "started": founding (founded, established) or beginning (begin, kick off)
+    museum = "does the tour begin soon. does it begin on time. when was it founded"
+    company = "when was it founded. who established it. when does it begin"
+    assert rewrite(lexicon, "when was it started", company).tokens[-1] == "founded"
+    assert rewrite(lexicon, "has the tour started", museum).tokens[-1] == "begin"
+    # same total: the group written first wins ("cost" -> [cost, price, fee])
+    assert rewrite(lexicon, "the cost", "the price. the expense").tokens[-1] == "price"
+
+
+def test_weak_groups_only_when_no_strong_group_applies(lexicon: Lexicon) -> None:
+    result = rewrite(lexicon, "what is its income", "what is the revenue")
+    assert result.tokens[-1] == "revenue"
+    assert result.from_lexicon[-1] and result.weak[-1]
+    # "head" is only in the weak group; "boss" in a strong one
+    result = rewrite(lexicon, "who is the boss", "who is the ceo")
+    assert result.tokens[-1] == "ceo" and not result.weak[-1]
+
+
+def test_rewrite_accepts_any_sequence_and_returns_tuples(lexicon: Lexicon) -> None:
+    result = lexicon.rewrite(("where", "located"), knows("based"))
+    assert result == Rewrite(("where", "based"), (False, True), (False, False))
+
+
+# -- loading and errors ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "where", "words"), [
+    ("groups:\n- [a, b\n- [c, d]\n", ":3:", "invalid YAML"),
+    ("groups:\n  - [a, b]\n - [c, d]\n", ":3:", "invalid YAML"),
+    ("- [a, b]\n", ":1:1", "'groups:'"),
+    ("groups: [a, b]\n", ":1:10", "a group is a list"),
+    ("groups: {a: b}\n", ":1:9", "'groups' must be a list"),
+    ("version: 1\n", ":1:1", "'groups' must be a list"),
+    ("groups:\n- [alone]\n", ":2:3", "at least two members"),
+    ("groups:\n- [a, b]\n- [c, [d, e]]\n", ":3:7", "a member must be a word"),
+    ("groups:\n- [a, b]\n- [c, '']\n", ":3:7", "a member must be a word"),
+    ("groups:\n- [a, '!!!']\n", ":2:7", "has no word in it"),
+    ("groups:\n- [Based, based]\n", ":2:11", "appears twice"),
+    ("groups:\n- {weak: maybe, members: [a, b]}\n", ":2:10", "'weak' must be true or false"),
+    ("groups:\n- {weak: true, member: [a, b]}\n", ":2:16", "unknown key 'member'"),
+    ("groups:\n- {weak: true}\n", ":2:3", "needs 'members'"),
+    ("groups: []\nwords: []\n", ":2:1", "unknown key 'words'"),
+    ("", ":1:1", "empty file"),
+])
+def test_malformed_lexicon_names_file_line_and_column(text: str, where: str, words: str) -> None:
+    with pytest.raises(LexiconError) as caught:
+        parse_lexicon(text, "lex.yml")
+    message = str(caught.value)
+    assert message.startswith("lex.yml" + where), message
+    assert words in message
+
+
+def test_load_lexicon_reads_a_file_and_reports_its_path(tmp_path: Path) -> None:
+    good = tmp_path / "good.yml"
+    good.write_text("groups:\n- [hq, headquarters]\n", encoding="utf-8")
+    assert len(load_lexicon(good)) == 1
+    assert load_lexicon(good) is load_lexicon(good)
+    bad = tmp_path / "bad.yml"
+    bad.write_text("groups:\n- [hq]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"bad\.yml:2:3: .*at least two"):
+        load_lexicon(bad)
+    with pytest.raises(LexiconError, match=r"missing\.yml: cannot read"):
+        load_lexicon(tmp_path / "missing.yml")
+    binary = tmp_path / "binary.yml"
+    binary.write_bytes(b"\xff\xfe\x00groups")
+    with pytest.raises(LexiconError, match="binary.yml"):
+        load_lexicon(binary)
+
+
+# -- the shipped lexicon ---------------------------------------------------------------
+
+
+def test_shipped_lexicon_loads_once_and_is_large() -> None:
+    lexicon = load_lexicon()
+    assert lexicon is load_lexicon(DEFAULT_PATH)
+    assert len(lexicon) >= 300
+    assert all(len(group.members) >= 2 for group in lexicon.groups)
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("ceo", "cfo"), ("ceo", "cto"), ("ceo", "coo"), ("cto", "cfo"),
+    ("revenue", "profit"), ("revenue", "funding"), ("revenue", "valuation"),
+    ("funding", "valuation"), ("founded", "funded"), ("investors", "customers"),
+    ("investors", "competitors"), ("customers", "competitors"), ("partners", "investors"),
+    ("employees", "customers"), ("cost", "revenue"), ("lead", "ceo"), ("run", "ceo"),
+    ("before", "after"), ("previous", "next"), ("increase", "decrease"),
+    ("cheap", "expensive"), ("open", "closed"), ("hot", "cold"), ("buy", "sell"),
+    ("debit card", "credit card"), ("flat", "apartment"), ("capital", "funding"),
+])
+def test_shipped_lexicon_keeps_different_things_apart(first: str, second: str) -> None:
+    """Words people must not get each other's answers for are in no group together."""
+    lexicon = load_lexicon()
+    shared = set(lexicon.groups_of(first)) & set(lexicon.groups_of(second))
+    assert not shared, f"{first!r} and {second!r} share {[g.line for g in shared]}"
+
+
+def test_shipped_lexicon_rewrites_common_question_words() -> None:
+    lexicon = load_lexicon()
+    company = knows(
+        "when was the company founded. where is it based. who is the ceo. "
+        "how much revenue does it make. how much funding has it raised. "
+        "how many employees does it have. who are its investors"
+    )
+    cases = {
+        "when was it established": "founded",
+        "where is it headquartered": "based",
+        "who is the chief executive officer": "ceo",
+        "what is the turnover": "revenue",
+        "how much financing": "funding",
+        "what is the headcount": "employees",
+        "who are its backers": "investors",
+    }
+    for message, word in cases.items():
+        result = lexicon.rewrite(tokenize(message), company)
+        assert result.tokens[-1] == word, (message, result)
+        assert result.from_lexicon[-1]
+
+
+def test_no_member_is_repeated_in_one_group_and_phrases_are_short() -> None:
+    for group in load_lexicon().groups:
+        assert len(set(group.members)) == len(group.members)
+        assert all(1 <= len(member) <= 6 for member in group.members), group.line
+
+
+def test_members_of_different_groups_may_overlap_only_partially() -> None:
+    """Two groups with the same members would be one group written twice."""
+    groups = [frozenset(g.members) for g in load_lexicon().groups]
+    for a, b in itertools.combinations(range(len(groups)), 2):
+        assert groups[a] != groups[b], (load_lexicon().groups[a].line,
+                                        load_lexicon().groups[b].line)
