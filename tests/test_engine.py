@@ -162,9 +162,10 @@ def test_pick_again_keeps_the_entity_payloads_and_titles(small_kb):
     assert engine.handle("u", "2").parse.entities[0].value == "Comet Capital"
 
 
-def test_number_without_choices_is_ordinary_text(small_engine):
+def test_number_without_choices_says_there_is_nothing_to_pick(small_engine):
     turn = small_engine.handle("u", "1")
-    assert turn.decision == "fallback"
+    assert turn.decision == "rejected"
+    assert turn.responses[0].text.startswith("There is nothing to pick right now")
 
 
 def test_number_picks_a_follow_up_button(small_engine):

@@ -19,7 +19,7 @@ from bot.dialog.followup import (
     strip_references,
 )
 from bot.dialog.inputs import EMPTY, NOT_TEXT, TOO_LONG, screen
-from bot.dialog.payloads import parse_payload, parse_pick
+from bot.dialog.payloads import parse_payload, read_choice
 from bot.kb.model import Example, Intent, Response, ResponseVariant, Rule
 from bot.nlu.parse import IntentScore
 
@@ -222,7 +222,7 @@ def test_parse_payload(small_kb):
     assert parse_payload("/faq/location", small_kb).intent == "faq/location"
     assert parse_payload("/nope", small_kb) is None
     assert parse_payload("fact_boss", small_kb) is None
-    assert parse_payload("/fact_boss{not json}", small_kb).entities == ()
+    assert parse_payload("/fact_boss{not json}", small_kb).entities == ()  # refused earlier
     found = parse_payload('/fact_backers{"investor": "Starfund"}', small_kb)
     assert [(e.entity, e.value, e.extractor) for e in found.entities] == [
         ("investor", "Starfund", "payload")]
@@ -232,8 +232,13 @@ def test_parse_payload(small_kb):
     ("1", 1), (" 2 ", 2), ("#3", 3), ("2.", 2), ("12", 12), ("2024", None), ("one", None),
     ("1 2", None), ("", None),
 ])
-def test_parse_pick(text, number):
-    assert parse_pick(text) == number
+def test_read_choice_picks(small_kb, text, number):
+    choices = tuple(f"/pick{n}" for n in range(1, 13))
+    choice = read_choice(text, choices, small_kb)
+    if number is None:
+        assert choice.message != choices[0] and choice.message not in choices
+    else:
+        assert choice.message == choices[number - 1] and choice.refusal is None
 
 
 @pytest.mark.parametrize(("text", "reduced"), [

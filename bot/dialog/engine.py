@@ -30,8 +30,8 @@ from bot.dialog.followup import (
     read_message,
     strip_references,
 )
-from bot.dialog.inputs import EMPTY, screen
-from bot.dialog.payloads import entity_payload, parse_payload, parse_pick
+from bot.dialog.inputs import EMPTY, clean_sender, clean_text, screen
+from bot.dialog.payloads import Choice, entity_payload, parse_payload, read_choice
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
@@ -146,6 +146,7 @@ class Engine:
         Returns:
             The turn: parse, responses and decision.
         """
+        sender, text = clean_sender(sender), clean_text(text)
         with self._sender_lock(sender):
             turn = self._handle(sender, text)
         for listener in self._listeners:
@@ -187,11 +188,10 @@ class Engine:
         message = screened.message
         state = replace(state, turns=state.turns + 1)
 
-        pick = parse_pick(message) if state.choices else None
-        if pick is not None:
-            if not 1 <= pick <= len(state.choices):
-                return self._pick_again(brain, sender, text, state)
-            message = state.choices[pick - 1]
+        choice = read_choice(message, state.choices, kb)
+        if choice.refusal is not None:
+            return self._pick_again(brain, sender, text, state, choice)
+        message = choice.message
         payload = parse_payload(message, kb)
         if payload is not None:
             forced = IntentScore(payload.intent, 1.0)
@@ -334,11 +334,13 @@ class Engine:
         return Turn(sender, text, parse, (say.nothing_more(brain.kb, last),), NOTHING_MORE)
 
     def _pick_again(self, brain: Brain, sender: str, text: str,
-                    state: ConversationState) -> Turn:
-        """Answer a number that picks none of the buttons shown."""
+                    state: ConversationState, choice: Choice) -> Turn:
+        """Answer a number that picks none of the buttons shown, or an unusable payload."""
         parse = Parse(text, IntentScore(FALLBACK_INTENT, 0.0))
         self._store.put(sender, state)
-        return Turn(sender, text, parse, (say.pick_again(brain.kb, state.choices),), SUGGEST)
+        buttons = say.buttons_for_payloads(brain.kb, state.choices) if choice.show_choices else ()
+        reply = Reply(choice.refusal or "", buttons)
+        return Turn(sender, text, parse, (reply,), SUGGEST if choice.show_choices else REJECTED)
 
     def _run_actions(
         self, kb: KnowledgeBase, intent: str, sender: str, parse: Parse,

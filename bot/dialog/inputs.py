@@ -1,7 +1,14 @@
-"""Screen a raw message before matching: empty, too long, or not text at all."""
+"""Clean what arrives at the engine's edge, then screen it: empty, too long, or not text.
+
+:func:`clean_text` and :func:`clean_sender` run once, when a message enters the engine, so
+every consumer of the turn (matching, replies, the JSON line, the unanswered-question log)
+sees the same text, which can always be encoded as UTF-8.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -18,6 +25,51 @@ NOT_TEXT_TEXT = "That doesn't look like text. Please type your question in words
 
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 _MAX_NOISE_RATIO = 0.1
+# C0 and C1 control characters except tab, line feed and carriage return.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_SENDER_CHARS = 128
+_SENDER_DIGEST_CHARS = 16
+
+
+def clean_text(text: object) -> str:
+    """Return ``text`` as a string safe for every consumer.
+
+    Lone surrogates (which cannot be encoded as UTF-8) become U+FFFD, a pair of surrogates
+    becomes the character it stands for, and control characters other than tab, line feed
+    and carriage return are dropped. When they make up more than a tenth of the text it is
+    binary rather than text: they become U+FFFD instead, so :func:`screen` refuses it as
+    "not text" and the turn still shows where they were. ``None`` becomes the empty
+    string; other non-strings their ``str()``.
+
+    Args:
+        text: A message or sender as received.
+
+    Returns:
+        The cleaned text (the same object when there was nothing to clean).
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    cleaned = _CONTROLS.sub("", text)
+    if len(text) - len(cleaned) > _MAX_NOISE_RATIO * len(text):
+        return _CONTROLS.sub("\ufffd", text)
+    return cleaned
+
+
+def clean_sender(sender: object) -> str:
+    """Return a sender id that is clean text of bounded length.
+
+    Ids longer than :data:`MAX_SENDER_CHARS` keep their start and end with a digest of
+    the whole id, so two long ids stay two conversations.
+    """
+    cleaned = clean_text(sender)
+    if len(cleaned) <= MAX_SENDER_CHARS:
+        return cleaned
+    digest = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()[:_SENDER_DIGEST_CHARS]
+    keep = (MAX_SENDER_CHARS - _SENDER_DIGEST_CHARS - 2) // 2
+    return f"{cleaned[:keep]}~{digest}~{cleaned[-keep:]}"
 
 
 @dataclass(frozen=True)

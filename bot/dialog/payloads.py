@@ -1,4 +1,9 @@
-"""Messages that name their intent: button payloads (``/intent``) and picked numbers."""
+"""Messages that name their intent: button payloads (``/intent``) and picked numbers.
+
+:func:`read_choice` is the one place that decides what a typed number means (a pick of a
+button shown, a number out of range, or an ordinary question) and whether a payload's
+entities can be used; :func:`parse_payload` then reads the payload.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,118 @@ from bot.nlu.parse import Entity
 
 _PAYLOAD = re.compile(r"^/(?P<intent>[^\s{}@]+)(?:@\S+)?(?P<entities>\{.*\})?$", re.DOTALL)
 PAYLOAD_EXTRACTOR = "payload"
+MAX_ENTITY_CHARS = 200
+MAX_ENTITY_VALUES = 10
+MAX_PICK_DIGITS = 3  # a longer number ("2024") is a question, not a pick
+
+PICK_RANGE_TEXT = "Please pick a number from 1 to {count}:"
+NOTHING_TO_PICK_TEXT = (
+    "There is nothing to pick right now. Ask me a question, or type /help."
+)
+BAD_PAYLOAD_TEXT = "I can't use that button: {why}. Please ask your question in words."
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a message means before it is matched, from :func:`read_choice`.
+
+    Attributes:
+        message: The message to read on: the payload of the button picked, or the text.
+        refusal: When set, the reply to send instead of reading on.
+        show_choices: Show the buttons on screen again with the refusal.
+    """
+
+    message: str
+    refusal: str | None = None
+    show_choices: bool = False
+
+
+def read_choice(message: str, choices: Sequence[str], kb: KnowledgeBase) -> Choice:
+    """Decide what a cleaned message picks, or why it is refused.
+
+    A pick is ASCII digits (``2``, ``#2``, ``2.``, ``2)``) within the buttons shown. Any
+    other number while buttons are shown (``0``, ``-1``, ``²``, ``①``, a 20-digit number)
+    gets "pick 1 to N" with the buttons again; a short number when no button is shown gets
+    "nothing to pick"; other text (a longer number such as a year) is a question. A payload,
+    typed or picked, whose entities are not short strings is refused saying why.
+
+    Args:
+        message: The cleaned message.
+        choices: Payloads of the buttons on screen, in order.
+        kb: The knowledge base (a payload must name one of its intents).
+
+    Returns:
+        The message to read on, or a refusal.
+    """
+    number = _number(message)
+    if number is not None:
+        sign, digits = number
+        pickable = not sign and digits.isascii() and digits.isdigit() and (
+            len(digits) <= MAX_PICK_DIGITS)
+        if choices and pickable and 1 <= int(digits) <= len(choices):
+            message = choices[int(digits) - 1]
+        elif choices:
+            return Choice(message, PICK_RANGE_TEXT.format(count=len(choices)), True)
+        elif pickable:
+            return Choice(message, NOTHING_TO_PICK_TEXT)
+    match = _PAYLOAD.match(message)
+    if match and match.group("intent") in kb.intents and match.group("entities"):
+        _values, problem = read_entity_values(match.group("entities"))
+        if problem is not None:
+            return Choice(message, BAD_PAYLOAD_TEXT.format(why=problem))
+    return Choice(message)
+
+
+def _number(message: str) -> tuple[str, str] | None:
+    """Return ``(sign, digits)`` when the message is a number alone, in any script."""
+    stripped = message.strip().lstrip("#").rstrip(".)").strip()
+    sign = stripped[:1] if stripped[:1] in ("-", "+", "\u2212") else ""
+    digits = stripped[len(sign):]
+    return (sign, digits) if digits.isnumeric() else None
+
+
+def read_entity_values(raw: str) -> tuple[dict[str, list[str]], str | None]:
+    """Read a payload's JSON object of entities: each value a short string, or a list of them.
+
+    Args:
+        raw: The ``{...}`` part of a payload.
+
+    Returns:
+        ``{entity: [values]}`` and None, or ``{}`` and why the object cannot be used.
+    """
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}, "its entities are not a valid JSON object"
+    if not isinstance(data, dict):
+        return {}, "its entities are not a JSON object"
+    values: dict[str, list[str]] = {}
+    for name, value in data.items():
+        if not name.strip() or len(name) > MAX_ENTITY_CHARS:
+            return {}, "an entity name is empty or too long"
+        items = value if isinstance(value, list) else [value]
+        if not items or len(items) > MAX_ENTITY_VALUES:
+            return {}, f"'{name[:40]}' needs 1 to {MAX_ENTITY_VALUES} values"
+        for item in items:
+            if not isinstance(item, str):
+                return {}, f"the value of '{name[:40]}' must be text, not {_kind(item)}"
+            if not item.strip() or len(item) > MAX_ENTITY_CHARS:
+                return {}, (f"the value of '{name[:40]}' must be 1 to {MAX_ENTITY_CHARS} "
+                            "characters long")
+        values[name] = list(items)
+    return values, None
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    return "a list inside a list" if isinstance(value, list) else type(value).__name__
 
 
 @dataclass(frozen=True)
@@ -46,16 +163,11 @@ def parse_payload(message: str, kb: KnowledgeBase) -> Payload | None:
     entities: list[Entity] = []
     raw = match.group("entities")
     if raw:
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            start = match.start("entities")
-            for name, value in data.items():
-                for item in value if isinstance(value, list) else [value]:
-                    entities.append(Entity(str(name), str(item), start, len(message),
-                                           1.0, PAYLOAD_EXTRACTOR))
+        values, _problem = read_entity_values(raw)  # read_choice refused unusable ones
+        start = match.start("entities")
+        for name, items in values.items():
+            entities.extend(Entity(name, item, start, len(message), 1.0, PAYLOAD_EXTRACTOR)
+                            for item in items)
     return Payload(match.group("intent"), tuple(entities))
 
 
@@ -87,11 +199,3 @@ def payload_intent(payload: str) -> str | None:
     """Return the intent a payload names (``/x{...}`` -> ``x``), without checking it exists."""
     match = _PAYLOAD.match(payload)
     return match.group("intent") if match else None
-
-
-def parse_pick(message: str) -> int | None:
-    """Return the number typed to pick a suggestion (``"2"``, ``"#2"``, ``"2."``), or None."""
-    stripped = message.strip().lstrip("#").rstrip(".)")
-    if stripped.isdigit() and len(stripped) <= 3:
-        return int(stripped)
-    return None
