@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.kb.limits import YamlLimits
+
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yml")
 
 
@@ -57,11 +59,27 @@ class DialogConfig:
 
 
 @dataclass(frozen=True)
+class ReloadConfig:
+    """When hot reload loads a change.
+
+    Attributes:
+        quiet_seconds: Load a change only once the files have not changed for this long.
+        max_drop_share: Hold back (until confirmed) a change dropping more than this share
+            of the examples or of the intents at once.
+    """
+
+    quiet_seconds: float = 0.5
+    max_drop_share: float = 0.1
+
+
+@dataclass(frozen=True)
 class BotConfig:
     """The whole configuration."""
 
     nlu: NluConfig = NluConfig()
     dialog: DialogConfig = DialogConfig()
+    limits: YamlLimits = YamlLimits()
+    reload: ReloadConfig = ReloadConfig()
 
 
 def _build_section(cls: type, raw: object, path: str) -> object:
@@ -102,7 +120,7 @@ def load_config(path: str | Path | None = None) -> BotConfig:
         raise ConfigError(f"{source}: cannot read configuration: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: top level must be a mapping")
-    unknown = set(raw) - {"nlu", "dialog"}
+    unknown = set(raw) - {"nlu", "dialog", "limits", "reload"}
     if unknown:
         raise ConfigError(f"{source}: unknown section(s): {', '.join(sorted(unknown))}")
     nlu = _build_section(NluConfig, raw.get("nlu"), f"{source}:nlu")
@@ -115,4 +133,13 @@ def load_config(path: str | Path | None = None) -> BotConfig:
     assert isinstance(dialog, DialogConfig)
     if dialog.context_idle_minutes < 0:
         raise ConfigError(f"{source}:dialog.context_idle_minutes: must not be negative")
-    return BotConfig(nlu=nlu, dialog=dialog)
+    limits = _build_section(YamlLimits, raw.get("limits"), f"{source}:limits")
+    assert isinstance(limits, YamlLimits)
+    if any(getattr(limits, f.name) <= 0 for f in fields(YamlLimits)):
+        raise ConfigError(f"{source}:limits: every limit must be a positive number")
+    reload = _build_section(ReloadConfig, raw.get("reload"), f"{source}:reload")
+    assert isinstance(reload, ReloadConfig)
+    if reload.quiet_seconds < 0 or not 0 <= reload.max_drop_share <= 1:
+        raise ConfigError(f"{source}:reload: need quiet_seconds >= 0 and "
+                          "0 <= max_drop_share <= 1")
+    return BotConfig(nlu=nlu, dialog=dialog, limits=limits, reload=reload)

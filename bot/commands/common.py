@@ -96,7 +96,7 @@ def build_engine(
     config = load_config_for(args)
     intents = args.intents or default_intents_dir()
     try:
-        kb = load_knowledge_base(intents)
+        kb = load_knowledge_base(intents, config.limits)
     except KnowledgeBaseError as exc:
         raise SetupError(f"cannot load knowledge base {intents}:\n{exc}") from exc
     from bot.action_client import EndpointsError, build_action_runner

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         report = validate_knowledge_base(
             root, nlu=config.nlu, rasa_schemas=schemas,
             check_confusion=not args.no_confusion, progress=bar.update,
+            limits=config.limits,
         )
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     if args.json:

@@ -1,11 +1,16 @@
 """Check a knowledge base and report every problem at once, each at ``file:line:column``.
 
-Checks, in order: YAML syntax and structure (the loader), Rasa keys and types
-(:mod:`bot.kb.schema`), YAML 1.1 traps and duplicate keys (:mod:`bot.kb.yaml_traps`),
+Checks, in order: YAML syntax, resource limits and structure (the loader), Rasa keys and
+types (:mod:`bot.kb.schema`), YAML 1.1 traps and duplicate keys (:mod:`bot.kb.yaml_traps`),
 optionally Rasa's own schemas (:mod:`bot.kb.rasa_schema`), then the knowledge base as a
 whole: intents nothing answers, responses nothing uses, rules and buttons naming unknown
 intents or responses, the same example in two intents, and examples that the real matcher
 cannot tell apart (:mod:`bot.kb.confusion`).
+
+:func:`check_files` is everything but Rasa's schemas and the matcher: hot reload runs it
+too (:func:`load_checked`), so what validate calls an error is never served. When a file
+cannot be read (a syntax error), a name it may define is not reported missing elsewhere
+("intent 'help' has no response" would be a knock-on effect of that first cause).
 """
 
 from __future__ import annotations
@@ -15,11 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.config import NluConfig
-from bot.kb.errors import Problem
-from bot.kb.loader import find_yaml_files, read_knowledge_base
+from bot.kb.errors import KnowledgeBaseError, Problem
+from bot.kb.limits import YamlLimits
+from bot.kb.loader import Reading, read_files
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase, SourceRef
 from bot.kb.schema import check_schema
 from bot.kb.yaml_traps import find_traps
@@ -68,12 +72,51 @@ class ValidationReport:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _compose(path: Path) -> yaml.Node | None:
-    """Compose a file, or None when it cannot be read (the loader reports why)."""
-    try:
-        return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
+def check_files(reading: Reading) -> tuple[list[Problem], list[str]]:
+    """Run every check that needs neither Rasa's schemas nor the matcher.
+
+    Args:
+        reading: What the loader read (:func:`bot.kb.loader.read_files`).
+
+    Returns:
+        The problems, sorted by position, and notes on checks skipped.
+    """
+    problems = list(reading.problems)
+    for path, document in reading.documents.items():
+        problems.extend(check_schema(path, document))
+        problems.extend(find_traps(path, document))
+    notes: list[str] = []
+    kb = reading.kb
+    if kb.intents or kb.responses:
+        problems.extend(check_references(kb, reading.may_define))
+        problems.extend(check_duplicate_examples(kb))
+    if reading.refused:
+        notes.append("names that the files which cannot be read may define are not "
+                     "reported missing: fix those files first")
+    return _dedupe_sorted(problems), notes
+
+
+def load_checked(root: str | Path, limits: YamlLimits | None = None) -> KnowledgeBase:
+    """Load a knowledge base to serve it: refused on any error of :func:`check_files`.
+
+    Args:
+        root: Knowledge base directory (or a single file).
+        limits: Resource limits (the defaults when None).
+
+    Returns:
+        The knowledge base (warnings are logged).
+
+    Raises:
+        KnowledgeBaseError: With every error, each at file:line:column.
+    """
+    reading = read_files(root, limits)
+    problems, _notes = check_files(reading)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise KnowledgeBaseError(errors)
+    for problem in problems:
+        logger.debug("%s", problem)
+    return reading.kb
 
 
 def _payload_intent(payload: str) -> str | None:
@@ -83,11 +126,15 @@ def _payload_intent(payload: str) -> str | None:
     return payload[1:].split("{", 1)[0].strip()
 
 
-def check_references(kb: KnowledgeBase) -> list[Problem]:
+def check_references(
+    kb: KnowledgeBase, may_be_elsewhere: Callable[[str], bool] = lambda _name: False
+) -> list[Problem]:
     """Return problems of the knowledge base as a whole (names pointing nowhere).
 
     Args:
         kb: A loaded knowledge base.
+        may_be_elsewhere: Whether a missing name may be defined in a file that could not
+            be read; such a name is not reported.
 
     Returns:
         Intents with no answer, responses with no intent, rules, buttons and ``related``
@@ -96,21 +143,22 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
     unknown = SourceRef("?", 1, 1)
     used: set[str] = set(ENGINE_RESPONSES)
+    missing = _Missing(may_be_elsewhere)
     for rule in kb.rules:
         source = rule.source or unknown
-        if rule.intent not in kb.intents:
+        if missing(rule.intent, kb.intents):
             problems.append(Problem(source, f"rule '{rule.name}' names intent "
                                             f"'{rule.intent}', which has no examples"))
         for action in rule.actions:
             used.add(action)
-            if action.startswith("utter_") and action not in kb.responses:
+            if action.startswith("utter_") and missing(action, kb.responses):
                 problems.append(Problem(source, f"rule '{rule.name}' runs response "
                                                 f"'{action}', which is not defined"))
     for name, intent in kb.intents.items():
         source = intent.source or unknown
         if name == FALLBACK_INTENT:
             continue
-        if not kb.actions_for(name):
+        if not kb.actions_for(name) and not may_be_elsewhere(f"utter_{name}"):
             problems.append(Problem(
                 source, f"intent '{name}' has no response 'utter_{name}' and no rule; "
                         "the bot could recognise it but would have nothing to say"))
@@ -122,24 +170,34 @@ def check_references(kb: KnowledgeBase) -> list[Problem]:
                                                 "be a list of intent names"))
             else:
                 for other in related:
-                    if str(other) not in kb.intents:
+                    if missing(str(other), kb.intents):
                         problems.append(Problem(source, f"intent '{name}': related intent "
                                                         f"'{other}' does not exist"))
     for name, response in kb.responses.items():
         source = response.source or unknown
-        if name not in used:
+        if name not in used and not may_be_elsewhere(name.removeprefix("utter_")):
             problems.append(Problem(
                 source, f"response '{name}' answers no intent (there is no intent "
                         f"'{name.removeprefix('utter_')}') and no rule runs it"))
         for variant in response.variants:
             for button in variant.buttons:
                 target = _payload_intent(button.payload)
-                if target is not None and target not in kb.intents:
+                if target is not None and missing(target, kb.intents):
                     problems.append(Problem(
                         button.source or source,
                         f"response '{name}': button '{button.title}' payload "
                                 f"'{button.payload}' names no intent"))
     return problems
+
+
+class _Missing:
+    """``missing(name, known)``: not in ``known`` and not possibly defined elsewhere."""
+
+    def __init__(self, may_be_elsewhere: Callable[[str], bool]) -> None:
+        self.may_be_elsewhere = may_be_elsewhere
+
+    def __call__(self, name: str, known: object) -> bool:
+        return name not in known and not self.may_be_elsewhere(name)  # type: ignore[operator]
 
 
 def check_duplicate_examples(kb: KnowledgeBase) -> list[Problem]:
@@ -177,6 +235,7 @@ def validate_knowledge_base(
     rasa_schemas: str | Path | None | bool = None,
     check_confusion: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    limits: YamlLimits | None = None,
 ) -> ValidationReport:
     """Check everything under ``root`` and return every problem found.
 
@@ -189,21 +248,17 @@ def validate_knowledge_base(
             fetched; False to skip them.
         check_confusion: Run the (slower) matcher confusion check.
         progress: Called with ``(done, total)`` during the confusion check.
+        limits: Resource limits (the defaults when None).
 
     Returns:
         The report.
     """
-    kb, problems = read_knowledge_base(root)
-    files = find_yaml_files(root) if Path(root).exists() else []
-    for file in files:
-        document = _compose(file)
-        problems.extend(check_schema(str(file), document))
-        problems.extend(find_traps(str(file), document))
-    schemas_note = _apply_rasa_schemas(files, rasa_schemas, problems)
-    if kb.intents or kb.responses:
-        problems.extend(check_references(kb))
-        problems.extend(check_duplicate_examples(kb))
-    notes: list[str] = []
+    reading = read_files(root, limits)
+    kb = reading.kb
+    problems, notes = check_files(reading)
+    # Only files the loader read: a refused one (say 50 MB) is not read again here.
+    schemas_note = _apply_rasa_schemas([Path(f) for f in reading.documents], rasa_schemas,
+                                       problems)
     if check_confusion and kb.answerable_intents() and not any(
         p.severity == "error" for p in problems
     ):
@@ -230,7 +285,7 @@ def validate_knowledge_base(
         notes.append("matcher confusion check skipped: fix the errors first")
     return ValidationReport(
         problems=tuple(_dedupe_sorted(problems)),
-        files=tuple(str(f) for f in files),
+        files=reading.files,
         kb=kb,
         rasa_schemas=schemas_note,
         notes=tuple(notes),

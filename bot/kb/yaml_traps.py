@@ -32,6 +32,8 @@ def _ref(path: str, node: yaml.Node) -> SourceRef:
 def find_traps(path: str, document: yaml.Node | None) -> list[Problem]:
     """Return YAML 1.1 traps and duplicate keys found anywhere in ``document``.
 
+    Each node is visited once, however many aliases repeat it.
+
     Args:
         path: File path, for the problem locations.
         document: The file composed with ``yaml.compose`` (None when empty).
@@ -44,8 +46,12 @@ def find_traps(path: str, document: yaml.Node | None) -> list[Problem]:
     if document is None:
         return problems
     stack: list[tuple[yaml.Node, str | None]] = [(document, None)]
+    visited: set[int] = set()  # an aliased node is one node, checked once
     while stack:
         node, key = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key_node, value_node in node.value:
