@@ -2,10 +2,21 @@
 
 A :class:`KnowledgeReloader` watches the knowledge base directory by polling file mtimes in
 a background thread (no extra dependency), and also reloads on SIGHUP or when asked (the
-Telegram ``/reload`` command). Loading and building the matcher happen in that thread; the
-engine keeps answering with the old brain until :meth:`Engine.swap` replaces it in one
-reference assignment, so no message is dropped, blocked or answered twice. A broken edit
-is reported with ``file:line:column`` and the last good knowledge base stays in service.
+Telegram and console ``/reload`` commands). Loading and building the matcher happen in that
+thread; the engine keeps answering with the old brain until :meth:`Engine.swap` replaces
+it in one reference assignment, so no message is dropped, blocked or answered twice.
+
+What is served is guarded three ways:
+
+- a change is read only once the files have been quiet for ``reload.quiet_seconds``, so a
+  file an editor, ``git checkout`` or ``cp`` is still writing is not read half-way;
+- the knowledge base must pass the checks ``faqbot validate`` makes (same function,
+  :func:`bot.kb.validate.load_checked`, same limits); a broken edit is reported with
+  ``file:line:column`` and the last good knowledge base stays in service;
+- a change noticed in the files that would drop more than ``reload.max_drop_share`` of the
+  examples or of the intents at once (a file cut short still parses) is held back and
+  reported with the counts, until the files change again or the maintainer confirms it
+  (SIGHUP, or ``/reload``: :meth:`KnowledgeReloader.reload_message`).
 """
 
 from __future__ import annotations
@@ -19,36 +30,41 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.config import ReloadConfig
 from bot.dialog.engine import Brain, Engine, build_brain
 from bot.kb.errors import KnowledgeBaseError, Problem
-from bot.kb.loader import find_yaml_files, load_knowledge_base
+from bot.kb.limits import YamlLimits
+from bot.kb.loader import find_yaml_files
 from bot.kb.model import KnowledgeBase, SourceRef
+from bot.kb.validate import load_checked
 
 logger = logging.getLogger(__name__)
 
 Snapshot = dict[str, tuple[int, int]]
 MAX_PROBLEMS_SHOWN = 10
 MAX_ATTEMPTS = 5
+FILE_CHANGE = "file change"
 
 
-def check_answers(kb: KnowledgeBase) -> None:
-    """Refuse a knowledge base in which an intent lost its answer.
+@dataclass(frozen=True)
+class Size:
+    """How much a knowledge base holds, to compare two of them."""
 
-    Such a base is what a reader sees while an editor is half-way through rewriting a
-    responses file; serving it would answer questions with an apology. ``faqbot validate``
-    reports the same problem as an error.
+    intents: int
+    examples: int
 
-    Raises:
-        KnowledgeBaseError: Naming each intent that has examples but nothing answering it.
-    """
-    problems = [
-        Problem(intent.source or SourceRef(kb.files[0] if kb.files else "?", 1, 1),
-                f"intent '{intent.name}' has no response (utter_{intent.name}) or rule")
-        for intent in kb.intents.values()
-        if intent.examples and not kb.actions_for(intent.name)
-    ]
-    if problems:
-        raise KnowledgeBaseError(problems)
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> Size:
+        """Count ``kb``'s intents and examples."""
+        return cls(len(kb.intents), sum(len(i.examples) for i in kb.intents.values()))
+
+    def drop_share(self, new: Size) -> float:
+        """The larger share of intents or examples that ``new`` has lost."""
+        return max(_lost(self.intents, new.intents), _lost(self.examples, new.examples))
+
+
+def _lost(old: int, new: int) -> float:
+    return (old - new) / old if old > new else 0.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,10 @@ class ReloadResult:
         files: Files read.
         seconds: Time taken to load and build.
         generation: How many successful reloads happened so far.
+        held: The change was valid but held back: it drops too much at once.
+        before: The size of the knowledge base in service, when held.
+        after: The size of the one held back, when held.
+        max_drop_share: The share past which a change is held.
     """
 
     ok: bool
@@ -72,12 +92,24 @@ class ReloadResult:
     files: int = 0
     seconds: float = 0.0
     generation: int = 0
+    held: bool = False
+    before: Size | None = None
+    after: Size | None = None
+    max_drop_share: float = 0.0
 
     def message(self) -> str:
         """A short human report (shown in the console and sent to Telegram admins)."""
         if self.ok:
             return (f"Reloaded the knowledge base ({self.reason}): {self.intents} intents from "
                     f"{self.files} files in {self.seconds:.2f} s.")
+        if self.held and self.before and self.after:
+            b, a = self.before, self.after
+            return (f"Reload held back ({self.reason}): it would drop {b.examples - a.examples}"
+                    f" of {b.examples} examples and {max(0, b.intents - a.intents)} of "
+                    f"{b.intents} intents at once (more than "
+                    f"{self.max_drop_share:.0%}, reload.max_drop_share); still serving the "
+                    "previous knowledge base. A file may be cut short: if the change is "
+                    "meant, confirm it with /reload or SIGHUP.")
         shown = [str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
         more = len(self.problems) - len(shown)
         if more > 0:
@@ -110,8 +142,10 @@ class KnowledgeReloader:
         root: Knowledge base directory.
         interval: Seconds between two looks at the files.
         on_result: Called after every reload (success or failure), e.g. to print it.
-        load: Loads a knowledge base (``load_knowledge_base``).
+        load: Loads and checks a knowledge base (``load_checked`` within the engine's
+            configured limits).
         build: Builds a brain from it (``build_brain``).
+        settings: Quiet period and drop share (the engine's configuration when None).
     """
 
     def __init__(
@@ -120,14 +154,18 @@ class KnowledgeReloader:
         root: str | Path,
         interval: float = 1.0,
         on_result: Callable[[ReloadResult], None] | None = None,
-        load: Callable[[Path], KnowledgeBase] = load_knowledge_base,
+        load: Callable[[Path], KnowledgeBase] | None = None,
         build: Callable[[KnowledgeBase], Brain] = build_brain,
+        settings: ReloadConfig | None = None,
     ) -> None:
         self.engine = engine
         self.root = Path(root)
         self.interval = interval
         self.on_result = on_result
-        self._load = load
+        config = getattr(engine, "config", None)
+        limits: YamlLimits = getattr(config, "limits", None) or YamlLimits()
+        self.settings = settings or getattr(config, "reload", None) or ReloadConfig()
+        self._load = load or (lambda root: load_checked(root, limits))
         self._build = build
         self._reload_lock = threading.Lock()
         self._wake = threading.Event()
@@ -140,10 +178,19 @@ class KnowledgeReloader:
         self.last_result: ReloadResult | None = None
 
     # -- reloading -----------------------------------------------------------------------
-    def reload(self, reason: str = "manual") -> ReloadResult:
-        """Load and build now (in the calling thread), then swap if all went well.
+    def reload(self, reason: str = "manual", confirmed: bool = True) -> ReloadResult:
+        """Load, check and build now (in the calling thread), then swap if all went well.
 
         Reloads are serialised; each one reads the files afresh.
+
+        Args:
+            reason: What asked for it, shown in the report.
+            confirmed: False for a change noticed in the files: one that drops more than
+                ``max_drop_share`` at once is then held back. Requests by the maintainer
+                (SIGHUP, ``/reload``) confirm it.
+
+        Returns:
+            What happened.
         """
         with self._reload_lock:
             started = time.monotonic()
@@ -151,11 +198,15 @@ class KnowledgeReloader:
                 before = snapshot(self.root)
                 try:
                     kb = self._load(self.root)
-                    check_answers(kb)
+                    held = None if confirmed else self._held(reason, kb)
+                    if held is not None:
+                        break
                     brain = self._build(kb)
                 except KnowledgeBaseError as exc:
+                    held = None
                     outcome: Brain | tuple[Problem, ...] = tuple(exc.problems)
                 except Exception as exc:  # a bug in building must not kill the bot
+                    held = None
                     logger.exception("building the knowledge base failed")
                     outcome = (Problem(SourceRef(str(self.root), 1, 1),
                                        f"{type(exc).__name__}: {exc}"),)
@@ -168,7 +219,9 @@ class KnowledgeReloader:
                 logger.debug("files changed during the reload; reading them again")
                 time.sleep(min(0.2, self.interval))
             seconds = time.monotonic() - started
-            if isinstance(outcome, tuple):
+            if held is not None:
+                result = held
+            elif isinstance(outcome, tuple):
                 result = ReloadResult(False, reason, outcome, seconds=seconds,
                                       generation=self.generation)
             else:
@@ -181,7 +234,7 @@ class KnowledgeReloader:
             self._seen = before
             self.last_result = result
         # Logged unless a callback reports it (the console prints it: once is enough).
-        level = logging.INFO if result.ok else logging.ERROR
+        level = logging.INFO if result.ok else logging.WARNING if result.held else logging.ERROR
         logger.log(level if self.on_result is None else logging.DEBUG, "%s", result.message())
         if self.on_result is not None:
             try:
@@ -190,8 +243,21 @@ class KnowledgeReloader:
                 logger.exception("reload callback failed")
         return result
 
+    def _held(self, reason: str, kb: KnowledgeBase) -> ReloadResult | None:
+        """Return the held-back result when ``kb`` drops too much of the one in service."""
+        before, after = Size.of(self.engine.brain.kb), Size.of(kb)
+        limit = self.settings.max_drop_share
+        if before.drop_share(after) <= limit:
+            return None
+        return ReloadResult(False, reason, generation=self.generation, held=True,
+                            before=before, after=after, max_drop_share=limit)
+
     def reload_message(self) -> str:
-        """Reload now and return the human report: the Telegram ``/reload`` hook."""
+        """Reload now, confirmed, and return the human report: the ``/reload`` hook.
+
+        The Telegram adapter's admin ``/reload`` calls it, and the console's ``/reload``
+        can: it also confirms a change that was held back.
+        """
         return self.reload("/reload").message()
 
     def request(self, reason: str = "request") -> None:
@@ -228,26 +294,32 @@ class KnowledgeReloader:
             if self._wake.is_set():
                 self._wake.clear()
                 reason, self._pending_reason = self._pending_reason or "request", None
-            elif self.poll and self.changed():
-                reason = "file change"
-                self._settle()
+            elif self.poll and self.changed() and self._settle():
+                reason = FILE_CHANGE
             if reason is not None:
                 try:
-                    self.reload(reason)
+                    self.reload(reason, confirmed=reason != FILE_CHANGE)
                 except Exception:  # never let the watcher die
                     logger.exception("reload failed")
 
-    def _settle(self) -> None:
-        """Wait until the files stop changing (an editor may write in several steps)."""
+    def _settle(self) -> bool:
+        """Wait until the files have not changed for the quiet period.
+
+        Returns:
+            True when they are quiet; False when stopped or when a request (SIGHUP,
+            ``/reload``) came first, which the loop then serves.
+        """
+        quiet = self.settings.quiet_seconds
+        step = min(max(quiet / 5, 0.01), 0.1)
         last = snapshot(self.root)
-        for _ in range(10):
-            if self._stop.wait(min(0.2, self.interval)):
-                return
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < quiet:
+            if self._stop.wait(step) or self._wake.is_set():
+                return False
             now = snapshot(self.root)
-            # An empty file is most often one being rewritten: give it a moment.
-            if now == last and all(size for _, size in now.values()):
-                return
-            last = now
+            if now != last:
+                last, quiet_since = now, time.monotonic()
+        return True
 
     # -- signals -------------------------------------------------------------------------
     def install_sighup(self) -> bool:
@@ -283,6 +355,7 @@ def start_reloader(
         The reloader (its :meth:`KnowledgeReloader.reload_message` is the ``/reload`` hook).
     """
     reloader = KnowledgeReloader(engine, root, interval=interval, on_result=on_result)
+    # Quiet period and drop share come from the engine's configuration (reload:).
     reloader.poll = watch
     if sighup:
         reloader.install_sighup()

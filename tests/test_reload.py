@@ -193,9 +193,16 @@ def test_sighup_reloads_when_file_watching_is_off(tmp_path):
         process.wait(timeout=10)
 
 
+def short_quiet_config(tmp_path, quiet=0.03):
+    path = tmp_path / "config.yml"
+    path.write_text(f"reload:\n  quiet_seconds: {quiet}\n", encoding="utf-8")
+    return str(path)
+
+
 def test_no_message_dropped_or_answered_twice_during_reloads(tmp_path):
     kb_dir = write_sample_kb(tmp_path / "kb")
-    process = start_console(kb_dir, tmp_path)
+    # Edits 0.1 s apart: a quiet period shorter than that lets reloads happen in between.
+    process = start_console(kb_dir, tmp_path, "--config", short_quiet_config(tmp_path))
     out, err = LineReader(process.stdout), LineReader(process.stderr)
     count = 150
     stop = threading.Event()
