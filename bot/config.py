@@ -26,6 +26,8 @@ class NluConfig:
         ambiguity_threshold: If the top two differ by less, ask instead of answering.
         max_suggestions: At most this many "did you mean" buttons.
         max_message_chars: Longer messages are refused with a clear reply.
+        semantic: ``auto``, ``on`` or ``off``: fuse sentence similarity into the
+            confidence (:mod:`bot.nlu.semantic`; ``auto``: when installed).
     """
 
     answer_threshold: float = 0.5
@@ -33,6 +35,7 @@ class NluConfig:
     ambiguity_threshold: float = 0.15
     max_suggestions: int = 3
     max_message_chars: int = 1000
+    semantic: str = "off"
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,14 @@ def load_config(path: str | Path | None = None) -> BotConfig:
     unknown = set(raw) - {"nlu", "dialog", "limits", "reload"}
     if unknown:
         raise ConfigError(f"{source}: unknown section(s): {', '.join(sorted(unknown))}")
-    nlu = _build_section(NluConfig, raw.get("nlu"), f"{source}:nlu")
+    raw_nlu = raw.get("nlu")
+    if isinstance(raw_nlu, dict) and isinstance(raw_nlu.get("semantic"), bool):
+        # YAML 1.1 reads unquoted on/off as booleans
+        raw_nlu = {**raw_nlu, "semantic": "on" if raw_nlu["semantic"] else "off"}
+    nlu = _build_section(NluConfig, raw_nlu, f"{source}:nlu")
     assert isinstance(nlu, NluConfig)
+    if nlu.semantic not in ("auto", "on", "off"):
+        raise ConfigError(f"{source}:nlu.semantic: expected auto, on or off, got {nlu.semantic!r}")
     if not 0 <= nlu.suggest_threshold <= nlu.answer_threshold <= 1:
         raise ConfigError(
             f"{source}:nlu: need 0 <= suggest_threshold <= answer_threshold <= 1"

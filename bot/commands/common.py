@@ -105,6 +105,12 @@ def build_engine(
         actions = build_action_runner(getattr(args, "endpoints", None))
     except EndpointsError as exc:
         raise SetupError(f"endpoints error: {exc}") from exc
+    from bot.nlu import semantic
+
+    try:
+        semantic.configure(config.nlu.semantic)
+    except semantic.ModelError as exc:
+        raise SetupError(f"nlu.semantic is on, but {exc}") from exc
     return Engine(build_brain(kb), config, store=store, actions=actions, listeners=listeners)
 
 

@@ -396,6 +396,7 @@ def build_brain(kb: KnowledgeBase) -> Brain:
     """Build the matcher, the entity extractor and the context index for ``kb``."""
     from bot.nlu.entities import build_entity_extractor
     from bot.nlu.matcher import build_matcher
+    from bot.nlu.semantic import with_semantic
 
-    return Brain(kb=kb, matcher=build_matcher(kb), entities=build_entity_extractor(kb),
-                 context=ContextIndex(kb))
+    return Brain(kb=kb, matcher=with_semantic(build_matcher(kb), kb),
+                 entities=build_entity_extractor(kb), context=ContextIndex(kb))
