@@ -55,17 +55,21 @@ class FusedMatcher:
         self.lexical = lexical
         self.index = index
         self.settings = settings or FusionSettings()
-        self._encoder = encoder
+        self.encoder = encoder
         self._position = {name: i for i, name in enumerate(index.intents)}
         self._embed = lru_cache(maxsize=1024)(self._embed_one)
 
     def _embed_one(self, text: str) -> np.ndarray:
-        return self._encoder.encode([text])[0]
+        return self.encoder.encode([text])[0]
+
+    def embed(self, text: str) -> np.ndarray:
+        """Return the embedding of ``text`` (whitespace-normalised; recent ones cached)."""
+        return self._embed(" ".join(text.split()))
 
     def similarity(self, text: str) -> np.ndarray:
         """Return the rescaled similarity (0..1) of ``text`` to each intent of the index."""
         floor = self.settings.similarity_floor
-        cosine = self.index.similarity(self._embed(" ".join(text.split())))
+        cosine = self.index.similarity(self.embed(text))
         return np.clip((cosine - floor) / (1.0 - floor), 0.0, 1.0)
 
     def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
