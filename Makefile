@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 RASA_VERSION ?= 3.6.21
 SCHEMAS := .faqbot-cache/rasa-$(RASA_VERSION)/VERSION
 export RASA_VERSION
+SEMANTIC_STAMP := $(VENV)/.semantic-installed
 
-.PHONY: chat test lint bench install clean
+.PHONY: chat test lint bench install clean semantic
 
 install: $(STAMP)
 
@@ -32,9 +33,17 @@ test: $(STAMP) $(SCHEMAS)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-bench: $(STAMP)
+bench: $(STAMP) semantic
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/run_all.py
+
+# Optional semantic signal (nlu.semantic): onnxruntime, tokenizers and the hash-checked model.
+semantic: $(SEMANTIC_STAMP)
+	$(PY) -m bot.nlu.semantic.install
+
+$(SEMANTIC_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,semantic]'
+	touch $(SEMANTIC_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
