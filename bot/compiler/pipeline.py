@@ -20,8 +20,10 @@ from pathlib import Path
 
 from bot.compiler import text as tx
 from bot.compiler.document import Document, DocumentError, read_document
-from bot.compiler.examples import generate_examples, primary_phrases
-from bot.compiler.facts import Entry, document_subject, extract_entries, subject_aliases
+from bot.compiler.entries import Entry, build_entries
+from bot.compiler.language import english_share
+from bot.compiler.segment import Subject, find_subject
+from bot.compiler.selftest import SelfTestReport, drop_collisions, run_self_test
 from bot.compiler.writer import (
     IntentSpec,
     OverwriteError,
@@ -37,12 +39,15 @@ from bot.kb.model import KnowledgeBase
 logger = logging.getLogger(__name__)
 
 SHARED_STEM = "_shared"
+# Only phrasings with a word about sources: "who wrote this" or "where is this from" would
+# capture real questions ("who is the director", "where is the museum").
 SOURCE_EXAMPLES = (
     "source", "sources", "what is your source", "where does this information come from",
-    "where do you get your information", "who wrote this", "where is this from",
-    "what are your sources", "citation", "how do you know this", "is this reliable",
-    "who reported this", "reference", "where did you read that",
+    "where do you get your information", "what are your sources", "citation",
+    "what is the source of this", "which article is this based on", "reference",
+    "what are your answers based on",
 )
+MIN_ENGLISH_SHARE = 0.12
 HELP_EXAMPLES = (
     "help", "what can you do", "what can i ask", "what do you know", "menu", "options",
     "what topics do you cover", "how does this work", "what questions can you answer",
@@ -64,6 +69,8 @@ class CompileResult:
         intents: Number of intents generated.
         examples: Number of examples generated.
         skipped_responses: Responses left out because curated files define them.
+        self_test: What the compile-time self-test found (None when not run).
+        warnings: Things the user should know (no FAQ section, not English...).
     """
 
     written: tuple[Path, ...]
@@ -71,15 +78,16 @@ class CompileResult:
     intents: int
     examples: int
     skipped_responses: tuple[str, ...]
+    self_test: SelfTestReport | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class _Compiled:
     document: Document
     stem: str
-    subject: str
+    subject: Subject
     entries: list[Entry]
-    examples: dict[str, list[str]]
 
 
 def default_curated_dirs(out: Path) -> list[Path]:
@@ -120,14 +128,21 @@ def compile_seeds(
     out: str | Path,
     curated_dirs: Sequence[str | Path] | None = None,
     force: bool = False,
+    self_test: bool = True,
+    write: bool = True,
 ) -> CompileResult:
     """Compile ``seeds`` into YAML files in ``out``.
+
+    Nothing is written unless every seed compiles.
 
     Args:
         seeds: Seed documents (Markdown or plain-text articles).
         out: Output directory for the generated files.
         curated_dirs: Hand-maintained YAML to merge with (default: ``<out>/../curated``).
         force: Overwrite files in ``out`` that the compiler did not write.
+        self_test: Route every generated question through the engine, drop the examples
+            that land on another intent, and report the rest.
+        write: Write the files (False: compile and self-test only, ``--check``).
 
     Returns:
         What was written.
@@ -145,6 +160,7 @@ def compile_seeds(
         raise CompileError("the curated folder cannot be the output folder")
     curated = load_curated(dirs)
     compiled = []
+    warnings: list[str] = []
     stems: set[str] = set()
     for seed in seeds:
         try:
@@ -152,16 +168,41 @@ def compile_seeds(
         except DocumentError as exc:
             raise CompileError(str(exc)) from exc
         stem = _unique_stem(Path(seed).stem, stems)
-        compiled.append(_compile_document(document, stem))
+        unit = _compile_document(document, stem)
+        if not unit.entries:
+            raise CompileError(f"{seed}: no facts or questions found to compile")
+        warnings += _warnings(document, seed)
+        compiled.append(unit)
     _resolve_conflicts(compiled)
     files, intents, examples, skipped = _render(compiled, curated)
+    report = None
+    if self_test:
+        generated = {e.intent: e.examples for u in compiled for e in u.entries}
+        report = run_self_test(files, dirs if curated else [], generated)
+        if drop_collisions(generated, report):
+            files, intents, examples, skipped = _render(compiled, curated)
+    if not write:
+        return CompileResult((), (), intents, examples, tuple(skipped), report, tuple(warnings))
     try:
         written, removed = write_files(out_dir, files, force=force)
     except OverwriteError as exc:
         raise CompileError(str(exc)) from exc
     except OSError as exc:
         raise CompileError(f"cannot write to {out_dir}: {exc.strerror or exc}") from exc
-    return CompileResult(tuple(written), tuple(removed), intents, examples, tuple(skipped))
+    return CompileResult(tuple(written), tuple(removed), intents, examples, tuple(skipped),
+                         report, tuple(warnings))
+
+
+def _warnings(document: Document, seed: str | Path) -> list[str]:
+    out = []
+    name = Path(seed).name
+    if not document.faq:
+        out.append(f"{name}: no FAQ section found; compiled the facts only")
+    text = " ".join(p for s in document.sections for p in s.paragraphs)
+    if english_share(text) < MIN_ENGLISH_SHARE:
+        out.append(f"{name}: does not read as English; the generated questions are English, "
+                   "so expect few of them to match (best effort)")
+    return out
 
 
 def _unique_stem(stem: str, taken: set[str]) -> str:
@@ -175,30 +216,17 @@ def _unique_stem(stem: str, taken: set[str]) -> str:
 
 
 def _compile_document(document: Document, stem: str) -> _Compiled:
-    subject = document_subject(document)
-    entries = extract_entries(document)
-    idf = tx.idf_table([f"{e.cue} {e.body}" for e in entries])
-    cue_words = {e.intent: _word_forms(tx.content_words(e.cue, tx.QUESTION_WORDS))
-                 for e in entries}
-    examples = {}
-    for entry in entries:
-        others = frozenset().union(*(w for k, w in cue_words.items() if k != entry.intent))
-        examples[entry.intent] = generate_examples(entry, subject, idf=idf, avoid=others)
-    return _Compiled(document, stem, subject, entries, examples)
-
-
-def _word_forms(words: list[str]) -> frozenset[str]:
-    """Return ``words`` with their singular and plural forms (``model``, ``models``)."""
-    forms = set()
-    for word in words:
-        stem = word[:-1] if word.endswith("s") and len(word) > 3 else word
-        forms.update({word, stem, f"{stem}s"})
-    return frozenset(forms)
+    subject = find_subject(document)
+    return _Compiled(document, stem, subject, build_entries(document, subject))
 
 
 def _resolve_conflicts(compiled: list[_Compiled]) -> None:
-    """Give a phrasing generated for several intents to the one it names, or to none."""
-    owners: dict[str, list[tuple[_Compiled, Entry]]] = {}
+    """Drop an example generated for several intents from all of them: it tells none apart.
+
+    Raises:
+        CompileError: Two documents generate the same intent name.
+    """
+    owners: dict[str, list[Entry]] = {}
     seen_intents: set[str] = set()
     for unit in compiled:
         for entry in unit.entries:
@@ -206,25 +234,19 @@ def _resolve_conflicts(compiled: list[_Compiled]) -> None:
                 raise CompileError(f"intent {entry.intent} is generated by two documents; "
                                    "give one of the headings an explicit key {{#key}}")
             seen_intents.add(entry.intent)
-            for example in unit.examples[entry.intent]:
-                owners.setdefault(tx.match_key(example), []).append((unit, entry, example))
+            for example in entry.examples:
+                owners.setdefault(tx.match_key(example), []).append(entry)
     for key, claims in owners.items():
-        if len(claims) < 2:
+        if len({id(e) for e in claims}) < 2:
             continue
-        keepers = [(u, e, x) for u, e, x in claims if any(
-            re.search(rf"\b{re.escape(p)}\b", x) for p in primary_phrases(e, u.subject))]
-        keep = keepers[0] if len(keepers) == 1 else None
-        for unit, entry, example in claims:
-            if keep is None or entry is not keep[1]:
-                unit.examples[entry.intent].remove(example)
-        logger.debug("example %r claimed by %d intents; kept by %s", key, len(claims),
-                     keep[1].intent if keep else "none")
+        for entry in claims:
+            entry.examples = [x for x in entry.examples if tx.match_key(x) != key] or (
+                entry.examples)
+        logger.debug("example %r claimed by %d intents; dropped", key, len(claims))
 
 
 def _metadata(entry: Entry, curated: KnowledgeBase | None) -> dict[str, object]:
-    meta: dict[str, object] = {"title": entry.title, "topic": entry.topic}
-    if entry.related:
-        meta["related"] = list(entry.related)
+    meta: dict[str, object] = {"title": entry.title}
     if curated is not None and entry.intent in curated.intents:
         for key in curated.intents[entry.intent].metadata:
             meta.pop(key, None)
@@ -243,8 +265,7 @@ def _render(compiled: list[_Compiled], curated: KnowledgeBase | None) -> tuple[
         origin = f"{Path(unit.document.path).name} ({_digest(unit.document)})"
         specs, responses = [], []
         for entry in unit.entries:
-            examples = tuple(e for e in unit.examples[entry.intent]
-                             if tx.match_key(e) not in taken)
+            examples = tuple(e for e in entry.examples if tx.match_key(e) not in taken)
             specs.append(IntentSpec(entry.intent, examples, _metadata(entry, curated)))
             n_intents += bool(examples)
             n_examples += len(examples)
@@ -252,9 +273,9 @@ def _render(compiled: list[_Compiled], curated: KnowledgeBase | None) -> tuple[
                 skipped.append(entry.response)
             else:
                 responses.append(ResponseSpec(entry.response, entry.answer))
-        short = (tx.words(unit.subject) or [""])[0]
+        short = unit.subject.short
         known = {tx.fold(t) for syn in (curated.synonyms if curated else ()) for t in syn.examples}
-        aliases = [a for a in subject_aliases(unit.document, unit.subject) if a not in known]
+        aliases = [a for a in unit.subject.aliases if a not in known]
         synonyms = {short: aliases} if short and aliases else {}
         files[f"{unit.stem}.nlu.yml"] = render_nlu(specs, origin, synonyms)
         files[f"{unit.stem}.responses.yml"] = render_responses(responses, origin)
@@ -281,7 +302,7 @@ def _digest(document: Document) -> str:
 def _shared(compiled: list[_Compiled], taken: set[str]) -> tuple[
         list[IntentSpec], list[ResponseSpec]]:
     """Return the ``source`` and ``help`` intents and the help, source, fallback answers."""
-    subjects = _join([u.subject for u in compiled if u.subject] or ["this topic"])
+    subjects = _join([u.subject.name for u in compiled if u.subject.name] or ["this topic"])
     sources = [_source_sentence(u.document) for u in compiled if u.document.source]
     source_names = sorted({tx.clean(u.document.source) for u in compiled if u.document.source})
     intents: list[IntentSpec] = []
@@ -303,8 +324,7 @@ def _shared(compiled: list[_Compiled], taken: set[str]) -> tuple[
                                                     if tx.match_key(e) not in taken),
                               {"title": "Help", "topic": "help"}))
     responses.append(ResponseSpec("utter_help", help_text))
-    titles = [e.title.rstrip("?") for u in compiled for e in u.entries
-              if not e.context and e.kind != "faq"]
+    titles = [e.title.rstrip("?") for u in compiled for e in u.entries if e.kind != "faq"]
     topics = ", ".join(titles[:5])
     responses.append(ResponseSpec(
         "utter_default",
@@ -332,7 +352,7 @@ def _sample_questions(compiled: list[_Compiled], limit: int = 6) -> list[str]:
     questions = []
     for unit in compiled:
         for entry in unit.entries:
-            for example in unit.examples[entry.intent]:
+            for example in entry.examples:
                 if re.match(r"^(what|who|how|which|why|when|where|is|are|does|did)\b",
                             example) and len(example.split()) <= 9:
                     questions.append(example)

@@ -1,0 +1,189 @@
+"""A shallow reading of a sentence: who or what it is about, its verb, and what follows.
+
+No parser model is loaded: the main verb is the first word that ``lemminflect``'s word
+lists know as a verb and that is inflected as one (or follows an auxiliary), outside the
+sentence's names and figures. That is enough to ask a question with the sentence's own
+verb: "The turbines are made by X" gives "who makes the turbines".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.compiler import lexicon as lx
+
+_TOKEN = re.compile(r"[$€£]?\d[\d,.]*\d%?|[\w'’\-$€£%]+(?:\.\w+)*|[,;:()]")
+_PARTICLES = frozenset("off out up together back down away over on".split())
+_BE = frozenset("is are was were be been being am".split())
+_MODALS = frozenset("will would can could may might shall should must do does did".split())
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The parts of a sentence a question is built from (all lower case).
+
+    Attributes:
+        subject: The words before the verb ("the turbines"), introductory phrase removed.
+        verb: The main verb's lemma ("make"), or "" when none was found.
+        particle: A particle that belongs to the verb ("together" in "put together").
+        passive: The verb is a participle after a form of "be" ("are made").
+        aux: The auxiliary before the verb ("are", "has", "will"), or "".
+        obj: The words after the verb up to the first preposition or comma.
+        agent: The words after "by" in a passive clause ("the danish manufacturer ...").
+    """
+
+    subject: str
+    verb: str
+    particle: str = ""
+    passive: bool = False
+    aux: str = ""
+    obj: str = ""
+    agent: str = ""
+
+    def form(self, tag: str) -> str:
+        """Return the verb inflected (``VBZ``, ``VBD``, ``VBN``, ``VB``), with its particle."""
+        word = inflect(self.verb, tag) if self.verb else ""
+        return f"{word} {self.particle}".strip()
+
+
+@lru_cache(maxsize=4096)
+def lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """Return lemminflect's lemmas of ``word`` by part of speech (empty when unknown)."""
+    import lemminflect
+
+    return lemminflect.getAllLemmas(word)
+
+
+@lru_cache(maxsize=4096)
+def inflect(lemma: str, tag: str) -> str:
+    """Return ``lemma`` inflected for ``tag`` ("make", "VBZ" -> "makes")."""
+    if tag == "VB":
+        return lemma
+    import lemminflect
+
+    forms = lemminflect.getInflection(lemma, tag)
+    return forms[0] if forms else lemma
+
+
+def _verb_lemma(word: str) -> str | None:
+    found = lemmas(word).get("VERB") or lemmas(word).get("AUX")
+    return found[0] if found else None
+
+
+def read_clause(sentence: str, protected: list[tuple[int, int]] = ()) -> Clause:
+    """Return the clause reading of ``sentence``.
+
+    Args:
+        sentence: One (resolved) sentence.
+        protected: Character ranges of names and figures, never read as verbs.
+    """
+    tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(sentence)]
+    start = _after_intro(tokens)
+    index = start
+    aux = ""
+    verb_at = None
+    passive = False
+    while index < len(tokens):
+        word, offset = tokens[index]
+        low = word.casefold()
+        if any(a <= offset < b for a, b in protected) or word in ",;:()":
+            if word in ";:" and verb_at is None and aux:
+                break
+            index += 1
+            continue
+        if low in lx.AUXILIARIES and index > start:
+            aux = low
+            nxt = index + 1
+            while nxt < len(tokens) and tokens[nxt][0].casefold() in lx.ADVERBS | {"not", "been",
+                                                                                   "being"}:
+                nxt += 1
+            skipped = {t[0].casefold() for t in tokens[index + 1:nxt]}
+            if low in _MODALS and nxt < len(tokens) and _verb_lemma(tokens[nxt][0].casefold()):
+                verb_at = nxt
+            elif nxt < len(tokens) and _participle(tokens[nxt][0]):
+                verb_at = nxt
+                progressive = tokens[nxt][0].casefold().endswith("ing")
+                passive = not progressive and (low in _BE or "been" in skipped)
+            else:
+                verb_at = index
+                if "been" in skipped:
+                    aux = "been"
+            break
+        if index > start and low not in lx.NAMING_PARTICIPLES and _finite(word, tokens, index):
+            verb_at = index
+            break
+        index += 1
+    if verb_at is None:
+        return Clause(_words(tokens[start:]), "")
+    verb_word = tokens[verb_at][0].casefold()
+    lemma = _verb_lemma(verb_word) or verb_word
+    subject_end = index if aux else verb_at
+    subject = _words(tokens[start:subject_end])
+    subject = re.sub(r"(?:\s(?:" + "|".join(sorted(lx.ADVERBS)) + r"))+$", "", subject)
+    rest = tokens[verb_at + 1:]
+    particle = ""
+    if rest and rest[0][0].casefold() in _PARTICLES:
+        particle = rest[0][0].casefold()
+        rest = rest[1:]
+    obj = []
+    for word, _ in rest:
+        low = word.casefold()
+        if word in ",;:()" or low in lx.PREPOSITIONS or low in ("and", "while", "which", "who"):
+            break
+        obj.append(word)
+    agent = ""
+    if passive:
+        words = [w for w, _ in rest]
+        lowered = [w.casefold() for w in words]
+        if "by" in lowered:
+            after = []
+            for word in words[lowered.index("by") + 1:]:
+                if word in ",;:()" or word.casefold() in ("and", "while", "which", "who"):
+                    break
+                after.append(word)
+            agent = " ".join(after).casefold()
+    if verb_at == index and aux:
+        lemma = "be" if aux in _BE else "have" if aux in ("has", "have", "had") else lemma
+    return Clause(subject, lemma, particle, passive, aux if verb_at != index else "",
+                  " ".join(obj).casefold(), agent)
+
+
+def _after_intro(tokens: list[tuple[str, int]]) -> int:
+    """Skip an introductory phrase ("In 2020", "Under its scheme,")."""
+    if not tokens or tokens[0][0].casefold() not in lx.PREPOSITIONS | {"together"}:
+        return 0
+    for i, (word, _) in enumerate(tokens[:14]):
+        if word == ",":
+            return i + 1
+    if len(tokens) > 2 and re.fullmatch(r"(?:1[89]|20)\d\d", tokens[1][0]):
+        return 2
+    return 0
+
+
+def _participle(word: str) -> bool:
+    low = word.casefold()
+    if low.endswith("ing"):
+        return _verb_lemma(low) is not None
+    lemma = _verb_lemma(low)
+    return lemma is not None and inflect(lemma, "VBN") == low
+
+
+def _finite(word: str, tokens: list[tuple[str, int]], index: int) -> bool:
+    """True when ``word`` reads as an inflected main verb here."""
+    low = word.casefold()
+    if not low.isalpha() or word[:1].isupper() or low.endswith("ing"):
+        return False
+    lemma = _verb_lemma(low)
+    if lemma is None or lemma == low:
+        return False
+    previous = tokens[index - 1][0].casefold()
+    if previous in lx.DETERMINERS or previous in lx.PREPOSITIONS or previous.endswith(
+            ("'s", "’s")):
+        return False
+    return low in (inflect(lemma, "VBZ"), inflect(lemma, "VBD"))
+
+
+def _words(tokens: list[tuple[str, int]]) -> str:
+    return " ".join(w for w, _ in tokens if w not in ",;:()").casefold()

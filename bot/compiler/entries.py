@@ -1,0 +1,193 @@
+"""Turn a document's facts and FAQ pairs into entries: future intents with names and answers.
+
+An entry's name explains itself and is stable across recompiles of the same text: the
+topic its fact is about (``fact_founding``, ``fact_headcount``, a role such as
+``fact_ceo``), else the nouns its clause is about (``fact_board``), or the section's
+explicit key (``## Revenue {#revenue}`` gives ``fact_revenue``). FAQ pairs give
+``faq/<key>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.compiler import lexicon as lx
+from bot.compiler import questions as qs
+from bot.compiler import spans as sp
+from bot.compiler import text as tx
+from bot.compiler.clause import read_clause
+from bot.compiler.document import Document
+from bot.compiler.segment import Fact, Subject, segment
+
+FACT = "fact"
+FAQ = "faq"
+MAX_EXAMPLES = 40
+
+
+@dataclass
+class Entry:
+    """One intent to generate.
+
+    Attributes:
+        kind: ``fact`` or ``faq``.
+        key: The name without its prefix (``founding``, ``funding``).
+        title: A short human title ("Founding").
+        answer: The reply text.
+        examples: Generated questions, best first.
+        details: The names and figures of the answer that a question should reach.
+    """
+
+    kind: str
+    key: str
+    title: str
+    answer: str
+    examples: list[str] = field(default_factory=list)
+    details: tuple[str, ...] = ()
+
+    @property
+    def intent(self) -> str:
+        """The intent name: ``faq/<key>`` or ``fact_<key>``."""
+        return f"faq/{self.key}" if self.kind == FAQ else f"fact_{self.key}"
+
+    @property
+    def response(self) -> str:
+        """The response answering the intent."""
+        return f"utter_{self.intent}"
+
+
+def build_entries(doc: Document, subject: Subject) -> list[Entry]:
+    """Return the document's entries: its facts (grouped by keyed section), then its FAQ.
+
+    Args:
+        doc: A parsed document.
+        subject: Its subject.
+    """
+    facts = segment(doc, subject)
+    sentences = [s for f in facts for s in tx.sentences(f.text)]
+    people = sp.surnames(sentences)
+    lowercase = frozenset(w for s in sentences for w in re.findall(r"\b[a-z][\w\-]+", s))
+    entries: list[Entry] = []
+    groups: dict[int, Entry] = {}
+    previous = ""
+    for fact in facts:
+        entry = _fact_entry(fact, subject, people, lowercase, previous)
+        previous = fact.text
+        if fact.group is None:
+            entries.append(entry)
+            continue
+        if fact.group in groups:
+            group = groups[fact.group]
+            group.answer = f"{group.answer} {fact.text}"
+            group.examples += entry.examples
+            group.details += entry.details
+            continue
+        key = fact.key or entry.key
+        entry = Entry(FACT, key, _heading_title(fact.heading) or entry.title, fact.text,
+                      _heading_questions(fact.heading, subject) + entry.examples,
+                      entry.details)
+        groups[fact.group] = entry
+        entries.append(entry)
+    for pair in doc.faq:
+        key = pair.key or tx.slug(_drop_subject(pair.question, subject))
+        spans = sp.extract_spans(pair.answer, people, lowercase)
+        entries.append(Entry(FAQ, key, pair.question, pair.answer,
+                             qs.faq_questions(pair.question, subject), _details(spans)))
+    for entry in entries:
+        entry.examples = qs.clean_examples(entry.examples)[:MAX_EXAMPLES]
+    return _unique_keys(entries)
+
+
+def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
+                lowercase: frozenset[str], previous: str) -> Entry:
+    spans = sp.extract_spans(fact.text, people, lowercase)
+    last = tx.sentences(fact.text)[-1]
+    offset = fact.text.rfind(last)
+    protected = [(s.start - offset, s.end - offset) for s in spans
+                 if s.kind != sp.ROLE and s.start >= offset]
+    clause = read_clause(last, protected)
+    context = _context_name(previous, subject)
+    examples = qs.fact_questions(fact.text, spans, clause, subject, context)
+    key, title = _name(fact.text, spans, clause, subject)
+    return Entry(FACT, key, title, fact.text, examples, _details(spans))
+
+
+def _context_name(previous: str, subject: Subject) -> str:
+    """The one name (not the subject, no person or place) the previous sentence introduced."""
+    if not previous:
+        return ""
+    names = [s.text for s in sp.extract_spans(previous)
+             if s.kind in (sp.NAME, sp.ORG) and subject.short not in tx.words(s.text)]
+    return names[0] if len(names) == 1 else ""
+
+
+def _details(spans: list[sp.Span]) -> tuple[str, ...]:
+    return tuple(s.text for s in spans if s.kind not in (sp.ROLE,))
+
+
+def _name(text: str, spans: list[sp.Span], clause, subject: Subject) -> tuple[str, str]:
+    """Return (key, title) for a fact."""
+    if clause.verb in ("found", "establish", "co-found") or re.search(
+            r"\b(?:co-)?founded\b", text, re.IGNORECASE):
+        return "founding", "Founding"
+    roles = [s for s in spans if s.kind == sp.PERSON and s.noun]
+    if roles:
+        keys = [r.role_short or tx.slug(r.noun, 3) for r in roles[:2]]
+        titles = [r.noun for r in roles[:2]]
+        return "_".join(dict.fromkeys(keys)), " and ".join(dict.fromkeys(titles)).capitalize()
+    for span in spans:
+        if span.kind == sp.COUNT and tx.clean(span.noun).split()[-1] in lx.PEOPLE_NOUNS and (
+                qs._about_subject(clause.subject, subject)):
+            return "headcount", "Headcount"
+    words = tx.words(text)
+    for word in words:
+        if word in lx.TOPIC_WORDS and (lx.TOPIC_WORDS[word] != "location" or len(words) < 25):
+            topic = lx.TOPIC_WORDS[word]
+            return topic, topic.capitalize()
+    parts = []
+    if not qs._about_subject(clause.subject, subject):
+        parts += tx.content_words(qs._simple_np(clause.subject))[-1:]
+    if clause.obj:
+        parts += tx.content_words(qs._simple_np(clause.obj))[-1:]
+    if not parts and clause.verb and clause.verb not in ("be", "have"):
+        parts.append(clause.verb)
+    if not parts:
+        names = [s.text for s in spans if s.kind in (sp.NAME, sp.ORG, sp.PLACE)]
+        parts = tx.content_words(names[0])[:2] if names else tx.content_words(text)[:2]
+    parts = [p for p in parts if p not in tx.words(subject.name)] or parts
+    key = tx.slug(" ".join(dict.fromkeys(parts)), 2)
+    return key, key.replace("_", " ").capitalize()
+
+
+def _heading_title(heading: str) -> str:
+    return heading.strip()
+
+
+def _heading_questions(heading: str, subject: Subject) -> list[str]:
+    """Questions on a section heading ("Strategy: the Palantir playbook")."""
+    short = subject.short
+    out: list[str] = []
+    for part in re.split(r"\s*[:(),]\s*|\s+and\s+", heading):
+        part = tx.clean(re.sub(r"^(?:the|a|an)\s+", "", part, flags=re.IGNORECASE))
+        if not part or part == short:
+            continue
+        out += [part, f"{short} {part}", f"what is {short}'s {part}", f"tell me about {part}",
+                f"what is the {part}"]
+    return out
+
+
+def _drop_subject(text: str, subject: Subject) -> str:
+    out = re.sub(re.escape(subject.name), " ", text, flags=re.IGNORECASE) if subject.name else text
+    return re.sub(rf"\b{re.escape(subject.short)}\b", " ", out, flags=re.IGNORECASE)
+
+
+def _unique_keys(entries: list[Entry]) -> list[Entry]:
+    seen: dict[str, int] = {}
+    for entry in entries:
+        name = entry.intent
+        if name in seen:
+            seen[name] += 1
+            entry.key = f"{entry.key}_{seen[name]}"
+        else:
+            seen[name] = 1
+    return entries

@@ -1,0 +1,326 @@
+"""Questions people would type about a fact, built from its typed spans and its own verb.
+
+The question word follows the span's type (a person: who; a date: when; an amount: how
+much; a count: how many with its noun; a place: where), the verb is the clause's own
+("who makes the turbines", "when was ridgeline founded"), and the subject is written the
+way people type it (its short name, "they", or the noun the article uses). Yes/no forms
+come from the clause ("is ridgeline a certified b corporation", "is there an xbox
+version"), clipped forms from roles and nouns ("general manager?", "decaf?"). Examples are
+short and lower case; junk (a single common word, a bare verb, a bare date) is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.compiler import lexicon as lx
+from bot.compiler import spans as sp
+from bot.compiler import text as tx
+from bot.compiler.clause import Clause, inflect, lemmas
+from bot.compiler.segment import Subject
+
+MAX_WORDS = 11
+_DROP_WORDS = frozenset("the a an its their his her this that these those".split())
+
+
+def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Subject,
+                   context: str = "") -> list[str]:
+    """Return example questions for one fact.
+
+    Args:
+        text: The fact's resolved text.
+        spans: Its typed spans.
+        clause: The reading of its (last) sentence.
+        subject: The document's subject.
+        context: A name the fact is about when its sentence only says "the project".
+
+    Returns:
+        Cleaned, de-duplicated examples, best first.
+    """
+    short = subject.short
+    about_subject = _about_subject(clause.subject, subject)
+    who = short if about_subject else _simple_np(clause.subject)
+    out: list[str] = []
+    out += _person_questions(spans, subject)
+    out += _verb_questions(clause, spans, who, about_subject, subject)
+    out += _count_questions(spans, clause, who, subject)
+    out += _money_questions(text, spans, clause, who, subject)
+    out += _place_questions(spans, clause, who, about_subject, subject)
+    out += _name_questions(spans, subject)
+    out += _yes_no_questions(text, clause, who, about_subject)
+    if context and not about_subject and clause.subject.startswith("the "):
+        alt = tx.clean(context)
+        out += [q.replace(who, alt) for q in list(out) if who and who in q][:6]
+    return clean_examples(out)
+
+
+def _about_subject(np: str, subject: Subject) -> bool:
+    words = tx.words(np)
+    return bool(subject.short and subject.short in words) or any(
+        f"the {n}" in np for n in subject.nouns) or np in ("it", "they")
+
+
+def _simple_np(np: str) -> str:
+    """Shorten a noun phrase the way people type it ("the seven-member board" -> "the board")."""
+    words = [w for w in tx.words(np) if not re.search(r"\d", w) and not any(
+        n in w for n in lx.NUMBER_WORDS if w.startswith(n + "-"))]
+    cut = []
+    for word in words:
+        if word in lx.PREPOSITIONS or word in ("who", "which", "that"):
+            break
+        cut.append(word)
+    if len(cut) > 4:
+        cut = cut[:1] + cut[-2:] if cut[0] in _DROP_WORDS else cut[-3:]
+    return " ".join(cut)
+
+
+def _agent_nouns(lemma: str) -> list[str]:
+    """Return "founder" for "found", "maker" for "make", when English has the word."""
+    for family, _, nouns in lx.VERB_FAMILIES:
+        if lemma in family:
+            return list(nouns)
+    candidate = lemma + ("r" if lemma.endswith("e") else "er")
+    return [candidate] if sp.common_word(candidate) else []
+
+
+def _verbs(lemma: str) -> list[str]:
+    """The clause's verb and the other verbs of its family people use ("start", "set up")."""
+    for family, others, _ in lx.VERB_FAMILIES:
+        if lemma in family:
+            return list(dict.fromkeys([lemma, *others]))
+    return [lemma]
+
+
+def _person_questions(spans: list[sp.Span], subject: Subject) -> list[str]:
+    short = subject.short
+    out: list[str] = []
+    for span in spans:
+        if span.kind != sp.PERSON:
+            continue
+        name = tx.clean(span.text)
+        out += [f"who is {name}", f"what does {name.split()[-1]} do"]
+        if not span.noun:
+            continue
+        role = tx.clean(span.noun)
+        forms = [role] + ([span.role_short] if span.role_short and span.role_short != role
+                          else [])
+        for form in forms:
+            out += [f"who is the {form}", form, f"who is {short}'s {form}",
+                    f"{short} {form}", f"who is the {form} of {short}"]
+        if span.role_short in lx.TOP_ROLES:
+            out += [q.format(s=short) for q in lx.TOP_ROLE_QUESTIONS]
+        if " " in role:
+            head = role.split()[-1]
+            out.append(f"who is the {role.split()[0]} {head}")
+    for span in spans:
+        if span.kind == sp.ROLE and not any(p.kind == sp.PERSON and p.noun == span.noun
+                                            for p in spans):
+            role = tx.clean(span.text)
+            out += [f"who is the {role}", role]
+    return out
+
+
+def _verb_questions(clause: Clause, spans: list[sp.Span], who: str, about_subject: bool,
+                    subject: Subject) -> list[str]:
+    """who/when questions on the clause's verb."""
+    if not clause.verb or clause.verb in ("be", "have") or not who:
+        return []
+    out: list[str] = []
+    kinds = {s.kind for s in spans}
+    obj = _simple_np(clause.obj) if clause.obj else ""
+    for rank, lemma in enumerate(_verbs(clause.verb)):
+        verb = Clause(clause.subject, lemma.split()[0], " ".join(lemma.split()[1:]) or (
+            clause.particle if lemma == clause.verb else ""))
+        vbz, vbd, vbn, vb = (verb.form(t) for t in ("VBZ", "VBD", "VBN", "VB"))
+        if clause.passive:
+            be = "are" if who.endswith("s") and not about_subject else "is"
+            was = "were" if be == "are" else "was"
+            if clause.agent or kinds & {sp.PERSON, sp.ORG}:
+                out += [f"who {vbd} {who}", f"who {vbz} {who}"]
+                if about_subject:
+                    out += [f"who {vbd} it", f"who {vbd} the {subject.nouns[0]}"
+                            if subject.nouns else f"who {vbd} it"]
+            if kinds & {sp.YEAR, sp.DATE}:
+                out += [f"when {was} {who} {vbn}", f"what year {was} {who} {vbn}",
+                        f"{vbn} when"]
+            if sp.PLACE in kinds and not rank:
+                out += [f"where {be} {who} {vbn}"]
+            if not rank:
+                out += [f"how {be} {who} {vbn}"]
+        else:
+            if kinds & {sp.YEAR, sp.DATE}:
+                out += [f"when did {who} {vb}", f"what year did {who} {vb}"]
+                if obj:
+                    out += [f"when did {who} {vb} {obj}"]
+            if obj:
+                out += [f"what does {who} {vb}", f"who {vbz} {obj}", f"does {who} {vb} {obj}"]
+            if sp.PLACE in kinds:
+                out += [f"where does {who} {vb}", f"where did {who} {vb}"]
+        if about_subject and clause.passive and not rank:
+            for noun in _agent_nouns(lemma):
+                out += [f"{subject.short} {noun}", f"who are the {noun}s"
+                        if not noun.endswith("s") else f"who are the {noun}", noun]
+    return out
+
+
+def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
+                     subject: Subject) -> list[str]:
+    out: list[str] = []
+    verb = clause.verb if clause.verb and clause.verb != "be" else "have"
+    for span in spans:
+        if span.kind not in (sp.COUNT, sp.MEASURE) or not span.noun:
+            continue
+        noun = tx.clean(span.noun)
+        head = noun.split()[-1]
+        nouns = list(dict.fromkeys([noun, head]))
+        for n in nouns:
+            out += [f"how many {n}", f"number of {n}"]
+            if who:
+                aux = "will" if clause.aux == "will" else "does"
+                out += [f"how many {n} {aux} {who} {verb}"]
+        if span.kind == sp.COUNT and clause.obj and head in clause.obj and who:
+            out += [f"what {head} does {who} {verb}", f"which {head} does {who} {verb}"]
+        if head in lx.PEOPLE_NOUNS and who == subject.short:
+            out += [f"how many people work at {who}", f"how many employees does {who} have",
+                    "headcount", "how many staff", "number of employees", "team size"]
+    return out
+
+
+def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
+                     subject: Subject) -> list[str]:
+    out: list[str] = []
+    amounts = [s for s in spans if s.kind in (sp.MONEY, sp.PERCENT)]
+    if not amounts:
+        return out
+    verb = clause.verb
+    subj = _simple_np(clause.subject)
+    if verb and who:
+        vb = inflect(verb, "VB")
+        if clause.passive:
+            be = "are" if who.endswith("s") else "is"
+            out += [f"how much {be} {who} {inflect(verb, 'VBN')}",
+                    f"what {be} {who} {inflect(verb, 'VBN')}"]
+        elif verb not in ("be", "have", "reach"):
+            out += [f"how much did {who} {vb}", f"how much does {who} {vb}"]
+    if subj and not _about_subject(subj, subject):  # "revenue reached $41 million"
+        noun = subj.split()[-1]
+        out += [f"how much {noun}", f"what is {subject.short}'s {noun}",
+                f"{subject.short} {noun}", noun]
+    for span in amounts:
+        tail = text[span.end:span.end + 40]
+        noun = re.match(r"\s+([a-z][a-z\-]+)(?:\s+([a-z][a-z\-]+))?", tail)
+        if noun and noun.group(1) not in lx.PREPOSITIONS and noun.group(1) not in ("and",):
+            word = noun.group(1)
+            out += [f"how much was the {word}", f"how big is the {word}", word]
+        before = text[max(0, span.start - 40):span.start]
+        of = re.search(r"([a-z][a-z\-]+(?:\s[a-z][a-z\-]+)?)\s+of\s+(?:about\s|around\s)?$",
+                       before)
+        if of:
+            phrase = " ".join(w for w in of.group(1).split() if w not in _DROP_WORDS)
+            if phrase:
+                out += [f"what is the {phrase}", phrase]
+        if span.kind == sp.PERCENT:
+            after = re.match(r"\s+of\s+((?:[\w'’\-]+\s?){1,4})", tail)
+            if after:
+                out.append(f"what percentage of {tx.clean(after.group(1))}")
+    return out
+
+
+def _place_questions(spans: list[sp.Span], clause: Clause, who: str, about_subject: bool,
+                     subject: Subject) -> list[str]:
+    if not any(s.kind == sp.PLACE for s in spans) or not who:
+        return []
+    out = [f"where is {who}", f"which city is {who} in", f"where is {who} based"]
+    if about_subject and clause.verb in ("be", ""):
+        out += [f"where is {subject.short} located", "where are they based"]
+    return out
+
+
+def _name_questions(spans: list[sp.Span], subject: Subject) -> list[str]:
+    out = []
+    for span in spans:
+        if span.kind not in (sp.NAME, sp.ORG) or subject.short in tx.words(span.text) or (
+                sp.common_word(span.text.split()[0], 3000) and " " not in span.text):
+            continue
+        name = tx.clean(span.text)
+        out += [f"what is {name}", f"tell me about {name}", name]
+    return out
+
+
+def _yes_no_questions(text: str, clause: Clause, who: str, about_subject: bool) -> list[str]:
+    out: list[str] = []
+    if not who:
+        return out
+    if clause.verb in ("be", "become") and clause.obj:
+        obj = " ".join(w for w in clause.obj.split() if w not in ("been", "still"))
+        head = _simple_np(obj)
+        if head:
+            out += [f"is {who} {head}", head]
+    negation = re.search(r"\bthere (?:is|are) no ([\w'’\- ]{2,30}?)(?:[.,;]|$)", text)
+    if negation:
+        thing = tx.clean(negation.group(1))
+        out += [f"is there a {thing}", f"is there any {thing}", thing]
+    available = re.search(r"\bavailable (?:on|in|at) (.+?)(?:;|\.|$)", text)
+    if available:
+        for name in re.split(r",\s*|\s+and\s+", available.group(1)):
+            place = tx.clean(re.sub(r"^(?:on|in|at|through)\s+", "", name.strip()))
+            if place:
+                out += [f"is {who} on {place}", f"can i get {who} on {place}"]
+    return out
+
+
+def faq_questions(question: str, subject: Subject) -> list[str]:
+    """Return an FAQ question with its natural variants (short subject, pronouns, "i").
+
+    Args:
+        question: The FAQ question as written.
+        subject: The document's subject.
+    """
+    cleaned = tx.clean(question)
+    out = [cleaned]
+    short = subject.short
+    for alias in (*subject.aliases, ):
+        if alias and alias in cleaned:
+            out.append(cleaned.replace(alias, short))
+    if short:
+        out.append(re.sub(rf"\b{re.escape(short)}(?:'s)?\b", "they", cleaned))
+        out.append(re.sub(r"\b(it|they|the studio|the company)\b", short, cleaned))
+    out.append(re.sub(r"\b(visitors|people|customers|you)\b", "i", cleaned))
+    out.append(re.sub(r"^(what|which|who|how|where|when)\s+(is|are|does|do)\s+", r"\1 ",
+                      cleaned))
+    for part in re.split(r"\s*,?\s+and\s+(?=(?:how|what|who|where|when|why|is|are|does|do)\b)",
+                         cleaned):
+        out.append(part)
+    return clean_examples(out)
+
+
+def clean_examples(examples: list[str]) -> list[str]:
+    """Return examples lower-cased, de-duplicated, and without junk.
+
+    Junk is a single common English word, a bare verb, a bare number or date, or an
+    example longer than ``MAX_WORDS`` words.
+    """
+    seen: set[str] = set()
+    kept: list[str] = []
+    for example in examples:
+        text = " ".join(tx.words(example.replace("’", "'")))
+        text = re.sub(r"\b(\w+) \1\b", r"\1", text)
+        if not text or text in seen or _junk(text):
+            continue
+        seen.add(text)
+        kept.append(text)
+    return kept
+
+
+def _junk(text: str) -> bool:
+    words = text.split()
+    if len(words) > MAX_WORDS:
+        return True
+    if len(words) == 1:
+        word = words[0]
+        if re.search(r"\d", word) or word in lx.MONTHS:
+            return True
+        if "VERB" in lemmas(word) and "NOUN" not in lemmas(word):
+            return True
+        return sp.common_word(word, 1500) and word not in lx.ROLE_SHORT.values()
+    return all(w in tx.STOPWORDS or w in tx.QUESTION_WORDS for w in words)

@@ -1,0 +1,234 @@
+"""Segment a document into facts: the subject and its aliases, sentences, pronouns resolved.
+
+A fact is one sentence made readable on its own: a leading "It", "Its" or "The company"
+becomes the subject's name (or the thing the previous sentence named, when that sentence
+was about something else), and a short sentence that gives no detail ("Glenmora started
+small.") is kept together with the sentence after it. A section whose heading carries an
+explicit key (``## Revenue {#revenue}``) is one topic: its sentences stay together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.compiler import lexicon as lx
+from bot.compiler import spans as sp
+from bot.compiler import text as tx
+from bot.compiler.document import Document
+
+_LEADING_PHRASE = re.compile(
+    r"^(?P<intro>(?:In|Since|By|From|After|Before|For|Under|During|Together with|Until)\b"
+    r"[^,;]{1,80}?(?:,\s*|\s+(?=(?:it|its|they|their|the)\b)))", re.IGNORECASE)
+_PRONOUN_START = re.compile(r"^(?P<pronoun>It|Its|They|Their)\b(?P<possessive>)")
+MIN_DETAIL_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a document is about, and the names it goes by.
+
+    Attributes:
+        name: The full name ("Ridgeline Roasters Cooperative").
+        short: The name people type ("ridgeline"), folded.
+        nouns: Head nouns the document uses for it ("cooperative", "business").
+    """
+
+    name: str
+    short: str
+    nouns: tuple[str, ...]
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other spellings of the name (folded), for Rasa synonyms: never a common word."""
+        full = tx.clean(self.name)
+        out = [full] if full and full != self.short else []
+        words = full.split()
+        if len(words) > 2:
+            out.append(" ".join(words[:2]))
+        return tuple(dict.fromkeys(a for a in out if a != self.short))
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One sentence (or a few merged ones) readable on its own.
+
+    Attributes:
+        text: The resolved text, as an answer would show it.
+        heading: The heading of the section it comes from ("" when none).
+        key: The section's explicit key, or None.
+        group: Facts with the same group (an explicitly keyed section) form one intent.
+    """
+
+    text: str
+    heading: str = ""
+    key: str | None = None
+    group: int | None = None
+
+
+def find_subject(doc: Document) -> Subject:
+    """Return the document's subject: the name its first sentence opens with, or the title's.
+
+    Args:
+        doc: A parsed document.
+    """
+    body = [p for s in doc.sections for p in s.paragraphs]
+    first = tx.sentences(body[0])[0] if body else ""
+    name = ""
+    for phrase in tx.capitalised_phrases(first)[:1]:
+        phrase = re.sub(r"['’]s$", "", phrase)
+        if first.startswith(phrase):
+            name = phrase
+    if not name:
+        name = _most_mentioned(doc)
+    short = (tx.words(name) or [""])[0]
+    nouns = _subject_nouns(doc, first, name)
+    return Subject(name, short, nouns)
+
+
+def _most_mentioned(doc: Document) -> str:
+    text = " ".join(p for s in doc.sections for p in s.paragraphs)
+    text += " " + " ".join(f"{q.question} {q.answer}" for q in doc.faq)
+    candidates = tx.capitalised_phrases(doc.title) or tx.capitalised_phrases(text)
+    folded = tx.fold(text)
+    best, best_score = "", 0.0
+    for phrase in candidates:
+        count = len(re.findall(rf"\b{re.escape(tx.fold(phrase))}\b", folded))
+        score = count + 0.1 * len(phrase.split())
+        if count and score > best_score and phrase.lower() not in tx.STOPWORDS:
+            best, best_score = phrase, score
+    return best.strip(" ,:;'\"")
+
+
+def _subject_nouns(doc: Document, first: str, name: str) -> tuple[str, ...]:
+    """Return the head nouns used for the subject: "X is a ... studio" and "the company"."""
+    nouns: list[str] = []
+    rest = first[len(name):] if name and first.startswith(name) else ""
+    match = re.match(r"^\s+(?:is|was|are)\s+(?:a|an|the)\s+([^,.;]*)", rest)
+    if match:
+        for word in match.group(1).split():
+            low = word.casefold()
+            if low in lx.PREPOSITIONS or low in ("based", "owned", "that", "which", "who"):
+                break
+            head = low
+        else:
+            head = match.group(1).split()[-1].casefold() if match.group(1).split() else ""
+        if head:
+            nouns.append(head)
+    text = tx.fold(" ".join(p for s in doc.sections for p in s.paragraphs))
+    for noun in sorted(lx.SUBJECT_NOUNS):
+        if re.search(rf"\bthe {re.escape(noun)}\b", text):
+            nouns.append(noun)
+    return tuple(dict.fromkeys(n for n in nouns if n and not sp.common_word(n, 300)))
+
+
+def segment(doc: Document, subject: Subject) -> list[Fact]:
+    """Return the document's facts in order (FAQ pairs are not facts).
+
+    Args:
+        doc: A parsed document.
+        subject: Its subject.
+    """
+    facts: list[Fact] = []
+    for index, section in enumerate(doc.sections):
+        keyed = section.key is not None
+        for paragraph in section.paragraphs:
+            previous = ""
+            pending = ""
+            for sentence in tx.sentences(paragraph):
+                resolved = resolve(sentence, previous, subject)
+                previous = resolved
+                if pending:
+                    resolved = f"{pending} {resolved}"
+                    pending = ""
+                if not keyed and _without_detail(resolved):
+                    pending = resolved
+                    continue
+                facts.append(Fact(resolved, section.heading, section.key,
+                                  index if keyed else None))
+            if pending:
+                if facts and facts[-1].heading == section.heading:
+                    last = facts[-1]
+                    facts[-1] = Fact(f"{last.text} {pending}", last.heading, last.key,
+                                     last.group)
+                else:
+                    facts.append(Fact(pending, section.heading, section.key,
+                                      index if keyed else None))
+    return facts
+
+
+def _without_detail(sentence: str) -> bool:
+    """True for a short sentence that names no figure, date, person or place."""
+    if len(sentence.split()) >= MIN_DETAIL_WORDS:
+        return False
+    return not any(s.kind != sp.NAME for s in sp.extract_spans(sentence))
+
+
+def resolve(sentence: str, previous: str, subject: Subject) -> str:
+    """Replace a leading pronoun or "the company" with what it stands for.
+
+    Args:
+        sentence: The sentence as written.
+        previous: The sentence before it in the paragraph (already resolved), or "".
+        subject: The document's subject.
+
+    Returns:
+        The sentence readable on its own.
+    """
+    if not subject.name:
+        return sentence
+    intro_match = _LEADING_PHRASE.match(sentence)
+    intro = intro_match.group("intro") if intro_match else ""
+    rest = sentence[len(intro):]
+    referent = _referent(previous, subject)
+    short_name = _display_short(subject)
+    match = re.match(r"^(It|Its|it|its|They|Their|they|their)\b", rest)
+    if match:
+        word = match.group(1).lower()
+        name = referent if referent else short_name
+        if name.startswith("The ") and not rest.startswith(match.group(1)[:1].upper()):
+            name = "the " + name[4:]
+        replacement = f"{name}'s" if word in ("its", "their") else name
+        if word == "they" and referent is None:
+            replacement = short_name
+        rest = replacement + rest[match.end():]
+    else:
+        for noun in subject.nouns:
+            alias = re.match(rf"^[Tt]he {re.escape(noun)}\b(['’]s)?", rest)
+            if alias:
+                rest = short_name + (alias.group(1) or "") + rest[alias.end():]
+                break
+    for noun in subject.nouns:
+        rest = re.sub(rf"\bthe {re.escape(noun)}['’]s\b", f"{short_name}'s", rest)
+    if intro and not intro.rstrip().endswith(",") and len(intro.split()) > 4:
+        intro = intro.rstrip() + ", "
+    return (intro + rest) if intro else rest[:1].upper() + rest[1:]
+
+
+def _display_short(subject: Subject) -> str:
+    """The subject's short name as written ("Ridgeline")."""
+    words = subject.name.split()
+    return words[0] if words else subject.name
+
+
+def _referent(previous: str, subject: Subject) -> str | None:
+    """Return what ``previous`` was about when that was not the subject, else None.
+
+    A sentence opening with the subject (or its noun) is about the subject; otherwise the
+    first name it mentions ("The breakthrough came with Saltmarsh"), or the noun phrase it
+    opens with ("A new model from X is on the way" -> "The new model").
+    """
+    if not previous:
+        return None
+    folded = tx.fold(previous)
+    names = [subject.short] + [f"the {n}" for n in subject.nouns]
+    if any(re.match(rf"^{re.escape(n)}\b", folded) for n in names if n):
+        return None
+    found = [s for s in sp.extract_spans(previous) if s.kind == sp.NAME]
+    if found:
+        return found[0].text
+    opening = re.match(r"^(?:A|An|The)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s+(?:is|was|are|were|has|have|will)\b",
+                       previous)
+    if opening and not any(w in lx.PREPOSITIONS for w in opening.group(1).lower().split()):
+        return "The " + opening.group(1)
+    return None
