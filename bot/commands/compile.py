@@ -29,6 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="ignore curated files")
     parser.add_argument("--force", action="store_true",
                         help="overwrite files in --out that compile did not write")
+    parser.add_argument("--check", action="store_true",
+                        help="compile and run the self-test only; write nothing")
+    parser.add_argument("--no-self-test", action="store_true",
+                        help="skip the self-test (routing every generated question through "
+                             "the engine)")
     parser.set_defaults(run=run)
 
 
@@ -38,15 +43,20 @@ def run(args: argparse.Namespace) -> int:
 
     curated = [] if args.no_curated else args.curated
     try:
-        result = compile_seeds(args.seeds, args.out, curated, force=args.force)
+        result = compile_seeds(args.seeds, args.out, curated, force=args.force,
+                               self_test=not args.no_self_test, write=not args.check)
     except CompileError as exc:
         return fail(str(exc))
+    target = "(check only, nothing written)" if args.check else f"-> {args.out}"
     lines = [f"compiled {len(args.seeds)} seed(s): {result.intents} intents, "
-             f"{result.examples} examples -> {args.out}"]
+             f"{result.examples} examples {target}"]
+    lines += [f"  warning: {warning}" for warning in result.warnings]
     lines += [f"  wrote {path}" for path in result.written]
     lines += [f"  removed stale {path}" for path in result.removed]
     if result.skipped_responses:
         lines.append(f"  kept curated answers for: {', '.join(sorted(result.skipped_responses))}")
+    if result.self_test is not None:
+        lines += result.self_test.lines()
     try:
         print("\n".join(lines), flush=True)
     except BrokenPipeError:  # e.g. piped into `head`: the work is done, say nothing more

@@ -15,9 +15,11 @@ from functools import lru_cache
 from bot.compiler import lexicon as lx
 
 _TOKEN = re.compile(r"[$€£]?\d[\d,.]*\d%?|[\w'’\-$€£%]+(?:\.\w+)*|[,;:()]")
-_PARTICLES = frozenset("off out up together back down away over on".split())
-_BE = frozenset("is are was were be been being am".split())
-_MODALS = frozenset("will would can could may might shall should must do does did".split())
+_PARTICLES = frozenset(["off", "out", "up", "together", "back", "down", "away", "over", "on"])
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am"])
+_MODALS = frozenset(
+    ["will", "would", "can", "could", "may", "might", "shall", "should", "must", "do",
+     "does", "did"])
 
 
 @dataclass(frozen=True)
@@ -186,4 +188,10 @@ def _finite(word: str, tokens: list[tuple[str, int]], index: int) -> bool:
 
 
 def _words(tokens: list[tuple[str, int]]) -> str:
-    return " ".join(w for w, _ in tokens if w not in ",;:()").casefold()
+    """Join tokens in lower case, leaving out punctuation and bracketed asides ("(ARR)")."""
+    kept, depth = [], 0
+    for word, _ in tokens:
+        depth += (word == "(") - (word == ")")
+        if depth <= 0 and word not in ",;:()":
+            kept.append(word)
+    return " ".join(kept).casefold()

@@ -82,7 +82,7 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
             group.examples += entry.examples
             group.details += entry.details
             continue
-        key = fact.key or entry.key
+        key = fact.key or (tx.slug(fact.heading) if fact.heading else entry.key)
         entry = Entry(FACT, key, _heading_title(fact.heading) or entry.title, fact.text,
                       _heading_questions(fact.heading, subject) + entry.examples,
                       entry.details)
@@ -94,8 +94,18 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
         entries.append(Entry(FAQ, key, pair.question, pair.answer,
                              qs.faq_questions(pair.question, subject), _details(spans)))
     for entry in entries:
-        entry.examples = qs.clean_examples(entry.examples)[:MAX_EXAMPLES]
+        entry.examples = qs.clean_examples(entry.examples + _noun_variants(entry, subject))
+        entry.examples = entry.examples[:MAX_EXAMPLES]
     return _unique_keys(entries)
+
+
+def _noun_variants(entry: Entry, subject: Subject, limit: int = 4) -> list[str]:
+    """The first few questions naming the subject, asked with its noun ("the studio")."""
+    if not subject.nouns or not subject.short:
+        return []
+    pattern = re.compile(rf"\b{re.escape(subject.short)}\b(?!')")
+    named = [e for e in entry.examples if pattern.search(e) and len(e.split()) > 1]
+    return [pattern.sub(f"the {subject.nouns[0]}", e) for e in named[:limit]]
 
 
 def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],

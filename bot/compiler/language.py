@@ -5,8 +5,7 @@ from __future__ import annotations
 from bot.compiler import text as tx
 
 _ENGLISH = frozenset(
-    "the of and to in is was for on that with as by it its at from are an be has have "
-    "which who this their or were will not but they".split())
+    ["the", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by", "it", "its", "at", "from", "are", "an", "be", "has", "have", "which", "who", "this", "their", "or", "were", "will", "not", "but", "they"])
 
 
 def english_share(text: str) -> float:

@@ -20,7 +20,8 @@ from bot.compiler.clause import Clause, inflect, lemmas
 from bot.compiler.segment import Subject
 
 MAX_WORDS = 11
-_DROP_WORDS = frozenset("the a an its their his her this that these those".split())
+_DROP_WORDS = frozenset(
+    ["the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"])
 
 
 def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Subject,
@@ -55,6 +56,9 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
 
 
 def _about_subject(np: str, subject: Subject) -> bool:
+    """True when the noun phrase is the subject itself (not "the subject's revenue")."""
+    if re.search(r"['’]s\b", np):
+        return False
     words = tx.words(np)
     return bool(subject.short and subject.short in words) or any(
         f"the {n}" in np for n in subject.nouns) or np in ("it", "they")
@@ -279,9 +283,11 @@ def faq_questions(question: str, subject: Subject) -> list[str]:
     cleaned = tx.clean(question)
     out = [cleaned]
     short = subject.short
-    for alias in (*subject.aliases, ):
+    for alias in subject.aliases:
         if alias and alias in cleaned:
-            out.append(cleaned.replace(alias, short))
+            cleaned = cleaned.replace(alias, short)
+            out.append(cleaned)
+            break
     if short:
         out.append(re.sub(rf"\b{re.escape(short)}(?:'s)?\b", "they", cleaned))
         out.append(re.sub(r"\b(it|they|the studio|the company)\b", short, cleaned))
@@ -291,6 +297,26 @@ def faq_questions(question: str, subject: Subject) -> list[str]:
     for part in re.split(r"\s*,?\s+and\s+(?=(?:how|what|who|where|when|why|is|are|does|do)\b)",
                          cleaned):
         out.append(part)
+    for variant in list(out):
+        plain = re.sub(r"\b(?:types|kinds|sorts) of\s+", "", variant)
+        out.append(plain)
+        for word in plain.split():
+            lemma = (lemmas(word).get("VERB") or ("",))[0]
+            for family, others, _ in lx.VERB_FAMILIES:
+                if lemma in family and word not in ("is", "are", "do", "does"):
+                    out += [re.sub(rf"\b{word}\b", other, plain) for other in others
+                            if other != lemma]
+    for variant in list(out):
+        perfect = re.match(r"^(.*?)\b(?:has|have)\s+(.+?)\s+(\w+)$", variant)
+        if perfect:  # "how much money has x raised" -> "how much money did x raise"
+            lemma = (lemmas(perfect.group(3)).get("VERB") or ("",))[0]
+            if lemma and inflect(lemma, "VBN") == perfect.group(3):
+                out.append(f"{perfect.group(1)}did {perfect.group(2)} {lemma}")
+        out.append(re.sub(r"^how (much|many) \w+ ", r"how \1 ", variant))
+    words = [w for w in tx.content_words(cleaned, tx.QUESTION_WORDS)
+             if w != short and w not in subject.aliases]
+    if 2 <= len(words) <= 3:
+        out += [" ".join(words), f"{short} {' '.join(words)}"]
     return clean_examples(out)
 
 
@@ -305,6 +331,9 @@ def clean_examples(examples: list[str]) -> list[str]:
     for example in examples:
         text = " ".join(tx.words(example.replace("’", "'")))
         text = re.sub(r"\b(\w+) \1\b", r"\1", text)
+        text = re.sub(r"\b(has|does|is|was) they\b",
+                      lambda m: {"has": "have", "does": "do", "is": "are", "was": "were"}[
+                          m.group(1)] + " they", text)
         if not text or text in seen or _junk(text):
             continue
         seen.add(text)

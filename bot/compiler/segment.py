@@ -22,6 +22,9 @@ _LEADING_PHRASE = re.compile(
     r"[^,;]{1,80}?(?:,\s*|\s+(?=(?:it|its|they|their|the)\b)))", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^(?P<pronoun>It|Its|They|Their)\b(?P<possessive>)")
 MIN_DETAIL_WORDS = 8
+# A headed section of at most this many sentences is one fact named after its heading;
+# a longer one holds several facts, each named after what it says.
+MAX_HEADED_SENTENCES = 2
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ class Fact:
         text: The resolved text, as an answer would show it.
         heading: The heading of the section it comes from ("" when none).
         key: The section's explicit key, or None.
-        group: Facts with the same group (an explicitly keyed section) form one intent.
+        group: Facts with the same group (a keyed or short headed section) form one
+            intent.
     """
 
     text: str
@@ -81,9 +85,22 @@ def find_subject(doc: Document) -> Subject:
             name = phrase
     if not name:
         name = _most_mentioned(doc)
-    short = (tx.words(name) or [""])[0]
+    short = _short_name(doc, name)
     nouns = _subject_nouns(doc, first, name)
     return Subject(name, short, nouns)
+
+
+def _short_name(doc: Document, name: str) -> str:
+    """The word of the name the text uses most on its own ("webb" of "James Webb Space ...")."""
+    words = tx.words(name)
+    if not words:
+        return ""
+    text = tx.fold(" ".join(p for s in doc.sections for p in s.paragraphs))
+    written = name.split()
+    counts = [(len(re.findall(rf"\b{re.escape(w)}\b", text)), -i, w)
+              for i, w in enumerate(words) if not sp.common_word(w, 3000) and not (
+                  i < len(written) and written[i].isupper() and len(w) <= 3)]
+    return max(counts)[2] if counts else words[0]
 
 
 def _most_mentioned(doc: Document) -> str:
@@ -116,6 +133,10 @@ def _subject_nouns(doc: Document, first: str, name: str) -> tuple[str, ...]:
         if head:
             nouns.append(head)
     text = tx.fold(" ".join(p for s in doc.sections for p in s.paragraphs))
+    for word in tx.content_words(doc.title):  # "the telescope" of "... Space Telescope"
+        if word in tx.words(name) and word != (tx.words(name) or [""])[0] and re.search(
+                rf"\bthe {re.escape(word)}\b", text):
+            nouns.append(word)
     for noun in sorted(lx.SUBJECT_NOUNS):
         if re.search(rf"\bthe {re.escape(noun)}\b", text):
             nouns.append(noun)
@@ -131,11 +152,16 @@ def segment(doc: Document, subject: Subject) -> list[Fact]:
     """
     facts: list[Fact] = []
     for index, section in enumerate(doc.sections):
-        keyed = section.key is not None
+        count = sum(len(tx.sentences(p)) for p in section.paragraphs)
+        keyed = section.key is not None or bool(
+            section.heading and not section.run_in and count <= MAX_HEADED_SENTENCES)
         for paragraph in section.paragraphs:
             previous = ""
             pending = ""
-            for sentence in tx.sentences(paragraph):
+            for number, sentence in enumerate(tx.sentences(paragraph)):
+                if section.run_in and not number:  # "The Palantir Playbook This involves"
+                    sentence = re.sub(r"^(?:This|It)\s+(?=[a-z])", f"{section.heading} ",
+                                      sentence)
                 resolved = resolve(sentence, previous, subject)
                 previous = resolved
                 if pending:
@@ -207,8 +233,10 @@ def resolve(sentence: str, previous: str, subject: Subject) -> str:
 
 def _display_short(subject: Subject) -> str:
     """The subject's short name as written ("Ridgeline")."""
-    words = subject.name.split()
-    return words[0] if words else subject.name
+    for word in subject.name.split():
+        if tx.clean(word) == subject.short:
+            return word
+    return subject.name
 
 
 def _referent(previous: str, subject: Subject) -> str | None:
@@ -227,8 +255,8 @@ def _referent(previous: str, subject: Subject) -> str | None:
     found = [s for s in sp.extract_spans(previous) if s.kind == sp.NAME]
     if found:
         return found[0].text
-    opening = re.match(r"^(?:A|An|The)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s+(?:is|was|are|were|has|have|will)\b",
-                       previous)
+    opening = re.match(r"^(?:A|An|The)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s+"
+                       r"(?:is|was|are|were|has|have|will)\b", previous)
     if opening and not any(w in lx.PREPOSITIONS for w in opening.group(1).lower().split()):
         return "The " + opening.group(1)
     return None

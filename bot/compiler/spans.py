@@ -37,7 +37,8 @@ _MONEY = re.compile(
     re.IGNORECASE)
 _PERCENT = re.compile(rf"{_NUMBER}\s?(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _MONTH = "|".join(m.capitalize() for m in sorted(lx.MONTHS))
-_DATE = re.compile(rf"\b(?:(?:early|late|mid)[\s-])?(?:{_MONTH})(?:\s\d{{1,2}},?)?\s(?:1[89]|20)\d\d\b")
+_DATE = re.compile(
+    rf"\b(?:(?:early|late|mid)[\s-])?(?:{_MONTH})(?:\s\d{{1,2}},?)?\s(?:1[89]|20)\d\d\b")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _TIME = re.compile(
     r"\b(?:every\s)?(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|"
@@ -247,10 +248,10 @@ def _name_kind(sentence: str, start: int, words: list[str], people: frozenset[st
     if any(w in lx.PLACE_WORDS for w in folded[:1] + folded[-1:]) and len(words) > 1:
         return PLACE
     if before and before[-1] in lx.PLACE_PREPOSITIONS | {"the"} and (
-            not before[-1] == "the" or len(before) > 1 and before[-2] in lx.PLACE_PREPOSITIONS):
-        if not (len(words) >= 2 and folded[-1] in people):
-            return PLACE
-    if folded[-1] in people or (2 <= len(words) <= 3 and not before[-1:] == ["the"]
+            before[-1] != "the" or len(before) > 1 and before[-2] in lx.PLACE_PREPOSITIONS
+    ) and not (len(words) >= 2 and folded[-1] in people):
+        return PLACE
+    if folded[-1] in people or (2 <= len(words) <= 3 and before[-1:] != ["the"]
                                 and not common_word(folded[-1])):
         return PERSON
     after = sentence[start + len(" ".join(words)):][:3]

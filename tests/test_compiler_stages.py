@@ -1,0 +1,144 @@
+"""Tests for the compiler's stages on small inline documents, the self-test and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.compiler import spans as sp
+from bot.compiler.clause import read_clause
+from bot.compiler.document import parse_text
+from bot.compiler.entries import build_entries
+from bot.compiler.pipeline import CompileError, compile_seeds
+from bot.compiler.questions import clean_examples
+from bot.compiler.segment import find_subject, segment
+
+FOUNDING = """Harbour Kites: a small kite maker
+Original reporting by Wind Weekly
+
+Harbour Kites is a kite workshop in Galway, Ireland. It was founded in 2009 by Nora Byrne, \
+Liam Walsh and Aoife Kelly in Galway.
+Nora Byrne is the company's chief executive. The workshop employs 35 people.
+"""
+
+
+def _doc(text: str = FOUNDING):
+    doc = parse_text(text, "harbour.txt")
+    return doc, find_subject(doc)
+
+
+def test_subject_short_name_and_nouns() -> None:
+    doc, subject = _doc()
+    assert subject.name == "Harbour Kites"
+    assert subject.short == "harbour"
+    assert "harbour kites" in subject.aliases
+    assert "workshop" in subject.nouns
+
+
+def test_pronoun_is_resolved_to_the_subject() -> None:
+    doc, subject = _doc()
+    facts = [f.text for f in segment(doc, subject)]
+    assert any(f.startswith("Harbour was founded in 2009") for f in facts)
+    assert any(f.startswith("Harbour employs 35 people") for f in facts)
+
+
+def test_spans_are_typed() -> None:
+    spans = sp.extract_spans("It was founded in 2009 by Nora Byrne and Liam Walsh in Galway "
+                             "with a $2.5 million loan and employs 35 people.")
+    kinds = {(s.kind, s.text) for s in spans}
+    assert (sp.YEAR, "2009") in kinds and (sp.MONEY, "$2.5 million") in kinds
+    assert (sp.PERSON, "Nora Byrne") in kinds and (sp.PERSON, "Liam Walsh") in kinds
+    assert (sp.PLACE, "Galway") in kinds
+    assert any(s.kind == sp.COUNT and s.noun == "people" for s in spans)
+
+
+def test_role_belongs_to_the_person_next_to_it() -> None:
+    spans = sp.extract_spans("Baird is the company's chief executive and Asante its chief "
+                             "technology officer.", people=frozenset({"baird", "asante"}))
+    roles = {s.text: s.role_short for s in spans if s.kind == sp.PERSON}
+    assert roles == {"Baird": "ceo", "Asante": "cto"}
+
+
+def test_clause_reads_passive_verb_and_agent() -> None:
+    clause = read_clause("The turbines are made by the Danish manufacturer Skovby Turbines.")
+    assert (clause.subject, clause.verb, clause.passive) == ("the turbines", "make", True)
+    assert "skovby" in clause.agent
+
+
+def test_founding_sentence_gives_who_when_where_questions() -> None:
+    doc, subject = _doc()
+    entries = {e.intent: e for e in build_entries(doc, subject)}
+    founding = entries["fact_founding"]
+    assert founding.title == "Founding"
+    examples = set(founding.examples)
+    assert {"who founded harbour", "when was harbour founded", "founders"} <= examples
+    assert any(e.startswith("where") for e in examples)
+    assert "2009" in founding.answer and "Nora Byrne" in founding.answer
+    assert "who is the ceo" in entries["fact_ceo"].examples
+    assert "how many people work at harbour" in entries["fact_headcount"].examples
+
+
+def test_junk_examples_are_dropped() -> None:
+    kept = clean_examples(["the", "founded", "2009", "march", "who founded it", "decaf",
+                           "Who founded it?"])
+    assert kept == ["who founded it", "decaf"]
+
+
+def test_intent_names_are_stable_across_recompiles(tmp_path: Path) -> None:
+    seed = tmp_path / "harbour.txt"
+    seed.write_text(FOUNDING, encoding="utf-8")
+    compile_seeds([seed], tmp_path / "a", curated_dirs=[], self_test=False)
+    compile_seeds([seed], tmp_path / "b", curated_dirs=[], self_test=False)
+    for name in ("harbour.nlu.yml", "harbour.responses.yml"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_self_test_reports_and_drops_collisions(tmp_path: Path) -> None:
+    seed = tmp_path / "harbour.txt"
+    seed.write_text(FOUNDING, encoding="utf-8")
+    result = compile_seeds([seed], tmp_path / "out", curated_dirs=[])
+    report = result.self_test
+    assert report is not None and report.asked > 10
+    assert all(c.example not in {d.example for d in report.dropped} or c in report.dropped
+               for c in report.collisions)
+    lines = report.lines()
+    assert lines[0].startswith("self-test: ")
+
+
+def test_check_writes_nothing(tmp_path: Path) -> None:
+    seed = tmp_path / "harbour.txt"
+    seed.write_text(FOUNDING, encoding="utf-8")
+    result = compile_seeds([seed], tmp_path / "out", curated_dirs=[], write=False)
+    assert result.intents > 3 and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty document"),
+    (b"\x00\x01\x02binary", "binary content"),
+    (b"x" * (5 * 1024 * 1024), "larger than"),
+])
+def test_bad_input_is_a_clear_message_and_writes_nothing(tmp_path: Path, content: bytes,
+                                                          message: str) -> None:
+    seed = tmp_path / "bad.txt"
+    seed.write_bytes(content)
+    with pytest.raises(CompileError, match=message):
+        compile_seeds([seed], tmp_path / "out", curated_dirs=[])
+    assert not (tmp_path / "out").exists()
+
+
+def test_another_language_is_compiled_best_effort_with_a_warning(tmp_path: Path) -> None:
+    seed = tmp_path / "fr.txt"
+    seed.write_text("Boulangerie Soleil : une petite boulangerie\nSource : Le Pain\n\n"
+                    "Boulangerie Soleil est une boulangerie à Lyon. Elle a été fondée en 2019 "
+                    "par Claire Dubois. Elle emploie 12 personnes.\n", encoding="utf-8")
+    result = compile_seeds([seed], tmp_path / "out", curated_dirs=[])
+    assert any("does not read as English" in w for w in result.warnings)
+    assert (tmp_path / "out" / "fr.nlu.yml").is_file()
+
+
+def test_no_faq_section_is_a_warning(tmp_path: Path) -> None:
+    seed = tmp_path / "harbour.txt"
+    seed.write_text(FOUNDING, encoding="utf-8")
+    result = compile_seeds([seed], tmp_path / "out", curated_dirs=[], self_test=False)
+    assert any("no FAQ section" in w for w in result.warnings)
