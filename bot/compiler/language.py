@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot.compiler import text as tx
 
-_ENGLISH = frozenset(
-    ["the", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by", "it", "its", "at", "from", "are", "an", "be", "has", "have", "which", "who", "this", "their", "or", "were", "will", "not", "but", "they"])
+_ENGLISH = tx.wordset(
+    "the of and to in is was for on that with as by it its at from are an be has have "
+    "which who this their or were will not but they")
 
 
 def english_share(text: str) -> float:

@@ -279,7 +279,8 @@ def _render(compiled: list[_Compiled], curated: KnowledgeBase | None) -> tuple[
         synonyms = {short: aliases} if short and aliases else {}
         files[f"{unit.stem}.nlu.yml"] = render_nlu(specs, origin, synonyms)
         files[f"{unit.stem}.responses.yml"] = render_responses(responses, origin)
-    shared_intents, shared_responses = _shared(compiled, taken)
+    generated = {tx.match_key(x) for u in compiled for e in u.entries for x in e.examples}
+    shared_intents, shared_responses = _shared(compiled, taken | generated)
     n_intents += len(shared_intents)
     n_examples += sum(len(s.examples) for s in shared_intents)
     kept = []
