@@ -119,3 +119,35 @@ def test_webhook_url_must_be_absolute(tmp_path, kb):
                       env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN), cwd=tmp_path)
     assert done.returncode == 2
     assert "--webhook-url must be an absolute URL" in done.stderr
+
+
+def test_a_502_from_get_me_at_start_up_is_retried(tmp_path, kb):
+    with FakeBotApi() as api:
+        api.fail_next("getMe", 502, "Bad Gateway")
+        proc = faqbot("telegram", "--intents", str(kb), "--poll-timeout", "1",
+                      env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+                                  TELEGRAM_API_BASE_URL=api.base_url), cwd=tmp_path)
+        try:
+            api.wait_for("getUpdates", timeout=30)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 0, err[-2000:]
+    assert [c.status for c in api.calls if c.method == "getMe"] == [502, 200]
+    assert "getMe failed" in err
+
+
+def test_a_second_poller_on_the_same_token_exits_with_a_clear_message(tmp_path, kb):
+    with FakeBotApi() as api:
+        api.fail_next("getUpdates", 409, "Conflict: terminated by other getUpdates request; "
+                      "make sure that only one bot instance is running")
+        done = run_to_end("telegram", "--intents", str(kb), "--poll-timeout", "1",
+                          env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+                                      TELEGRAM_API_BASE_URL=api.base_url), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "another process is already polling" in done.stderr
+    assert "409 Conflict" in done.stderr and "--webhook-url" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -43,7 +43,6 @@ class Inbox:
     def __init__(self, ledger: UpdateLedger, owner: str) -> None:
         self.ledger = ledger
         self.owner = owner
-        self._seen: set[int] = set()
         self.duplicates = 0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
 
@@ -52,11 +51,15 @@ class Inbox:
                                                                  *args)
 
     async def accept(self, update: Update) -> bool:
-        """Persist ``update``; return False when it was already accepted or answered."""
+        """Persist ``update``; return False when it was already accepted or answered.
+
+        An update accepted but unfinished belongs to the consumer that accepted it (this
+        one's earlier run replays it at start; another replica's, when it restarts), so
+        only a new one is taken.
+        """
         raw = json.loads(update.to_json())
         status = await self._call(self.ledger.add, update.update_id, raw, self.owner)
-        if status == NEW or (status != DONE and update.update_id not in self._seen):
-            self._seen.add(update.update_id)
+        if status == NEW:
             return True
         self.duplicates += 1
         logger.info("update %s was already %s; not answered again", update.update_id,
@@ -71,7 +74,6 @@ class Inbox:
             await self._call(self.ledger.finish, update.update_id)
         except Exception:
             logger.exception("could not mark update %s answered", update.update_id)
-        self._seen.discard(update.update_id)
 
     async def unfinished(self, bot: Bot) -> list[Update]:
         """Return this consumer's updates accepted by an earlier run but never answered."""
@@ -83,7 +85,6 @@ class Inbox:
                 logger.exception("accepted update %s is unreadable; skipped",
                                  raw.get("update_id") if isinstance(raw, dict) else "?")
                 continue
-            self._seen.add(update.update_id)
             found.append(update)
         return found
 
