@@ -213,3 +213,28 @@ def test_add_example_next_to_top_level_generated_files(tmp_path):
     result = add_example(kb, "fact_cost", "how pricey was webb")
     assert result.path == kb / "phrasings.yml"
     assert {p: b for p, b in _snapshot(kb).items() if p != result.path} == generated
+
+
+def test_review_shows_the_current_knowledge_base_by_default_and_all_on_request(tmp_path):
+    from bot.unanswered.store import kb_id
+
+    shipped = write_sample_kb(tmp_path / "shipped")
+    other = write_sample_kb(tmp_path / "clinc")
+    data = tmp_path / "data"
+    data.mkdir()
+    with UnansweredLog(data / "unanswered.sqlite3") as log:
+        log.record("how many employees does mistral have", "a", "fallback",
+                   [Candidate("fact_revenue", 0.4)], kb=kb_id(shipped))
+        log.record("set an alarm for six", "b", "fallback",
+                   [Candidate("alarm", 0.4)], kb=kb_id(other))
+    mine = json.loads(review_cli("--json", "--intents", str(shipped), data_dir=data).stdout)
+    assert [g["text"] for g in mine] == ["how many employees does mistral have"]
+    every = json.loads(review_cli("--json", "--all", "--intents", str(shipped),
+                                  data_dir=data).stdout)
+    assert sorted(g["text"] for g in every) == ["how many employees does mistral have",
+                                                "set an alarm for six"]
+    dismissed = review_cli("dismiss", "--group", "1", "--intents", str(shipped), data_dir=data)
+    assert dismissed.returncode == 0 and "Dismissed 1" in dismissed.stdout
+    empty = review_cli("--intents", str(shipped), data_dir=data)
+    assert "No unanswered questions to review" in empty.stdout
+    assert "1 asked of other knowledge bases: --all" in empty.stdout

@@ -4,14 +4,15 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 
 from maintenance_helpers import ROOT, write_sample_kb
 
 from bot.config import BotConfig
 from bot.dialog.engine import Engine, build_brain
 from bot.kb.loader import load_knowledge_base
-from bot.unanswered.recorder import UnansweredRecorder
-from bot.unanswered.store import Candidate, UnansweredLog, default_log_path
+from bot.unanswered.recorder import UnansweredRecorder, is_question
+from bot.unanswered.store import Candidate, UnansweredLog, default_log_path, kb_id
 
 MESSAGES = ["hello", "zzqx vrrbl kkkp", "what is the weather on mars tomorrow",
             "how much money has mistral raised", "", "mistral", "/faq/funding"]
@@ -20,8 +21,10 @@ MESSAGES = ["hello", "zzqx vrrbl kkkp", "what is the weather on mars tomorrow",
 def test_engine_listener_records_fallbacks_and_suggestions_only(tmp_path):
     kb = load_knowledge_base(write_sample_kb(tmp_path / "kb"))
     log = UnansweredLog(tmp_path / "u.sqlite3")
-    engine = Engine(build_brain(kb), BotConfig(), listeners=(UnansweredRecorder(log),))
+    recorder = UnansweredRecorder(log)
+    engine = Engine(build_brain(kb), BotConfig(), listeners=(recorder,))
     turns = [engine.handle("alice", text) for text in MESSAGES]
+    assert recorder.flush()
     expected = [t.text.strip() for t in turns if t.decision in ("fallback", "suggest")]
     assert expected, [t.decision for t in turns]  # the sample must exercise the log
     rows = log.questions()
@@ -131,3 +134,104 @@ def test_unwritable_default_log_warns_but_an_unwritable_chosen_log_stops(tmp_pat
     refused = run_console(kb, ["hi"], "--log-unanswered", str(bad), data_dir=tmp_path / "d")
     assert refused.returncode == 2
     assert f"cannot open the unanswered log {bad}: file is not a database" in refused.stderr
+
+
+def test_a_held_lock_does_not_delay_replies_and_the_row_is_written_after(tmp_path):
+    kb = load_knowledge_base(write_sample_kb(tmp_path / "kb"))
+    path = tmp_path / "u.sqlite3"
+    log = UnansweredLog(path, busy_timeout=2.0)
+    recorder = UnansweredRecorder(log)
+    engine = Engine(build_brain(kb), BotConfig(), listeners=(recorder,))
+    engine.handle("warm", "hello")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another process (a backup, a review) holds the lock
+    try:
+        started = time.monotonic()
+        turns = [engine.handle("alice", f"zzqx vrrbl kkkp {i}") for i in range(5)]
+        elapsed = time.monotonic() - started
+        assert all(t.decision == "fallback" for t in turns)
+        # Writing even one row would have waited out the 2 s busy timeout.
+        assert elapsed < 2.0, elapsed
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    assert recorder.flush()
+    assert [q.text for q in log.questions()] == [f"zzqx vrrbl kkkp {i}" for i in range(5)]
+    recorder.close()
+
+
+def test_a_full_queue_drops_the_row_with_a_warning(tmp_path, caplog):
+    kb = load_knowledge_base(write_sample_kb(tmp_path / "kb"))
+    path = tmp_path / "u.sqlite3"
+    log = UnansweredLog(path, busy_timeout=0.5)
+    recorder = UnansweredRecorder(log, queue_size=1)
+    engine = Engine(build_brain(kb), BotConfig(), listeners=(recorder,))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        for i in range(4):
+            engine.handle("alice", f"zzqx vrrbl kkkp {i}")
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    assert recorder.flush()
+    assert recorder.dropped >= 1
+    assert "not keeping up" in caplog.text
+    assert 1 <= len(log.questions()) <= 3
+    recorder.close()
+
+
+def test_numbers_payloads_and_empty_input_are_not_questions(tmp_path):
+    kb = load_knowledge_base(write_sample_kb(tmp_path / "kb"))
+    log = UnansweredLog(tmp_path / "u.sqlite3")
+    recorder = UnansweredRecorder(log)
+    engine = Engine(build_brain(kb), BotConfig(), listeners=(recorder,))
+    engine.handle("bob", "zzqx vrrbl kkkp")
+    for text in ("1", "7", "#2", "3.", "/no_such_intent", "/start", "   ", "?!", ""):
+        engine.handle("bob", text)
+    assert recorder.flush()
+    assert [q.text for q in log.questions()] == ["zzqx vrrbl kkkp"]
+    assert is_question("what is 2 + 2") and is_question("7 dwarfs")
+    assert not is_question("42") and not is_question("/faq/funding") and not is_question("")
+
+
+def test_text_with_a_lone_surrogate_is_logged_with_it_replaced(tmp_path):
+    with UnansweredLog(tmp_path / "u.sqlite3") as log:
+        log.record("who is \ud83d the ceo", "eve\udc80", "fallback", [])
+        (row,) = log.questions()
+    assert row.text == "who is \ufffd the ceo"
+
+
+def test_rows_name_their_knowledge_base_and_can_be_filtered_by_it(tmp_path):
+    first = write_sample_kb(tmp_path / "first")
+    second = write_sample_kb(tmp_path / "second")
+    log = UnansweredLog(tmp_path / "u.sqlite3")
+    log.record("asked before rows named a kb", "old", "fallback", [])
+    for kb_dir, text in ((first, "zzqx one"), (second, "zzqx two")):
+        recorder = UnansweredRecorder(log, kb=kb_id(kb_dir))
+        engine = Engine(build_brain(load_knowledge_base(kb_dir)), BotConfig(),
+                        listeners=(recorder,))
+        engine.handle("ann", text)
+        assert recorder.flush()
+        recorder.close()
+    assert [q.text for q in log.questions(kb=kb_id(first))] == [
+        "asked before rows named a kb", "zzqx one"]
+    assert [q.kb for q in log.questions()] == [None, kb_id(first), kb_id(second)]
+    assert kb_id(tmp_path / "first" / ".." / "first") == kb_id(first)
+
+
+def test_an_old_log_without_the_kb_column_is_upgraded(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE unanswered (id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL NOT "
+        "NULL, text TEXT NOT NULL, sender_hash TEXT NOT NULL, decision TEXT NOT NULL, "
+        "candidates TEXT NOT NULL, reviewed REAL, resolution TEXT);"
+        "INSERT INTO unanswered (created, text, sender_hash, decision, candidates) "
+        "VALUES (1, 'old question', 'h', 'fallback', '[]');")
+    db.commit()
+    db.close()
+    with UnansweredLog(path) as log:
+        log.record("new question", "s", "fallback", [], kb="/kb")
+        assert [(q.text, q.kb) for q in log.questions()] == [
+            ("old question", None), ("new question", "/kb")]

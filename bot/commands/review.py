@@ -32,6 +32,9 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument("--similarity", type=float, default=75.0 if top else argparse.SUPPRESS,
                         metavar="0-100",
                         help="how alike two questions must be to be grouped (default 75)")
+    parser.add_argument("--all", dest="all_kbs", action="store_true",
+                        default=False if top else argparse.SUPPRESS,
+                        help="questions asked of every knowledge base, not only of --intents")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the chosen review action."""
     from bot.review.session import Reviewer, render_group, run_interactive
     from bot.review.yaml_edit import ReviewError
-    from bot.unanswered.store import UnansweredLog, default_log_path
+    from bot.unanswered.store import UnansweredLog, default_log_path, kb_id
 
     try:
         config = load_config_for(args)
@@ -83,8 +86,9 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # sqlite3.Error, OSError: a clear message, not a traceback
         return fail(f"cannot open the unanswered log {log_path}: {exc}")
     with log:
-        reviewer = Reviewer(log, args.intents or default_intents_dir(), config.nlu,
-                            args.similarity)
+        intents = args.intents or default_intents_dir()
+        reviewer = Reviewer(log, intents, config.nlu, args.similarity,
+                            kb=None if args.all_kbs else kb_id(intents))
         if args.action == "interactive":
             return run_interactive(reviewer)
         if args.action in ("add", "dismiss"):
@@ -125,7 +129,10 @@ def run(args: argparse.Namespace) -> int:
             ], indent=2, ensure_ascii=False))
             return 0
         if not groups:
-            print("No unanswered questions to review.")
+            others = len(log.questions()) if reviewer.kb is not None else 0
+            print("No unanswered questions to review"
+                  + (f" for {intents} ({others} asked of other knowledge bases: --all)."
+                     if others else "."))
             return 0
         total = sum(g.count for g in groups)
         print(f"{total} unanswered question(s) in {len(groups)} group(s):\n")

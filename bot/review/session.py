@@ -32,18 +32,21 @@ class Reviewer:
         intents_dir: Knowledge base directory.
         nlu: Decision thresholds, to tell whether the current KB now answers a question.
         similarity: Grouping threshold (rapidfuzz token-sort ratio, 0-100).
+        kb: Review only the questions asked of this knowledge base (``kb_id``; rows
+            logged before rows named one are included); every one's when None.
     """
 
     log: UnansweredLog
     intents_dir: Path
     nlu: NluConfig
     similarity: float = DEFAULT_SIMILARITY
+    kb: str | None = None
     _matcher: Matcher | None = None
     _kb_error: str | None = None
 
     def groups(self) -> list[QuestionGroup]:
         """Pending questions, grouped, most asked first."""
-        return group_questions(self.log.questions(), self.similarity)
+        return group_questions(self.log.questions(kb=self.kb), self.similarity)
 
     def matcher(self) -> Matcher | None:
         """The current knowledge base's matcher (None when the KB does not load)."""

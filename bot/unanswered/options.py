@@ -10,7 +10,10 @@ from pathlib import Path
 
 from bot.dialog.turn import Turn
 from bot.unanswered.recorder import UnansweredRecorder
-from bot.unanswered.store import UnansweredLog, default_log_path
+from bot.unanswered.store import UnansweredLog, default_log_path, kb_id
+
+# The bot's writer waits this long for another process's lock (review, a backup) per try.
+WRITER_BUSY_TIMEOUT = 2.0
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ def open_log_from_args(args: argparse.Namespace) -> UnansweredLog | None:
     chosen = getattr(args, "log_unanswered", None)
     path = chosen or default_log_path()
     try:
-        return UnansweredLog(path)
+        return UnansweredLog(path, busy_timeout=WRITER_BUSY_TIMEOUT)
     except (sqlite3.Error, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         message = (f"cannot open the unanswered log {path}: {reason} "
@@ -53,6 +56,14 @@ def open_log_from_args(args: argparse.Namespace) -> UnansweredLog | None:
 
 
 def listeners_from_args(args: argparse.Namespace) -> tuple[Callable[[Turn], None], ...]:
-    """Return the engine listeners the options ask for (the unanswered recorder)."""
+    """Return the engine listeners the options ask for (the unanswered recorder).
+
+    Rows name the knowledge base of ``args.intents`` (else the default one).
+    """
+    from bot.commands.common import default_intents_dir
+
     log = open_log_from_args(args)
-    return (UnansweredRecorder(log),) if log is not None else ()
+    if log is None:
+        return ()
+    intents = getattr(args, "intents", None) or default_intents_dir()
+    return (UnansweredRecorder(log, kb=kb_id(intents)),)

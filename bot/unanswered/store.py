@@ -1,8 +1,10 @@
 """SQLite (WAL) log of unanswered questions: fallbacks and "did you mean" turns.
 
 Each row keeps the text, a salted hash of the sender (never the sender id itself), the
-time, the decision and the top candidates with their scores. The log survives restarts;
-``faqbot review`` reads it and marks rows reviewed.
+time, the decision, the top candidates with their scores, and the knowledge base asked
+(:func:`kb_id`: its directory's absolute path), so that a log shared by several knowledge
+bases is reviewed one knowledge base at a time. The log survives restarts; ``faqbot
+review`` reads it and marks rows reviewed.
 """
 
 from __future__ import annotations
@@ -35,6 +37,21 @@ CREATE TABLE IF NOT EXISTS unanswered (
 CREATE INDEX IF NOT EXISTS unanswered_pending ON unanswered (reviewed, created);
 """
 MAX_TEXT_CHARS = 1000
+DEFAULT_BUSY_TIMEOUT = 10.0
+
+
+def kb_id(intents_dir: str | Path) -> str:
+    """Return the stable id of a knowledge base: its directory's absolute path."""
+    return str(Path(intents_dir).expanduser().resolve())
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` with what UTF-8 cannot encode (lone surrogates) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
 
 
 def default_log_path() -> Path:
@@ -66,6 +83,8 @@ class UnansweredQuestion:
         candidates: Top intents with scores, best first.
         reviewed: Unix time it was reviewed, or None while pending.
         resolution: What the review did (``added to faq/funding``, ``dismissed``).
+        kb: The knowledge base asked (:func:`kb_id`), or None for rows logged before
+            knowledge bases were recorded.
     """
 
     id: int
@@ -76,20 +95,32 @@ class UnansweredQuestion:
     candidates: tuple[Candidate, ...]
     reviewed: float | None = None
     resolution: str | None = None
+    kb: str | None = None
 
 
 class UnansweredLog:
-    """The SQLite log; safe to use from several threads (one connection, one lock)."""
+    """The SQLite log; safe to use from several threads (one connection, one lock).
 
-    def __init__(self, path: str | Path, salt: str | None = None) -> None:
+    Args:
+        path: The database file (its directory is created).
+        salt: Salt of the sender hashes (else ``$FAQBOT_SENDER_SALT``, else stored).
+        busy_timeout: Seconds to wait for another process's lock before failing.
+    """
+
+    def __init__(self, path: str | Path, salt: str | None = None,
+                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=10)
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False,
+                                   timeout=busy_timeout)
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(unanswered)")}
+            if "kb" not in columns:  # a log written before rows named their knowledge base
+                self._db.execute("ALTER TABLE unanswered ADD COLUMN kb TEXT")
             self._salt = salt or os.environ.get("FAQBOT_SENDER_SALT") or self._stored_salt()
             self._db.commit()
 
@@ -109,31 +140,49 @@ class UnansweredLog:
 
     def record(self, text: str, sender: str, decision: str,
                candidates: list[Candidate] | tuple[Candidate, ...],
-               created: float | None = None) -> int:
-        """Store one unanswered question and return its id (committed at once)."""
+               created: float | None = None, kb: str | None = None) -> int:
+        """Store one unanswered question and return its id (committed at once).
+
+        Text UTF-8 cannot encode (a lone surrogate) is stored with it replaced.
+        """
         payload = json.dumps([[c.name, round(float(c.confidence), 4)] for c in candidates])
         with self._lock:
             cursor = self._db.execute(
-                "INSERT INTO unanswered (created, text, sender_hash, decision, candidates) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (created if created is not None else time.time(), text[:MAX_TEXT_CHARS],
-                 self.hash_sender(sender), decision, payload),
+                "INSERT INTO unanswered (created, text, sender_hash, decision, candidates, kb) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (created if created is not None else time.time(),
+                 clean_text(text[:MAX_TEXT_CHARS]), self.hash_sender(clean_text(sender)),
+                 decision, payload, kb),
             )
             self._db.commit()
             return int(cursor.lastrowid)
 
-    def questions(self, include_reviewed: bool = False,
-                  limit: int | None = None) -> list[UnansweredQuestion]:
-        """Return questions, oldest first (pending ones only by default)."""
+    def questions(self, include_reviewed: bool = False, limit: int | None = None,
+                  kb: str | None = None) -> list[UnansweredQuestion]:
+        """Return questions, oldest first (pending ones only by default).
+
+        Args:
+            include_reviewed: Reviewed ones too.
+            limit: At most this many.
+            kb: Only those asked of this knowledge base (and those logged before rows
+                named one); every knowledge base's when None.
+        """
         query = "SELECT id, created, text, sender_hash, decision, candidates, reviewed, " \
-                "resolution FROM unanswered"
+                "resolution, kb FROM unanswered"
+        conditions: list[str] = []
+        values: list[object] = []
         if not include_reviewed:
-            query += " WHERE reviewed IS NULL"
+            conditions.append("reviewed IS NULL")
+        if kb is not None:
+            conditions.append("(kb = ? OR kb IS NULL)")
+            values.append(kb)
+        if conditions:
+            query += " WHERE " + " AND ".join(conditions)
         query += " ORDER BY created, id"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
         with self._lock:
-            rows = self._db.execute(query).fetchall()
+            rows = self._db.execute(query, values).fetchall()
         return [_row(r) for r in rows]
 
     def mark_reviewed(self, ids: list[int] | tuple[int, ...], resolution: str) -> int:
@@ -169,4 +218,4 @@ def _row(row: tuple) -> UnansweredQuestion:
     except (ValueError, TypeError):
         candidates = ()
     return UnansweredQuestion(int(row[0]), float(row[1]), str(row[2]), str(row[3]),
-                              str(row[4]), candidates, row[6], row[7])
+                              str(row[4]), candidates, row[6], row[7], row[8])
