@@ -19,7 +19,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-from bot.dialog.payloads import parse_pick
 from bot.dialog.turn import Turn
 from bot.unanswered.store import Candidate, UnansweredLog
 
@@ -35,11 +34,15 @@ RETRY_SECONDS = 0.5
 def is_question(text: str) -> bool:
     """Return whether ``text`` is worth reviewing: words, not a number or a payload."""
     stripped = text.strip()
-    if not stripped or stripped.startswith("/"):
-        return False
-    if parse_pick(stripped) is not None:
+    if not stripped or stripped.startswith("/") or _is_number(stripped):
         return False
     return any(c.isalnum() for c in stripped)
+
+
+def _is_number(text: str) -> bool:
+    """A number alone (``7``, ``#2``, ``3.``, ``-1``), in any script: a pick, not a question."""
+    core = text.lstrip("#").rstrip(".)").strip().lstrip("+-\u2212")
+    return core.isnumeric()
 
 
 @dataclass(frozen=True)
