@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu.normalize import tokenize
+from bot.nlu.normalize import stem, tokenize
 from bot.nlu.paraphrase import (
     DEFAULT_PATH,
     Lexicon,
     LexiconError,
     Rewrite,
+    count_phrases,
     load_lexicon,
     parse_lexicon,
 )
@@ -30,6 +31,8 @@ groups:
 - {weak: true, members: [ceo, head, leader]}
 - [cost, price, fee]
 - [cost, expense]
+- [according to, based on, as per]
+- [cancelled, canceled, called off]
 """
 
 
@@ -39,8 +42,12 @@ def lexicon() -> Lexicon:
 
 
 def knows(text: str):
-    """A knowledge base's word counts, as the matcher passes them."""
-    counts = Counter(tokenize(text))
+    """A knowledge base's word and phrase counts (its sentences are split on '.')."""
+    counts: Counter[str] = Counter()
+    for sentence in text.split("."):
+        tokens = tokenize(sentence)
+        for n in range(1, 5):
+            counts.update(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
     return lambda word: counts[word]
 
 
@@ -100,6 +107,47 @@ def test_phrases_with_function_words_are_matched_on_their_content(lexicon: Lexic
     # the KB says "in charge" itself: nothing to do
     kb = "who is in charge of it"
     assert rewrite(lexicon, "who is in charge", kb).tokens == ("who", "is", "in", "charge")
+
+
+def test_the_longest_phrase_decides_alone(lexicon: Lexicon) -> None:
+    # no member of "based on" is known: it is kept whole, not read as the "based" of a place
+    kb = "where is it located. who is in charge"
+    result = rewrite(lexicon, "is it based on facts", kb)
+    assert result.tokens == ("is", "it", "based", "on", "facts")
+    assert not any(result.from_lexicon)
+    # "in charge" is the KB's own phrase: its "charge" is not a price either
+    kb = "who is in charge. what is the price"
+    assert rewrite(lexicon, "who is in charge", kb).tokens == ("who", "is", "in", "charge")
+
+
+def test_a_known_word_is_preferred_to_a_phrase_whose_words_are_common(
+    lexicon: Lexicon,
+) -> None:
+    # "called" is frequent in another sense; "canceled" is the KB's word for it
+    kb = "what are you called. who called me. i was called. my order was canceled"
+    assert rewrite(lexicon, "my flight was cancelled", kb).tokens[-1] == "canceled"
+    # with no single word known, the phrase is used
+    kb = "the match was called off"
+    assert rewrite(lexicon, "the match was cancelled", kb).tokens[-2:] == ("called", "off")
+
+
+def test_a_phrase_is_a_replacement_only_when_the_kb_uses_it_as_a_phrase() -> None:
+    lexicon = parse_lexicon("groups:\n- [near, nearby, next to, close to]\n")
+    # "next" and "to" are known, apart: "what comes next", "talk to us"
+    kb = "what comes next. talk to us"
+    assert rewrite(lexicon, "is there a cafe nearby", kb).tokens[-1] == "nearby"
+    kb = "is there a cafe next to it"
+    assert rewrite(lexicon, "is there a cafe nearby", kb).tokens[-2:] == ("next", "to")
+    # a lookup that knows words only never yields a phrase
+    words_only = Counter(tokenize("is there a cafe next to it"))
+    result = lexicon.rewrite(tokenize("a cafe nearby"), lambda w: words_only[w])
+    assert result.tokens == ("a", "cafe", "nearby")
+
+
+def test_count_phrases_counts_the_lexicon_phrases_of_documents(lexicon: Lexicon) -> None:
+    documents = [tokenize("who is in charge of the head office"), tokenize("in charge")]
+    assert count_phrases(lexicon, documents) == {"in charge": 2, "head office": 1}
+    assert ("in", "charge") in lexicon.phrases and ("ceo",) not in lexicon.phrases
 
 
 def test_entries_are_normalised_like_messages(lexicon: Lexicon) -> None:
@@ -238,6 +286,13 @@ def test_no_member_is_repeated_in_one_group_and_phrases_are_short() -> None:
     for group in load_lexicon().groups:
         assert len(set(group.members)) == len(group.members)
         assert all(1 <= len(member) <= 6 for member in group.members), group.line
+
+
+def test_no_group_is_only_inflections_of_one_word() -> None:
+    """The matcher's lookup is stem-aware: "passports" already counts as "passport"."""
+    for group in load_lexicon().groups:
+        stems = {tuple(stem(t) for t in member) for member in group.members}
+        assert len(stems) > 1, (group.line, group.members)
 
 
 def test_members_of_different_groups_may_overlap_only_partially() -> None:

@@ -11,8 +11,9 @@ for the longest lexicon phrase starting there. A phrase whose content words the
 knowledge base already knows is left alone: the knowledge base's own wording is
 trusted. Otherwise, among the groups holding the phrase, the one whose members the
 knowledge base uses most is taken (a strong group before a ``weak`` one), and the phrase
-is replaced by that group's member the knowledge base uses most. A group none of whose
-members the knowledge base knows changes nothing.
+is replaced by that group's member the knowledge base uses most, a single word before a
+phrase. A group none of whose members the knowledge base knows changes nothing, and the
+phrase is then kept whole: its parts are not read in another sense.
 
 Lexicon entries are normalised like messages (:func:`bot.nlu.normalize.tokenize`), so
 "what's", "Set-up" and "HQ" are written naturally. Matching is on whole tokens, not
@@ -23,7 +24,7 @@ it means.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).with_name("paraphrases.yml")
 _GROUP_KEYS = frozenset({"members", "weak"})
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 
 
 class LexiconError(ValueError):
@@ -96,6 +98,11 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self.groups)
 
+    @property
+    def phrases(self) -> frozenset[tuple[str, ...]]:
+        """The members of more than one word, as token tuples."""
+        return frozenset(p for p in self._index if len(p) > 1)
+
     def __contains__(self, phrase: object) -> bool:
         if isinstance(phrase, str):
             phrase = tuple(tokenize(phrase))
@@ -111,7 +118,10 @@ class Lexicon:
         Args:
             tokens: Normalised tokens of a message (:func:`bot.nlu.normalize.tokenize`),
                 function words included ("set up", "in charge" need them).
-            known: How often the knowledge base's examples use a word (0: unknown).
+            known: How often the knowledge base's examples use a word (0: unknown). It
+                is also asked about phrases (words joined by single spaces): answer
+                with the phrase's count when you have one (:func:`count_phrases`),
+                else 0, and phrase members are then never used as replacements.
 
         Returns:
             The rewritten tokens, marked per token as coming from the lexicon or not.
@@ -121,55 +131,103 @@ class Lexicon:
         weak: list[bool] = []
         position = 0
         while position < len(tokens):
-            found = self._replacement(tokens, position, known)
-            if found is None:
-                out.append(tokens[position])
-                marks.append(False)
-                weak.append(False)
-                position += 1
-                continue
-            length, member, group = found
-            out.extend(member)
-            marks.extend([True] * len(member))
-            weak.extend([group.weak] * len(member))
+            length, member, group = self._replacement(tokens, position, known)
+            if group is None:
+                out.extend(member)
+                marks.extend([False] * len(member))
+                weak.extend([False] * len(member))
+            else:
+                out.extend(member)
+                marks.extend([True] * len(member))
+                weak.extend([group.weak] * len(member))
             position += length
         return Rewrite(tuple(out), tuple(marks), tuple(weak))
 
     def _replacement(
         self, tokens: Sequence[str], position: int, known: Callable[[str], int]
-    ) -> tuple[int, tuple[str, ...], Group] | None:
-        """Return (phrase length, replacement, group) for the phrase at ``position``."""
+    ) -> tuple[int, tuple[str, ...], Group | None]:
+        """Return (length, tokens to emit, group or None) for the text at ``position``.
+
+        The longest lexicon phrase starting there decides alone: when it is the knowledge
+        base's own wording, or none of its groups has a member the knowledge base knows,
+        it is kept whole (so "based on" is not read as the "based" of a place).
+        """
         for length in range(min(self._longest, len(tokens) - position), 0, -1):
             phrase = tuple(tokens[position:position + length])
             holders = self._index.get(phrase)
             if holders is None:
                 continue
-            if _uses(phrase, known) > 0:
-                return None  # the knowledge base's own word: trusted as it is
-            best: tuple[tuple[bool, int], tuple[str, ...], Group] | None = None
+            if _is_known(phrase, known):
+                return length, phrase, None  # the knowledge base's own word: trusted
+            best: tuple[tuple[bool, int, int], tuple[str, ...], Group] | None = None
             for number in holders:
                 group = self.groups[number]
-                counts = [(_uses(m, known), m) for m in group.members if m != phrase]
-                total = sum(count for count, _ in counts)
-                if total <= 0:
-                    continue
-                rank = (not group.weak, total)
-                if best is None or rank > best[0]:
-                    top = max(count for count, _ in counts)
-                    member = next(m for count, m in counts if count == top)
-                    best = (rank, member, group)
-            if best is not None:
-                return length, best[1], best[2]
-        return None
+                choice = _choose(group, phrase, known)
+                if choice is not None and (best is None or (not group.weak, *choice[0]) > best[0]):
+                    best = ((not group.weak, *choice[0]), choice[1], group)
+            if best is None:
+                return length, phrase, None
+            return length, best[1], best[2]
+        return 1, (tokens[position],), None
 
 
-def _uses(phrase: tuple[str, ...], known: Callable[[str], int]) -> int:
-    """Return how often the knowledge base uses ``phrase``: its least used content word.
+def _choose(
+    group: Group, phrase: tuple[str, ...], known: Callable[[str], int]
+) -> tuple[tuple[int, int], tuple[str, ...]] | None:
+    """Return ((word uses, phrase uses), member to use) for ``group``, or None.
 
-    Function words ("up" in "set up") are left out unless the phrase has nothing else.
+    A one-word member the knowledge base uses is preferred to a phrase; a phrase is the
+    replacement only when no single word of the group is known and ``known`` counts the
+    phrase itself (a phrase whose words are used apart, "next" and "to", is not used).
     """
+    words = [(known(m[0]), m) for m in group.members if len(m) == 1 and m != phrase]
+    phrases = [(known(" ".join(m)), m) for m in group.members if len(m) > 1 and m != phrase]
+    word_uses = sum(count for count, _ in words)
+    phrase_uses = sum(count for count, _ in phrases)
+    pool = words if word_uses > 0 else phrases
+    if word_uses + phrase_uses <= 0:
+        return None
+    top = max(count for count, _ in pool)
+    return (word_uses, phrase_uses), next(m for count, m in pool if count == top)
+
+
+def _is_known(phrase: tuple[str, ...], known: Callable[[str], int]) -> bool:
+    """Return True when the knowledge base uses ``phrase`` or every content word of it.
+
+    Function words ("in" of "in charge") are left out unless the phrase has nothing else.
+    This errs towards keeping the user's words: "in charge" is kept when the knowledge
+    base says "charge" in any sense.
+    """
+    if len(phrase) > 1 and known(" ".join(phrase)) > 0:
+        return True
     content = [t for t in phrase if t not in FUNCTION_WORDS] or list(phrase)
-    return min(known(t) for t in content)
+    return all(known(t) > 0 for t in content)
+
+
+def count_phrases(lexicon: Lexicon, documents: Iterable[Sequence[str]]) -> dict[str, int]:
+    """Count how often each multi-word member of ``lexicon`` occurs in ``documents``.
+
+    Use it to let ``known`` answer for phrases (see :meth:`Lexicon.rewrite`).
+
+    Args:
+        lexicon: The lexicon whose phrases are counted.
+        documents: Normalised token lists, e.g. a knowledge base's examples.
+
+    Returns:
+        Phrase (tokens joined by single spaces) -> occurrences; phrases never seen are
+        absent.
+    """
+    phrases = lexicon.phrases
+    longest = max((len(p) for p in phrases), default=0)
+    counts: dict[str, int] = {}
+    for tokens in documents:
+        for start in range(len(tokens)):
+            for length in range(2, min(longest, len(tokens) - start) + 1):
+                words = tuple(tokens[start:start + length])
+                if words in phrases:
+                    key = " ".join(words)
+                    counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def parse_lexicon(text: str, source: str = "<string>") -> Lexicon:
@@ -186,7 +244,7 @@ def parse_lexicon(text: str, source: str = "<string>") -> Lexicon:
         LexiconError: The text is not valid YAML or not in the lexicon format.
     """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
