@@ -16,6 +16,7 @@ import gzip
 import importlib.resources
 import json
 import logging
+import math
 from functools import lru_cache
 
 logger = logging.getLogger(__name__)
@@ -67,3 +68,34 @@ def typo_odds(word: str, candidate: str, distance: int, edit_prior: float = 0.01
     floor = _rarest()
     typo = max(counts.get(candidate, 0), floor) * edit_prior ** max(1, distance)
     return typo / (typo + real)
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> dict[str, int]:
+    return {word: rank for rank, word in enumerate(frequencies(), 1)}
+
+
+def rarity(word: str, power: float = 1.0, floor: float = 0.05) -> float:
+    """Return how much an unknown word says about what a question is after (0..1].
+
+    A word the knowledge base never uses weighs by how rare it is in English: a name, an
+    acronym or a term outside the list ("cfo", "xai", "anthropic") names something the
+    source may not cover and weighs fully; a common word ("located", "sits", "these")
+    is more often just the asker's wording and weighs little.
+
+    Args:
+        word: A normalised token.
+        power: Sharpness: the share ``log(rank) / log(list size)`` raised to it (0: every
+            word weighs 1.0).
+        floor: The least a listed word weighs.
+
+    Returns:
+        1.0 for a word outside the frequency list (or not alphabetic), less for common ones.
+    """
+    if power <= 0 or not word.isalpha():
+        return 1.0
+    rank = _ranks().get(word)
+    if rank is None:
+        return 1.0
+    share = math.log(rank + 1) / math.log(len(_ranks()) + 1)
+    return max(floor, min(1.0, share**power))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -92,7 +92,8 @@ class FeatureSpace:
         return cls({t: i for i, t in enumerate(ordered)}, idf, block_weights)
 
     def vector(
-        self, tokens: Sequence[str], trust: Sequence[float] | None = None
+        self, tokens: Sequence[str], trust: Sequence[float] | None = None,
+        dilution: Mapping[str, float] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return the feature ids and values of one token list.
 
@@ -102,7 +103,9 @@ class FeatureSpace:
         Features the vocabulary lacks are dropped. Those of a word whose stem is unknown
         still count in their block's length (with the largest IDF), so a message made
         mostly of unknown words gets a short known part; an unseen pair of known words,
-        or an unseen form of a known stem ("running" for "runs"), does not.
+        or an unseen form of a known stem ("running" for "runs"), does not. ``dilution``
+        scales that effect per unknown word (default 1.0: a common English word the
+        examples never use says less than a name).
         """
         counts = Counter(terms(tokens))
         factor: dict[str, float] = {}
@@ -113,7 +116,7 @@ class FeatureSpace:
                         factor[term] = min(belief, factor.get(term, 1.0))
         vocab = self.vocab
         diluting = {
-            term
+            term: (dilution or {}).get(token, 1.0)
             for token in tokens
             if f"w:{stem(token)}" not in vocab
             for term in token_terms(token)
@@ -132,7 +135,8 @@ class FeatureSpace:
                 ids.append(column)
                 tfs.append(tf)
             elif term in diluting:
-                unknown[BLOCK_PREFIXES.index(term[:2])] += (tf * self.max_idf) ** 2
+                unknown[BLOCK_PREFIXES.index(term[:2])] += (
+                    tf * self.max_idf * diluting[term]) ** 2
         columns = np.asarray(ids, dtype=np.int64)
         values = np.asarray(tfs, dtype=np.float32) * self.idf[columns]
         blocks = self.block_of[columns]

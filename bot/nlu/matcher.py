@@ -6,12 +6,16 @@ How it works (see the README section "How matching works, and the benchmarks" fo
    features: word stems, stem pairs and character n-grams (:mod:`bot.nlu.features`).
 2. A linear model, one weight vector per intent, is fitted to the examples at build
    time (:mod:`bot.nlu.linear`). Its scores go through a softmax.
-3. At query time, words the knowledge base has never seen are first corrected with
-   rapidfuzz (edit distance against the known words), so typos still match.
+3. At query time, words the knowledge base has never seen are read through the
+   paraphrase lexicon (:mod:`bot.nlu.paraphrase`: "turnover" as "revenue"), else
+   corrected with rapidfuzz (edit distance against the known words), so typos match.
 4. The confidence of an intent is its softmax probability times the share of the
-   message's information (IDF weight) that the intent's own examples cover. A question
-   whose key word the intent never mentions ("what is OpenAI's revenue") therefore gets
-   a low confidence even when the rest of it matches well.
+   message's information (IDF weight) that the intent covers: its examples fully, its
+   answer's words (responses, title) at ``answer_weight``. An unknown word weighs by its
+   rarity in English: "located" costs little, "xai" a lot. A specific word the intent
+   does not cover (a name, a word of another intent: "openai" in "how much did openai
+   raise") lowers the confidence further, and so does an answer of the wrong kind
+   ("when ..." against an answer with no date, :mod:`bot.nlu.kinds`).
 
 The built index is cached on disk (:mod:`bot.nlu.cache`), keyed by the knowledge base's
 content, so restarting on an unchanged knowledge base skips the fitting.
@@ -33,18 +37,22 @@ from rapidfuzz.distance import OSA
 
 from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
-from bot.nlu.english import frequencies, typo_odds
+from bot.nlu.english import frequencies, rarity, typo_odds
 from bot.nlu.features import FeatureSpace
+from bot.nlu.kinds import AMOUNT, PERSON, PLACE, TIME, answer_kinds, example_kinds, question_kind
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
 from bot.nlu.normalize import stem, synonym_map, tokenize
+from bot.nlu.paraphrase import load_lexicon
 from bot.nlu.parse import IntentScore
 
 logger = logging.getLogger(__name__)
 
-MATCHER_VERSION = "linear-hinge-2"
+MATCHER_VERSION = "linear-hinge-3"
+KINDS = (PERSON, TIME, PLACE, AMOUNT)
 _CODE_FILES = (
-    "normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py", "english.py"
+    "normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py", "english.py",
+    "kinds.py", "paraphrase.py", "paraphrases.yml",
 )
 
 
@@ -107,6 +115,35 @@ class MatcherSettings:
         short_word_length: Words of at most this many letters are corrected only to a
             function or question word ("teh" -> "the"): a short content word has too many
             neighbours one edit away ("cfo" is not "ceo").
+        answer_weight: How much a message word that an intent's answer (its responses and
+            title) uses, but none of its examples, counts as covered by that intent: the
+            answer is evidence too, weaker than a phrasing people were seen to type.
+        rarity_power: How an unknown word's weight falls with its commonness in English
+            (:func:`bot.nlu.english.rarity`; 0: every unknown word weighs fully). A common
+            word ("located", "sits") costs little; a name or a rare term ("xai", "cfo") costs
+            as much as a known key word.
+        name_weight: Factor on the weight of an unknown word that is no English word at all
+            (a name, an acronym: "xai", "anthropic"): such a word usually names what the
+            question is about, which the knowledge base does not cover.
+        kind_mismatch_factor: Factor on the confidence of an intent that cannot give the
+            kind of answer the question asks for (:mod:`bot.nlu.kinds`: "in which year"
+            against an answer with no date; "who" against one with no person).
+        uncovered_factor: Factor on an intent's confidence for each specific word of the
+            message it does not cover, raised to how specific the word is: a rare word or
+            name the knowledge base never uses ("google" in "who is the ceo of google"),
+            or a key word of another intent ("openai" in "how much did openai raise").
+            Such a word is what the question is about, so a near miss is not answered.
+        paraphrase_trust: How much a word read through the paraphrase lexicon
+            (:mod:`bot.nlu.paraphrase`: "turnover" as "revenue") counts as the word it
+            stands for.
+        weak_paraphrase_trust: The same for a word of a looser (``weak``) group.
+        rival_specificity: How specific a word of another intent counts, for
+            ``uncovered_factor``: how much the word belongs to one intent (its share of the
+            word's examples times ``c / (c + own_word_prior)``) times this.
+        own_word_prior: See ``rival_specificity``.
+        name_specificity: How specific an unknown rare word counts (0 below a weight of
+            0.5, 1 for a name), for ``uncovered_factor``; softened per intent by how often
+            its examples name something new (see ``_novel_name_odds``).
     """
 
     block_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
@@ -117,7 +154,7 @@ class MatcherSettings:
     temperature: float = 12.0
     null_score: float = 0.2
     kb_coverage_power: float = 0.0
-    intent_coverage_power: float = 2.25
+    intent_coverage_power: float = 1.5
     max_typo_distance: int = 2
     typo_prior: float = 2.0
     function_weight: float = 0.25
@@ -127,6 +164,16 @@ class MatcherSettings:
     short_word_length: int = 3
     share_candidates: int = 2
     share_floor: float = 0.1
+    answer_weight: float = 0.5
+    rarity_power: float = 3.0
+    name_weight: float = 2.0
+    kind_mismatch_factor: float = 0.3
+    uncovered_factor: float = 0.4
+    paraphrase_trust: float = 0.85
+    weak_paraphrase_trust: float = 0.6
+    rival_specificity: float = 0.5
+    own_word_prior: float = 2.0
+    name_specificity: float = 1.0
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -162,7 +209,15 @@ class LinearMatcher:
         self._stem_idf = arrays["stem_idf"]
         self._unknown_idf = float(arrays["unknown_idf"])
         self._stem_intents = arrays["stem_intents"]
+        self._stem_answers = arrays["stem_answers"]
+        self._answer_only = self._stem_answers * (1.0 - self._stem_intents)
         self._stem_key = arrays["stem_key"]
+        self._stem_own = arrays["stem_own"]
+        self._novel_names = arrays["novel_names"]
+        self._entity_words = frozenset(str(w) for w in arrays["entity_words"])
+        self._kind_capable = {
+            kind: arrays["kind_capable"][row] for row, kind in enumerate(KINDS)
+        }
         self._slots = [str(s) for s in arrays["slot_tokens"]]
         self._plain_examples: dict[str, set[int]] = {}
         for text, label in zip(arrays["plain_texts"].tolist(), arrays["plain_labels"].tolist(),
@@ -174,6 +229,7 @@ class LinearMatcher:
                                arrays["example_labels"].tolist(), strict=True):
             self._example_stems.setdefault(int(label), []).append(frozenset(str(text).split()))
         self._correct = lru_cache(maxsize=8192)(self._correct_word)
+        self._lexicon = load_lexicon()
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Return the arrays that fully describe this matcher (for the cache)."""
@@ -190,7 +246,12 @@ class LinearMatcher:
             "stem_idf": self._stem_idf,
             "unknown_idf": np.array(self._unknown_idf),
             "stem_intents": self._stem_intents,
+            "stem_answers": self._stem_answers,
             "stem_key": self._stem_key,
+            "stem_own": self._stem_own,
+            "novel_names": self._novel_names,
+            "entity_words": np.array(sorted(self._entity_words), dtype=np.str_),
+            "kind_capable": np.array([self._kind_capable[k] for k in KINDS]),
             **_plain_arrays(self._plain_examples),
             "slot_tokens": np.array(self._slots, dtype=np.str_),
             "example_texts": np.array(
@@ -280,12 +341,28 @@ class LinearMatcher:
             unknown function words such as "anyway" dropped) and, for each, 1.0, or
             less for a corrected word (see ``typo_prior``).
         """
-        pairs = [
-            self._correct(token)
-            for token in tokenize(text, self._synonyms)
-            if token in self._known_words or token not in FUNCTION_WORDS
-        ]
-        return [p[0] for p in pairs], [p[1] for p in pairs]
+        rewrite = self._lexicon.rewrite(tokenize(text, self._synonyms), self._uses)
+        tokens: list[str] = []
+        trust: list[float] = []
+        for token, paraphrased, weak in zip(
+            rewrite.tokens, rewrite.from_lexicon, rewrite.weak or [False] * len(rewrite.tokens),
+            strict=True,
+        ):
+            if token not in self._known_words and token in FUNCTION_WORDS:
+                continue
+            if paraphrased:
+                tokens.append(token)
+                trust.append(self._settings.weak_paraphrase_trust if weak
+                             else self._settings.paraphrase_trust)
+                continue
+            corrected, belief = self._correct(token)
+            tokens.append(corrected)
+            trust.append(belief)
+        return tokens, trust
+
+    def _uses(self, word: str) -> int:
+        """Return how many examples use ``word`` (for the paraphrase lexicon)."""
+        return self._word_counts.get(word, 0)
 
     def scores(
         self, tokens: list[str], trust: list[float] | None = None
@@ -299,7 +376,7 @@ class LinearMatcher:
         Returns:
             Two arrays over ``self.intents``.
         """
-        ids, values = self._space.vector(tokens, trust)
+        ids, values = self._space.vector(tokens, trust, self._dilution(tokens))
         raw = values @ self._weights[ids] if len(ids) else np.zeros(len(self.intents))
         logits = np.append(raw.astype(np.float64), self._settings.null_score)
         logits *= self._settings.temperature
@@ -307,6 +384,18 @@ class LinearMatcher:
         probabilities = np.exp(logits)
         probabilities = probabilities[:-1] / probabilities.sum()
         return probabilities, self.coverage(tokens, trust)
+
+    def _unknown_weight(self, token: str) -> float:
+        """Return how much an unknown word weighs: its rarity, more for a name."""
+        weight = rarity(token, self._settings.rarity_power)
+        if weight >= 1.0 and token.isalpha():
+            weight *= self._settings.name_weight
+        return weight
+
+    def _dilution(self, tokens: list[str]) -> dict[str, float]:
+        """Return how much each word the examples never use dilutes the features."""
+        return {t: 0.0 if t in self._entity_words else self._unknown_weight(t)
+                for t in tokens if t not in self._known_words}
 
     def coverage(self, tokens: list[str], trust: list[float] | None = None) -> np.ndarray:
         """Return, per intent, the coverage factor of the message's information.
@@ -321,16 +410,28 @@ class LinearMatcher:
         known: list[float] = []
         rows: list[int] = []
         against = np.zeros(len(self.intents))
+        specific: np.ndarray | float = 0.0  # specific words each intent does not cover
+        names = 0.0  # unknown rare words, weighed by how specific they are
+        settings = self._settings
         seen: set[str] = set()
+        # In a short message each word is a large part of the question: an unknown word
+        # weighs at least one over the number of content words, however common it is.
+        content = max(1, len({t for t in tokens if t not in FUNCTION_WORDS
+                              and t not in QUESTION_WORDS}))
         for token, belief in zip(tokens, trust or [1.0] * len(tokens), strict=True):
             if token in seen:
                 continue
             seen.add(token)
             index = self._stem_index.get(stem(token))
             factor = self._settings.function_weight if token in FUNCTION_WORDS else 1.0
+            if index is None and token in self._entity_words:
+                continue  # a value the entity extractor knows: neither evidence nor a gap
             if index is None:
-                weights.append(self._unknown_idf * factor)
+                unknown = self._unknown_weight(token)
+                weights.append(self._unknown_idf * factor * max(unknown, 1.0 / content))
                 known.append(0.0)
+                if token not in FUNCTION_WORDS:
+                    names += settings.name_specificity * _specificity(min(1.0, unknown))
             else:
                 weights.append(float(self._stem_idf[index]) * factor)
                 known.append(weights[-1] * belief)
@@ -338,18 +439,39 @@ class LinearMatcher:
                 rival = known[-1] * float(self._stem_key[index])
                 if rival > 0:
                     against += rival * (1.0 - self._stem_intents[index])
+                own = float(self._stem_own[index])
+                if own > 0 and token not in FUNCTION_WORDS:
+                    specific = specific + settings.rival_specificity * belief * own * (
+                        1.0 - np.minimum(1.0, self._stem_intents[index]
+                                         + self._answer_only[index]))
         total = sum(weights)
         result = np.zeros(len(self.intents))
         if total <= 0:
             return result
         positions = [i for i, share in enumerate(known) if share > 0]
-        for index, position in zip(rows, positions, strict=True):
-            result += self._stem_intents[index] * known[position]
         settings = self._settings
+        for index, position in zip(rows, positions, strict=True):
+            result += (self._stem_intents[index]
+                       + settings.answer_weight * self._answer_only[index]) * known[position]
         share = result / (total + settings.rival_word_weight * against)
         return (sum(known) / total) ** settings.kb_coverage_power * share ** (
             settings.intent_coverage_power
-        )
+        ) * settings.uncovered_factor ** specific * self._novel_name_odds(names)
+
+    def _novel_name_odds(self, names: float) -> np.ndarray | float:
+        """Return, per intent, the factor for ``names`` unknown rare words in the message.
+
+        How surprising a word the knowledge base never saw is depends on the intent: one
+        whose examples keep naming new things ("weather in boston", "... in lima") expects
+        more; one whose examples name the same few things ("arthur mensch") does not. The
+        Good-Turing estimate of that chance is the share of the intent's examples with a
+        name no other example of it uses (``novel_names``); the factor is that chance plus
+        the rest times ``uncovered_factor ** names``.
+        """
+        if names <= 0:
+            return 1.0
+        novel = self._novel_names
+        return novel + (1.0 - novel) * self._settings.uncovered_factor ** names
 
     def _fill_slots(
         self, tokens: list[str], trust: list[float], confidence: np.ndarray
@@ -381,7 +503,13 @@ class LinearMatcher:
             if row is None:
                 continue
             variant = [slot if i in names else t for i, t in enumerate(tokens)]
-            probabilities, coverage = self.scores(variant, trust)
+            probabilities, _ = self.scores(variant, trust)
+            # The placeholder is no evidence of its own: the rest of the message must fit
+            # the intent ("did X invest" fits "did tencent invest"; "what X does it train
+            # on" does not).
+            rest = [(t, b) for i, (t, b) in enumerate(zip(tokens, trust, strict=True))
+                    if i not in names]
+            coverage = self.coverage([t for t, _ in rest], [b for _, b in rest])
             # only the intents trained with this slot may use it
             filled = np.where(self._stem_intents[row] > 0, probabilities * coverage, 0.0)
             confidence = np.maximum(confidence, filled)
@@ -395,6 +523,10 @@ class LinearMatcher:
         probabilities, coverage = self.scores(tokens, trust)
         confidence = probabilities * coverage
         confidence = self._fill_slots(tokens, trust, confidence)
+        kind = question_kind(tokens)
+        if kind is not None:
+            confidence = np.where(self._kind_capable[kind], confidence,
+                                  confidence * self._settings.kind_mismatch_factor)
         ranked = confidence  # ties after sharing keep the fitted order
         if self._settings.share_candidates:
             confidence = self._share_unresolved(tokens, confidence)
@@ -413,6 +545,11 @@ class LinearMatcher:
 
 
 _NUMBER = re.compile(r"[$€]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|s)?")
+
+
+def _specificity(weight: float) -> float:
+    """Return how specific an unknown word of weight ``weight`` (0..1) is: 0 below 0.5."""
+    return max(0.0, (weight - 0.5) / 0.5)
 
 
 def number_form(token: str) -> str | None:
@@ -440,6 +577,22 @@ def _key_share(per_intent: Counter[int], prior: float) -> float:
     """
     top = max(per_intent.values())
     return top / sum(per_intent.values()) * (top - 1) / (top - 1 + prior)
+
+
+def _owned_share(per_intent: Counter[int], prior: float) -> float:
+    """Return how much a word belongs to one intent (0..1), counting single uses too.
+
+    Args:
+        per_intent: Number of examples using the word, per intent.
+        prior: Pseudo-count.
+
+    Returns:
+        The main intent's share of the word's examples times ``c / (c + prior)``, ``c``
+        being that intent's count: "google" in one example of one intent is that intent's
+        word, a little; "important" once in each of two intents is half anyone's.
+    """
+    top = max(per_intent.values())
+    return top / sum(per_intent.values()) * top / (top + prior)
 
 
 def _plain_arrays(plain: dict[str, set[int]]) -> dict[str, np.ndarray]:
@@ -491,6 +644,70 @@ def _slot_docs(
     return extra_docs, extra_labels, sorted(slots)
 
 
+def answer_texts(kb: KnowledgeBase, intent: str) -> list[str]:
+    """Return what answers ``intent`` in words: its responses' texts and its title."""
+    texts = []
+    for action in kb.actions_for(intent):
+        response = kb.responses.get(action)
+        if response is not None:
+            texts.extend(v.text for v in response.variants)
+    metadata = kb.intents[intent].metadata if intent in kb.intents else {}
+    title = metadata.get("title") if metadata else None
+    if isinstance(title, str):
+        texts.append(title)
+    return texts
+
+
+def _answer_stems(
+    kb: KnowledgeBase, names: list[str], synonyms: dict[str, str]
+) -> list[set[str]]:
+    """Return, per intent, the stems of the content words of its answer."""
+    result = []
+    for name in names:
+        words = {t for text in answer_texts(kb, name) for t in tokenize(text, synonyms)}
+        result.append({stem(w) for w in words
+                       if w not in FUNCTION_WORDS and w not in QUESTION_WORDS
+                       and "{" not in w})
+    return result
+
+
+def _novel_names(docs: list[list[str]], labels: list[int], n_intents: int) -> np.ndarray:
+    """Return, per intent, the share of its examples with a name no other example uses.
+
+    A name is an alphabetic word outside the English word list (:mod:`bot.nlu.english`).
+    """
+    english = frequencies()
+    uses: dict[int, Counter[str]] = {}
+    counts = np.zeros(n_intents)
+    for tokens, label in zip(docs, labels, strict=True):
+        counts[label] += 1
+        found = {t for t in tokens if t.isalpha() and t not in english
+                 and t not in FUNCTION_WORDS and not t.startswith("zzslot")}
+        uses.setdefault(label, Counter()).update(found)
+    novel = np.zeros(n_intents)
+    for tokens, label in zip(docs, labels, strict=True):
+        if any(uses[label].get(t) == 1 for t in set(tokens)):
+            novel[label] += 1
+    return np.divide(novel, counts, out=np.zeros(n_intents), where=counts > 0)
+
+
+def _kind_capable(
+    kb: KnowledgeBase, names: list[str], docs: list[list[str]], labels: list[int]
+) -> np.ndarray:
+    """Return, per kind of answer and intent, whether the intent can give that kind."""
+    examples: dict[int, list[list[str]]] = {}
+    for tokens, label in zip(docs, labels, strict=True):
+        examples.setdefault(label, []).append(tokens)
+    capable = np.zeros((len(KINDS), len(names)), dtype=bool)
+    for label, name in enumerate(names):
+        # A custom action's answer is not known in advance: its examples tell what it
+        # answers ("who invested", "did X invest").
+        kinds = answer_kinds(answer_texts(kb, name)) | example_kinds(examples.get(label, []))
+        for row, kind in enumerate(KINDS):
+            capable[row, label] = kind in kinds
+    return capable
+
+
 def _training_data(kb: KnowledgeBase) -> tuple[list[str], list[tuple[str, str]]]:
     names = list(kb.answerable_intents())
     pairs = [(text, s.value) for s in kb.synonyms for text in s.examples]
@@ -534,16 +751,21 @@ def _fit(
     for tokens, label in zip(docs, labels, strict=True):
         if is_content_free(tokens):
             plain.setdefault(" ".join(tokens), set()).add(label)
-    stems = sorted(stem_docs)
+    answers = _answer_stems(kb, names, synonyms)
+    stems = sorted(set(stem_docs).union(*answers))
     membership = np.zeros((len(stems), len(names)), dtype=np.float32)
+    answer_membership = np.zeros((len(stems), len(names)), dtype=np.float32)
     for row, s in enumerate(stems):
-        membership[row, sorted(stem_intents[s])] = 1.0
+        membership[row, sorted(stem_intents.get(s, ()))] = 1.0
+        answer_membership[row, [i for i, found in enumerate(answers) if s in found]] = 1.0
     stem_key = np.array(
-        [_key_share(stem_intents[s], settings.rival_word_prior) for s in stems], dtype=np.float32
+        [_key_share(stem_intents[s], settings.rival_word_prior) if s in stem_intents else 0.0
+         for s in stems], dtype=np.float32
     )
     n_docs = len(docs)
     stem_idf = np.array(
-        [math.log((1 + n_docs) / (1 + stem_docs[s])) + 1.0 for s in stems], dtype=np.float32
+        [math.log((1 + n_docs) / (1 + max(1, stem_docs[s]))) + 1.0 for s in stems],
+        dtype=np.float32,
     )
     return {
         "intents": np.array(names, dtype=np.str_),
@@ -556,7 +778,19 @@ def _fit(
         "stem_idf": stem_idf,
         "unknown_idf": np.array(math.log(1 + n_docs) + 1.0),
         "stem_intents": membership,
+        "stem_answers": answer_membership,
         "stem_key": stem_key,
+        "stem_own": np.array(
+            [_owned_share(stem_intents[s], settings.own_word_prior) if s in stem_intents
+             else 0.0 for s in stems], dtype=np.float32),
+        "kind_capable": _kind_capable(kb, names, docs, labels),
+        "novel_names": _novel_names(docs, labels, len(names)),
+        "entity_words": np.array(sorted({
+            t for table in kb.lookups for value in table.elements
+            for t in tokenize(value, synonyms)} | {
+            t for s in kb.synonyms for text in (s.value, *s.examples)
+            for t in tokenize(text)}), dtype=np.str_),
+
         **_plain_arrays(plain),
         "slot_tokens": np.array(slots, dtype=np.str_),
         "example_texts": np.array([" ".join(sorted({stem(t) for t in tokens})) for tokens in docs],
@@ -593,6 +827,7 @@ def build_matcher(
                      settings.max_epochs, settings.learning_rate, settings.rival_word_prior],
         "intents": [[n, [e.text for e in kb.intents[n].examples]] for n in names],
         "synonyms": sorted(pairs),
+        "lookups": [[t.name, list(t.elements)] for t in kb.lookups],
         "entities": [[n, [list(map(list, e.entities)) for e in kb.intents[n].examples]]
                      for n in names],
     })
