@@ -72,7 +72,7 @@ class ReloadConfig:
     """
 
     quiet_seconds: float = 0.5
-    max_drop_share: float = 0.1
+    max_drop_share: float = 0.05
 
 
 @dataclass(frozen=True)

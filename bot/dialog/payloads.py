@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.dialog.inputs import clean_text
 from bot.kb.model import KnowledgeBase
 from bot.nlu.parse import Entity
 
@@ -95,6 +96,8 @@ def read_entity_values(raw: str) -> tuple[dict[str, list[str]], str | None]:
 
     Returns:
         ``{entity: [values]}`` and None, or ``{}`` and why the object cannot be used.
+        Names and values are cleaned as typed text is (JSON escapes can carry control
+        characters and lone surrogates).
     """
     try:
         data = json.loads(raw)
@@ -103,19 +106,23 @@ def read_entity_values(raw: str) -> tuple[dict[str, list[str]], str | None]:
     if not isinstance(data, dict):
         return {}, "its entities are not a JSON object"
     values: dict[str, list[str]] = {}
-    for name, value in data.items():
-        if not name.strip() or len(name) > MAX_ENTITY_CHARS:
+    for raw_name, value in data.items():
+        name = " ".join(clean_text(raw_name).split())
+        if not name or len(name) > MAX_ENTITY_CHARS:
             return {}, "an entity name is empty or too long"
         items = value if isinstance(value, list) else [value]
         if not items or len(items) > MAX_ENTITY_VALUES:
             return {}, f"'{name[:40]}' needs 1 to {MAX_ENTITY_VALUES} values"
+        cleaned: list[str] = []
         for item in items:
             if not isinstance(item, str):
                 return {}, f"the value of '{name[:40]}' must be text, not {_kind(item)}"
-            if not item.strip() or len(item) > MAX_ENTITY_CHARS:
+            text = " ".join(clean_text(item).split())
+            if not text or len(text) > MAX_ENTITY_CHARS:
                 return {}, (f"the value of '{name[:40]}' must be 1 to {MAX_ENTITY_CHARS} "
                             "characters long")
-        values[name] = list(items)
+            cleaned.append(text)
+        values[name] = cleaned
     return values, None
 
 
