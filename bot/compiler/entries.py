@@ -22,7 +22,7 @@ from bot.compiler.segment import Fact, Subject, segment
 
 FACT = "fact"
 FAQ = "faq"
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 50
 
 
 @dataclass
@@ -94,7 +94,9 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
         entries.append(Entry(FAQ, key, pair.question, pair.answer,
                              qs.faq_questions(pair.question, subject), _details(spans)))
     for entry in entries:
-        entry.examples = qs.clean_examples(entry.examples + _noun_variants(entry, subject))
+        entry.examples = qs.clean_examples(entry.examples + _noun_variants(entry, subject),
+                                           qs.MAX_FAQ_WORDS if entry.kind == FAQ else
+                                           qs.MAX_WORDS)
         entry.examples = entry.examples[:MAX_EXAMPLES]
     return _unique_keys(entries)
 
@@ -110,16 +112,23 @@ def _noun_variants(entry: Entry, subject: Subject, limit: int = 4) -> list[str]:
 
 def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
                 lowercase: frozenset[str], previous: str) -> Entry:
-    spans = sp.extract_spans(fact.text, people, lowercase)
-    last = tx.sentences(fact.text)[-1]
-    offset = fact.text.rfind(last)
-    protected = [(s.start - offset, s.end - offset) for s in spans
-                 if s.kind != sp.ROLE and s.start >= offset]
-    clause = read_clause(last, protected)
-    context = _context_name(previous, subject)
-    examples = qs.fact_questions(fact.text, spans, clause, subject, context)
-    key, title = _name(fact.text, spans, clause, subject)
-    return Entry(FACT, key, title, fact.text, examples, _details(spans))
+    """One entry for a fact: each of its sentences asked about with its own clause."""
+    examples: list[str] = []
+    named: tuple[int, str, str] | None = None
+    details: list[str] = []
+    for sentence in tx.sentences(fact.text):
+        spans = sp.extract_spans(sentence, people, lowercase)
+        protected = [(s.start, s.end) for s in spans if s.kind != sp.ROLE]
+        clause = read_clause(sentence, protected)
+        examples += qs.fact_questions(sentence, spans, clause, subject,
+                                      _context_name(previous, subject))
+        previous = sentence
+        details += _details(spans)
+        weight = len([s for s in spans if s.kind != sp.NAME])
+        if named is None or weight > named[0]:
+            named = (weight, *_name(sentence, spans, clause, subject))
+    assert named is not None
+    return Entry(FACT, named[1], named[2], fact.text, examples, tuple(details))
 
 
 def _context_name(previous: str, subject: Subject) -> str:

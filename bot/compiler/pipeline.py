@@ -239,6 +239,9 @@ def _resolve_conflicts(compiled: list[_Compiled]) -> None:
     for key, claims in owners.items():
         if len({id(e) for e in claims}) < 2:
             continue
+        faqs = [e for e in claims if e.kind == "faq"]
+        if len(faqs) == 1:  # an FAQ question's own wording stays with it
+            claims = [e for e in claims if e is not faqs[0]]
         for entry in claims:
             entry.examples = [x for x in entry.examples if tx.match_key(x) != key] or (
                 entry.examples)

@@ -20,6 +20,8 @@ from bot.compiler.clause import Clause, inflect, lemmas
 from bot.compiler.segment import Subject
 
 MAX_WORDS = 11
+MAX_FAQ_WORDS = 18
+MAX_CHUNKS = 8
 _DROP_WORDS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"])
 
@@ -44,15 +46,177 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out: list[str] = []
     out += _person_questions(spans, subject)
     out += _verb_questions(clause, spans, who, about_subject, subject)
+    out += _local_questions(text, spans, subject, who or short)
     out += _count_questions(spans, clause, who, subject)
     out += _money_questions(text, spans, clause, who, subject)
-    out += _place_questions(spans, clause, who, about_subject, subject)
-    out += _name_questions(spans, subject)
+    out += _place_questions(text, spans, clause, who, about_subject, subject)
     out += _yes_no_questions(text, clause, who, about_subject)
+    out += _chunks(text, subject)
+    out += _name_questions(spans, subject)
     if context and not about_subject and clause.subject.startswith("the "):
         alt = tx.clean(context)
         out += [q.replace(who, alt) for q in list(out) if who and who in q][:6]
     return clean_examples(out)
+
+
+_TOKEN = re.compile(r"[\w'’\-]+|[,;:()]")
+_FUTURE = tx.wordset("will expected planned due scheduled set")
+_RELATIVE = tx.wordset("who which that it they this these")
+
+
+def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
+                     default: str) -> list[str]:
+    """Ask about each span with the verb that governs it and the thing that verb is about.
+
+    "Saltmarsh, a survival game, released in May 2023" -> "when was saltmarsh released";
+    "the towers are being put together at the Port of X" -> "where are the towers put
+    together"; "Corran Bank is expected to cost £1.9 billion" -> "how much will corran
+    bank cost"; "published by Kestrel" -> "who publishes the console editions".
+    """
+    tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(text)]
+    out: list[str] = []
+    for span in spans:
+        if span.kind in (sp.ROLE, sp.NAME, sp.PERCENT):
+            continue
+        before = [t for t in tokens if t[1] + len(t[0]) <= span.start]
+        found = _governing_verb(before, spans)
+        if found is None:
+            continue
+        lemma, at, passive, future, past = found
+        thing = _thing(before[:at], spans, subject, default)
+        if not thing:
+            continue
+        head, _, particle = lemma.partition(" ")
+        vb, vbz, vbd, vbn = (f"{form} {particle}".strip() for form in (
+            head, inflect(head, "VBZ"), inflect(head, "VBD"), inflect(head, "VBN")))
+        plural = thing.endswith("s") and thing != subject.short and not thing.endswith("ss")
+        be, was, does = ("are", "were", "do") if plural else ("is", "was", "does")
+        if span.kind in (sp.DATE, sp.YEAR):
+            if future:
+                out += [f"when will {thing} {vb}", f"when is {thing} {vbn}" if passive else
+                        f"when does {thing} {vb}"]
+            elif passive:
+                out += [f"when {was} {thing} {vbn}", f"what year {was} {thing} {vbn}"]
+            else:
+                out += [f"when did {thing} {vb}", f"what year did {thing} {vb}"]
+            for family, others, nouns in lx.VERB_FAMILIES:
+                if lemma in family or set(nouns) & set(tx.words(text)):
+                    out += [f"when did {thing} {o}" for o in others if o != lemma][:2]
+                    break
+        elif span.kind == sp.PLACE:
+            out += [f"where {was if past else be} {thing} {vbn}" if passive else
+                    f"where {does} {thing} {vb}"]
+        elif span.kind == sp.MONEY:
+            aux = "will" if future else ("did" if vbd.split()[0] == before[at][0].casefold()
+                                         else does)
+            out += [f"how much {aux} {thing} {vb}"]
+            if lemma == "cost":
+                out += [f"what {does} {thing} cost", f"{thing} price", f"{thing} cost"]
+        elif span.kind in (sp.COUNT, sp.MEASURE) and span.noun:
+            aux = "will" if future else does
+            noun = tx.clean(span.noun).split()[-1]
+            out += [f"how many {noun} {aux} {thing} {vb}"]
+        elif span.kind in (sp.PERSON, sp.ORG) and passive and _by_before(text, span):
+            out += [f"who {vbz} {thing}", f"who {vbd} {thing}"]
+            if span.kind == sp.ORG:
+                out.append(f"which company {vbz} {thing}")
+    return out
+
+
+def _by_before(text: str, span: sp.Span) -> bool:
+    return bool(re.search(r"\bby\s+(?:the\s+)?(?:[\w'’\-]+\s+){0,3}$",
+                          text[max(0, span.start - 40):span.start]))
+
+
+def _governing_verb(before: list[tuple[str, int]], spans: list[sp.Span]):
+    """Return (lemma, index, passive, future, past) of the verb before a span."""
+    protected = [(s.start, s.end) for s in spans if s.kind != sp.ROLE]
+    in_list = False  # walking through a list of names ("A, B and C")
+    for back in range(1, min(16, len(before) + 1)):
+        index = len(before) - back
+        word, offset = before[index]
+        if word in ";:(" or word == ",":
+            if back > 1 and not in_list:
+                return None
+            continue
+        low = word.casefold()
+        if word[:1].isupper() or any(a <= offset < b for a, b in protected) or not low.isalpha():
+            in_list = True
+            continue
+        in_list = in_list and low == "and"
+        if low in lx.AUXILIARIES or low in ("to",):
+            continue
+        lemma = (lemmas(low).get("VERB") or (None,))[0]
+        if lemma is None or lemma in ("be", "have") and back > 1:
+            continue
+        forms = {inflect(lemma, t) for t in ("VBD", "VBN", "VBZ")}
+        previous = [w.casefold() for w, _ in before[max(0, index - 3):index]]
+        infinitive = bool(previous) and previous[-1] == "to"
+        if low not in forms and not infinitive:
+            continue
+        if previous and previous[-1] in lx.DETERMINERS:
+            continue
+        passive = low == inflect(lemma, "VBN") and bool(
+            set(previous) & {"is", "are", "was", "were", "been", "being", "be"} or (
+                previous and previous[-1] == ","))
+        future = bool(set(previous) & _FUTURE) or low in _FUTURE
+        if infinitive:
+            passive = False
+        particle = before[index + 1][0].casefold() if index + 1 < len(before) else ""
+        if particle in ("together", "up", "out", "off", "back", "down"):
+            lemma = f"{lemma} {particle}"
+        past = bool(set(previous) & {"was", "were"})
+        return lemma, index, passive, future, past
+    return None
+
+
+def _thing(before: list[tuple[str, int]], spans: list[sp.Span], subject: Subject,
+           default: str) -> str:
+    """The noun phrase a verb is about: the words after the last comma before it."""
+    words: list[str] = []
+    for word, _ in reversed(before):
+        low = word.casefold()
+        if word in ",;:(" or low in ("and", "while", "but", "then"):
+            break
+        words.insert(0, word)
+    while words and words[-1].casefold() in lx.AUXILIARIES | lx.ADVERBS | _FUTURE | {
+            "to", "not", "being", "been"}:
+        words.pop()
+    phrase = " ".join(words)
+    folded = tx.clean(phrase)
+    if not folded or folded.split()[0] in _RELATIVE or folded in ("it", "they"):
+        start = before[-1][1] if before else 0
+        names = [s for s in spans if s.kind in (sp.NAME, sp.ORG, sp.PERSON) and s.end <= start
+                 and subject.short not in tx.words(s.text)]
+        return tx.clean(names[-1].text) if names else default
+    if subject.short in folded.split() and "'" not in folded or any(
+            folded.endswith(n) for n in subject.nouns):
+        return subject.short
+    if re.match(r"^(?:in|on|at|for|since|by|from|after|before|during)\b", folded):
+        return default
+    return _simple_np(folded)
+
+
+def _chunks(text: str, subject: Subject, limit: int = MAX_CHUNKS) -> list[str]:
+    """Return the fact's noun phrases as clipped questions ("offshore wind farm?").
+
+    A chunk is a run of content words between function words, numbers and the subject's
+    name, of one to four words; a single common word is no chunk.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    names = set(tx.words(subject.name)) | set(subject.nouns) | {f"{subject.short}'s"}
+    for word in [*tx.words(text), "."]:
+        stop = (word in tx.STOPWORDS or word in names or re.search(r"\d", word)
+                or word in lx.AUXILIARIES or word in lx.ADVERBS)
+        if not stop:
+            run.append(word)
+            continue
+        if run and len(run) <= 4 and (len(run) > 1 or not sp.common_word(run[0], 3000)):
+            out.append(" ".join(run))
+        run = []
+    out = list(dict.fromkeys(out))[:limit]
+    return out + [f"{subject.short} {c}" for c in out[:3] if subject.short]
 
 
 def _about_subject(np: str, subject: Subject) -> bool:
@@ -60,8 +224,8 @@ def _about_subject(np: str, subject: Subject) -> bool:
     if re.search(r"['’]s\b", np):
         return False
     words = tx.words(np)
-    return bool(subject.short and subject.short in words) or any(
-        f"the {n}" in np for n in subject.nouns) or np in ("it", "they")
+    return bool(subject.short and subject.short in words) or bool(
+        words and words[-1] in subject.nouns) or np in ("it", "they")
 
 
 def _simple_np(np: str) -> str:
@@ -126,44 +290,27 @@ def _person_questions(spans: list[sp.Span], subject: Subject) -> list[str]:
 
 def _verb_questions(clause: Clause, spans: list[sp.Span], who: str, about_subject: bool,
                     subject: Subject) -> list[str]:
-    """who/when questions on the clause's verb."""
+    """Questions on the clause's own verb: "who founded x" (and its family), "founders"."""
     if not clause.verb or clause.verb in ("be", "have") or not who:
         return []
     out: list[str] = []
     kinds = {s.kind for s in spans}
-    obj = _simple_np(clause.obj) if clause.obj else ""
     for rank, lemma in enumerate(_verbs(clause.verb)):
-        verb = Clause(clause.subject, lemma.split()[0], " ".join(lemma.split()[1:]) or (
-            clause.particle if lemma == clause.verb else ""))
+        head, _, particle = lemma.partition(" ")
+        verb = Clause(clause.subject, head, particle or (clause.particle if not rank else ""))
         vbz, vbd, vbn, vb = (verb.form(t) for t in ("VBZ", "VBD", "VBN", "VB"))
-        if clause.passive:
-            be = "are" if who.endswith("s") and not about_subject else "is"
-            was = "were" if be == "are" else "was"
-            if clause.agent or kinds & {sp.PERSON, sp.ORG}:
-                out += [f"who {vbd} {who}", f"who {vbz} {who}"]
-                if about_subject:
-                    out += [f"who {vbd} it", f"who {vbd} the {subject.nouns[0]}"
-                            if subject.nouns else f"who {vbd} it"]
-            if kinds & {sp.YEAR, sp.DATE}:
-                out += [f"when {was} {who} {vbn}", f"what year {was} {who} {vbn}",
-                        f"{vbn} when"]
-            if sp.PLACE in kinds and not rank:
-                out += [f"where {be} {who} {vbn}"]
-            if not rank:
-                out += [f"how {be} {who} {vbn}"]
-        else:
-            if kinds & {sp.YEAR, sp.DATE}:
-                out += [f"when did {who} {vb}", f"what year did {who} {vb}"]
-                if obj:
-                    out += [f"when did {who} {vb} {obj}"]
-            if obj:
-                out += [f"what does {who} {vb}", f"who {vbz} {obj}", f"does {who} {vb} {obj}"]
-            if sp.PLACE in kinds:
-                out += [f"where does {who} {vb}", f"where did {who} {vb}"]
+        if clause.passive and (clause.agent or kinds & {sp.PERSON, sp.ORG}):
+            out += [f"who {vbd} {who}", f"who {vbz} {who}"]
+            if about_subject:
+                out += [f"who {vbd} it"] + [f"who {vbd} the {n}" for n in subject.nouns[:1]]
+        if clause.passive and about_subject and kinds & {sp.YEAR, sp.DATE}:
+            out += [f"when was {who} {vbn}", f"what year was {who} {vbn}", f"{vbn} when"]
+        if not clause.passive and clause.obj and not rank and about_subject:
+            out.append(f"what does {who} {vb}")
         if about_subject and clause.passive and not rank:
             for noun in _agent_nouns(lemma):
-                out += [f"{subject.short} {noun}", f"who are the {noun}s"
-                        if not noun.endswith("s") else f"who are the {noun}", noun]
+                out += [noun, f"{subject.short} {noun}",
+                        f"who are the {noun}" if noun.endswith("s") else f"who is the {noun}"]
     return out
 
 
@@ -184,7 +331,8 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
                 out += [f"how many {n} {aux} {who} {verb}"]
         if span.kind == sp.COUNT and clause.obj and head in clause.obj and who:
             out += [f"what {head} does {who} {verb}", f"which {head} does {who} {verb}"]
-        if head in lx.PEOPLE_NOUNS and who == subject.short:
+        if head in ("people", "employees", "staff", "workers") and who == subject.short and (
+                verb in ("employ", "have", "work")):
             out += [f"how many people work at {who}", f"how many employees does {who} have",
                     "headcount", "how many staff", "number of employees", "team size"]
     return out
@@ -204,9 +352,10 @@ def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
             be = "are" if who.endswith("s") else "is"
             out += [f"how much {be} {who} {inflect(verb, 'VBN')}",
                     f"what {be} {who} {inflect(verb, 'VBN')}"]
-        elif verb not in ("be", "have", "reach"):
+        elif verb not in ("be", "have", "reach") and _about_subject(clause.subject, subject):
             out += [f"how much did {who} {vb}", f"how much does {who} {vb}"]
-    if subj and not _about_subject(subj, subject):  # "revenue reached $41 million"
+    named = any(tx.clean(s.text) in subj for s in spans if s.kind in (sp.NAME, sp.ORG))
+    if subj and not named and not _about_subject(subj, subject):  # "revenue reached $41m"
         noun = subj.split()[-1]
         out += [f"how much {noun}", f"what is {subject.short}'s {noun}",
                 f"{subject.short} {noun}", noun]
@@ -230,12 +379,16 @@ def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
     return out
 
 
-def _place_questions(spans: list[sp.Span], clause: Clause, who: str, about_subject: bool,
-                     subject: Subject) -> list[str]:
+def _place_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
+                     about_subject: bool, subject: Subject) -> list[str]:
+    """"where is x" when the sentence says where its subject is."""
     if not any(s.kind == sp.PLACE for s in spans) or not who:
         return []
+    if not (clause.verb in ("be", "base", "locate", "headquarter", "")
+            or re.search(r"\b(?:based|located|headquartered)\s+(?:in|at|near)\b", text)):
+        return []
     out = [f"where is {who}", f"which city is {who} in", f"where is {who} based"]
-    if about_subject and clause.verb in ("be", ""):
+    if about_subject:
         out += [f"where is {subject.short} located", "where are they based"]
     return out
 
@@ -294,6 +447,10 @@ def faq_questions(question: str, subject: Subject) -> list[str]:
     out.append(re.sub(r"\b(visitors|people|customers|you)\b", "i", cleaned))
     out.append(re.sub(r"^(what|which|who|how|where|when)\s+(is|are|does|do)\s+", r"\1 ",
                       cleaned))
+    words = cleaned.split()
+    for cut, word in enumerate(words):  # "... develop and offer to its customers" shortened
+        if cut >= 4 and (word in lx.PREPOSITIONS or word == "and"):
+            out.append(" ".join(words[:cut]))
     for part in re.split(r"\s*,?\s+and\s+(?=(?:how|what|who|where|when|why|is|are|does|do)\b)",
                          cleaned):
         out.append(part)
@@ -317,10 +474,10 @@ def faq_questions(question: str, subject: Subject) -> list[str]:
              if w != short and w not in subject.aliases]
     if 2 <= len(words) <= 3:
         out += [" ".join(words), f"{short} {' '.join(words)}"]
-    return clean_examples(out)
+    return clean_examples(out, MAX_FAQ_WORDS)
 
 
-def clean_examples(examples: list[str]) -> list[str]:
+def clean_examples(examples: list[str], max_words: int = MAX_WORDS) -> list[str]:
     """Return examples lower-cased, de-duplicated, and without junk.
 
     Junk is a single common English word, a bare verb, a bare number or date, or an
@@ -334,16 +491,16 @@ def clean_examples(examples: list[str]) -> list[str]:
         text = re.sub(r"\b(has|does|is|was) they\b",
                       lambda m: {"has": "have", "does": "do", "is": "are", "was": "were"}[
                           m.group(1)] + " they", text)
-        if not text or text in seen or _junk(text):
+        if not text or text in seen or _junk(text, max_words):
             continue
         seen.add(text)
         kept.append(text)
     return kept
 
 
-def _junk(text: str) -> bool:
+def _junk(text: str, max_words: int = MAX_WORDS) -> bool:
     words = text.split()
-    if len(words) > MAX_WORDS:
+    if len(words) > max_words:
         return True
     if len(words) == 1:
         word = words[0]

@@ -123,9 +123,11 @@ def _subject_nouns(doc: Document, first: str, name: str) -> tuple[str, ...]:
     rest = first[len(name):] if name and first.startswith(name) else ""
     match = re.match(r"^\s+(?:is|was|are)\s+(?:a|an|the)\s+([^,.;]*)", rest)
     if match:
+        head = ""
         for word in match.group(1).split():
             low = word.casefold()
-            if low in lx.PREPOSITIONS or low in ("based", "owned", "that", "which", "who"):
+            if low in lx.PREPOSITIONS or low in ("based", "owned", "that", "which", "who") or (
+                    low.endswith("ing") and head):
                 break
             head = low
         else:
@@ -167,6 +169,12 @@ def segment(doc: Document, subject: Subject) -> list[Fact]:
                 if pending:
                     resolved = f"{pending} {resolved}"
                     pending = ""
+                if facts and not keyed and not pending and _continues(sentence) and (
+                        facts[-1].heading == section.heading):
+                    last = facts[-1]  # "Most work in Tampere; 20 of them are ..." goes on
+                    facts[-1] = Fact(f"{last.text} {resolved}", last.heading, last.key,
+                                     last.group)
+                    continue
                 if not keyed and _without_detail(resolved):
                     pending = resolved
                     continue
@@ -181,6 +189,15 @@ def segment(doc: Document, subject: Subject) -> list[Fact]:
                     facts.append(Fact(pending, section.heading, section.key,
                                       index if keyed else None))
     return facts
+
+
+_CONTINUES = re.compile(r"^(?:Most|Many|Some|All|None|Both|Several|Few|\d[\d,]*)\s+"
+                        r"(?:of\s+(?:them|these|those)\b|work|are|were|live|come)\b")
+
+
+def _continues(sentence: str) -> bool:
+    """True for a sentence that goes on about the one before ("Most of them ...")."""
+    return bool(_CONTINUES.match(sentence))
 
 
 def _without_detail(sentence: str) -> bool:
