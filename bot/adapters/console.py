@@ -304,7 +304,9 @@ class ConsoleChat:
         """Write the bot's replies."""
         width = None
         if self._interactive:
-            width = max(20, shutil.get_terminal_size((80, 24)).columns - len(BOT))
+            columns = shutil.get_terminal_size((80, 24)).columns
+            # a terminal of unknown size reports 0 columns on Python 3.10 (3.11 falls back)
+            width = max(20, (columns if columns > 0 else 80) - len(BOT))
         body = render(turn, self.style, width).replace("\n", "\n" + " " * len(BOT))
         self.say(self.style.bot(BOT) + body)
 
