@@ -7,6 +7,9 @@ Python), the command, then each script's section; a script that failed is report
 with its exit status and the end of its error output. The docs link to that file rather
 than copying figures.
 
+A full run also rewrites the README's table of headline figures from the new RESULTS.md
+(:mod:`headline`), so the README cannot drift from the last run.
+
 Usage: ``python benchmarks/run_all.py [NAME...] [--out FILE]``. NAME filters scripts by
 substring (e.g. ``clinc``); a filtered run prints its sections but leaves RESULTS.md alone
 unless ``--out`` is given. Exit status 1 if any script failed.
@@ -28,7 +31,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import headline  # noqa: E402  (a sibling module, not a package)
+
 RESULTS = HERE / "RESULTS.md"
+README = HERE.parent / "README.md"
 TIMEOUT_S = 1800
 ERROR_TAIL_LINES = 20
 
@@ -123,6 +130,8 @@ def section_of(outcome: Outcome) -> str:
     body = outcome.section
     if not body.startswith("## "):
         body = f"## {outcome.script}\n\n{body}" if body else f"## {outcome.script}"
+    heading, _, rest = body.partition("\n")
+    body = f"{heading}\n{headline.SCRIPT_MARK.format(script=outcome.script)}\n{rest}".rstrip()
     if outcome.ok:
         return body
     parts = [body, f"**{outcome.script} {outcome.status()}**; the figures above, if any, "
@@ -150,6 +159,19 @@ def render(outcomes: list[Outcome], command: str, started: datetime) -> str:
     return "\n".join(lines) + "\n\n" + "\n\n".join(sections) + "\n"
 
 
+def update_readme(readme: Path, results: str) -> None:
+    """Rewrite the headline figures in ``readme`` from ``results`` (when it has the block)."""
+    document = readme.read_text(encoding="utf-8")
+    try:
+        updated = headline.replace_block(document, headline.render(results))
+    except ValueError:
+        print(f"{readme} has no headline block; not updated", file=sys.stderr)
+        return
+    if updated != document:
+        readme.write_text(updated, encoding="utf-8")
+        print(f"updated the headline figures in {readme}")
+
+
 def main(argv: list[str], bench_dir: Path = HERE) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("names", nargs="*", metavar="NAME", help="run only these scripts")
@@ -169,8 +191,11 @@ def main(argv: list[str], bench_dir: Path = HERE) -> int:
     failed = [o.script for o in outcomes if not o.ok]
     if out is not None:
         command = shlex.join(["python", "benchmarks/run_all.py", *argv])
-        out.write_text(render(outcomes, command, started), encoding="utf-8")
+        results = render(outcomes, command, started)
+        out.write_text(results, encoding="utf-8")
         print(f"\nwrote {out}")
+        if out == RESULTS and README.is_file():
+            update_readme(README, results)
     print(f"{len(outcomes) - len(failed)}/{len(outcomes)} benchmark scripts succeeded"
           + (f"; failed: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

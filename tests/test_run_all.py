@@ -50,3 +50,24 @@ def test_a_filtered_run_leaves_results_alone(tmp_path: Path, capsys) -> None:
     assert "## One" in capsys.readouterr().out
     after = run_all.RESULTS.stat().st_mtime_ns if run_all.RESULTS.exists() else None
     assert after == before
+
+
+def test_headline_figures_are_read_from_the_results(tmp_path: Path) -> None:
+    run_all = load_run_all()
+    headline = sys.modules["headline"]
+    (tmp_path / "bench_telegram.py").write_text(
+        'print("## Telegram\\n\\n| measure | value |\\n| --- | --- |\\n'
+        '| replies/s, flood limits off (300 updates) | 97 |")\n')
+    (tmp_path / "bench_clinc150.py").write_text(
+        'print("| matcher | in-scope acc % | OOS recall % |\\n|---|---|---|\\n'
+        '| faqbot matcher | 93.0 | 66.0 |\\n| TF-IDF + LR (sklearn) | 91.8 | 55.0 |")\n')
+    out = tmp_path / "RESULTS.md"
+    assert run_all.main(["--out", str(out)], bench_dir=tmp_path) == 0
+    block = headline.render(out.read_text(encoding="utf-8"))
+    assert block.startswith(headline.BEGIN) and block.endswith(headline.END)
+    assert "| Telegram, through python-telegram-bot over loopback: replies/s | 97 |" in block
+    assert "| 93.0 / 66.0 | TF-IDF + logistic regression: 91.8 / 55.0 |" in block
+    assert f"Development questions in scope: answered right, wrong | {headline.MISSING}" in block
+    readme = "intro\n" + headline.render(None) + "\noutro\n"
+    assert headline.replace_block(readme, block) == f"intro\n{block}\noutro\n"
+    assert headline.current_block(headline.replace_block(readme, block)) == block
