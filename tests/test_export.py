@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -216,3 +217,22 @@ def test_command_line(tmp_path: Path) -> None:
     kb = load_knowledge_base(SHIPPED)
     assert len(read(tmp_path / "project" / "domain.yml")["intents"]) == len(
         {name.split("/", 1)[0] for name in kb.intents})
+
+
+def test_a_curated_override_loaded_for_real_reaches_rasa_once(tmp_path: Path, schemas) -> None:
+    """The loader lets a curated response win; the export leaves the generated one out."""
+    kb = tmp_path / "kb"
+    shutil.copytree(SHIPPED, kb)
+    (kb / "curated" / "answers.yml").write_text(
+        'version: "3.1"\nresponses:\n  utter_fact_ceo:\n'
+        '  - text: "Mistral AI is led by Arthur Mensch."\n', encoding="utf-8")
+    report = export_rasa_project(kb, tmp_path / "p", NluConfig())
+    (copied,) = [c for c in report.data if c.dropped]
+    assert copied.dropped == ("utter_fact_ceo",) and "generated" in copied.target.parts
+    project = Project(tmp_path / "p")
+    texts = [read(f).get("responses", {}).get("utter_fact_ceo")
+             for f in find_yaml_files(tmp_path / "p" / "data")]
+    assert [t for t in texts if t] == [[{"text": "Mistral AI is led by Arthur Mensch."}]]
+    assert "utter_fact_ceo" in project.uttered
+    problems = [p for p in validate_with_rasa(copied.target, schemas)]
+    assert problems == [], "\n".join(str(p) for p in problems)
