@@ -222,6 +222,8 @@ class Engine:
             result = contextual_ranking(
                 message, reading, ranking, state.last_intent, state.last_text or "", index,
                 lambda t: brain.matcher.rank(t, limit=10), dialog, nlu,
+                new_words=getattr(brain.matcher, "new_words", None),
+                covers=getattr(brain.matcher, "covers", None),
             )
             if result is not None:
                 ranking = result.ranking

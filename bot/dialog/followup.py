@@ -427,6 +427,8 @@ def contextual_ranking(
     dialog: DialogConfig,
     nlu: NluConfig,
     limit: int = 10,
+    new_words: Callable[[str], list[str]] | None = None,
+    covers: Callable[[str, str], bool] | None = None,
 ) -> ContextResult | None:
     """Re-rank a follow-up with the last answer as context.
 
@@ -441,16 +443,23 @@ def contextual_ranking(
         dialog: Context settings (boosts).
         nlu: Decision thresholds.
         limit: Length of the returned ranking.
+        new_words: Returns the names and terms of a text that the knowledge base never
+            uses (the matcher's ``new_words``, which reads paraphrases and typos first);
+            the index's own vocabulary check when None.
+        covers: ``covers(text, intent)``: whether the intent's examples or answer use every
+            content word of the text (the matcher's ``covers``). With it, a follow-up that
+            only asks about what the last answer says is answered by it again.
 
     Returns:
         The re-ranked intents, or None when context does not apply (a plain question, or
-        one that brings words the knowledge base does not know).
+        one that names something the knowledge base does not know: a new subject).
     """
     if decide(standalone, nlu).kind == ANSWER:
         return None  # a confident answer on its own stands
     if reading.kind == PLAIN and len(reading.content) > 2:
         return None
-    unknown = index.unknown_words(reading.content)
+    unknown = (new_words(" ".join(reading.content)) if new_words is not None
+               else index.unknown_words(reading.content))
     if unknown:
         logger.debug("follow-up %r not resolved: unknown words %s", message, unknown)
         return None
@@ -467,6 +476,12 @@ def contextual_ranking(
         return ContextResult(boosted, joined=False)
     before = {s.name: s.confidence for s in rank(last_text)}
     joined = rank(join_context(last_text, message))
+    if (covers is not None and joined and joined[0].name == last_intent
+            and covers(message, last_intent) and decide(joined, nlu).kind == ANSWER):
+        # "any loans in there" after the funding answer: the last answer speaks of every
+        # word it asks about, and read with the last question it is that answer: say it
+        # again.
+        return ContextResult(joined, joined=True)
     candidates = boosts or {s.name: 0.0 for s in joined}
     promoted = False
     for score in joined:

@@ -141,6 +141,9 @@ class MatcherSettings:
             ``uncovered_factor``: how much the word belongs to one intent (its share of the
             word's examples times ``c / (c + own_word_prior)``) times this.
         own_word_prior: See ``rival_specificity``.
+        new_word_rarity: An unknown word at least this rare (:func:`rarity`) is a name or
+            term the knowledge base does not cover (:meth:`LinearMatcher.new_words`):
+            "google" (0.71) is, "infrastructure" (0.67) is not.
         name_specificity: How specific an unknown rare word counts (0 below a weight of
             0.5, 1 for a name), for ``uncovered_factor``; softened per intent by how often
             its examples name something new (see ``_novel_name_odds``).
@@ -173,6 +176,7 @@ class MatcherSettings:
     weak_paraphrase_trust: float = 0.6
     rival_specificity: float = 0.5
     own_word_prior: float = 2.0
+    new_word_rarity: float = 0.7
     name_specificity: float = 1.0
 
     def epochs_for(self, n_examples: int) -> int:
@@ -359,6 +363,41 @@ class LinearMatcher:
             tokens.append(corrected)
             trust.append(belief)
         return tokens, trust
+
+    def new_words(self, text: str) -> list[str]:
+        """Return the names and terms of ``text`` that the knowledge base never uses.
+
+        These are the words left unknown once paraphrases and typos are read (see
+        :meth:`understand`) that are no common English word and no value of a lookup
+        table or synonym: "xai", "anthropic", "7b". A question about one of them is about
+        something the knowledge base does not cover, and a follow-up naming one changes
+        the subject.
+        """
+        tokens, _ = self.understand(text)
+        return [
+            t for t in dict.fromkeys(tokens)
+            if self._stem_index.get(stem(t)) is None and t not in self._entity_words
+            and t not in FUNCTION_WORDS and t not in QUESTION_WORDS
+            and rarity(t, self._settings.rarity_power) >= self._settings.new_word_rarity
+        ]
+
+    def covers(self, text: str, intent: str) -> bool:
+        """Return True when ``intent``'s examples or answer use every content word of ``text``.
+
+        "any loans in there" is covered by an answer that mentions debt; "and google's
+        revenue?" is not covered by the revenue answer ("google" is not in it).
+        """
+        if intent not in self.intents:
+            return False
+        column = self.intents.index(intent)
+        tokens, _ = self.understand(text)
+        content = [t for t in tokens if t not in FUNCTION_WORDS and t not in QUESTION_WORDS]
+        for token in content:
+            row = self._stem_index.get(stem(token))
+            if row is None or (self._stem_intents[row, column] == 0
+                               and self._stem_answers[row, column] == 0):
+                return False
+        return bool(content)
 
     def _uses(self, word: str) -> int:
         """Return how many examples use ``word`` (for the paraphrase lexicon)."""
