@@ -23,6 +23,7 @@ from bot.dialog.followup import (
     ELLIPTICAL,
     MORE,
     ContextIndex,
+    Reading,
     contextual_ranking,
     join_context,
     merge_rankings,
@@ -90,6 +91,47 @@ class _Answer:
     entities: tuple[Entity, ...]
     context: str
     message: str | None = None  # what actions see as the message, when not the text typed
+
+
+@dataclass(frozen=True)
+class _Message:
+    """One message on its way through the readers; understood once, on first need.
+
+    Attributes:
+        sender: Who wrote it.
+        text: The message as received.
+        message: What is read: the cleaned text, or the payload a pick stands for.
+        state: The sender's conversation, this turn counted.
+        brain: The knowledge base and indexes this message is read with.
+        entities: Entities found in ``message`` (with ``ranking`` and ``reading``, set by
+            ``Engine._understood``).
+        ranking: The matcher's ranking of ``message``.
+        reading: How ``message`` leans on the conversation (follow-up or not).
+    """
+
+    sender: str
+    text: str
+    message: str
+    state: ConversationState
+    brain: Brain
+    entities: tuple[Entity, ...] = ()
+    ranking: tuple[IntentScore, ...] = ()
+    reading: Reading | None = None
+
+
+_YES = frozenset({"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct",
+                  "right", "exactly", "please", "yes please", "that one", "indeed"})
+_NO = frozenset({"no", "n", "nope", "nah", "not really", "no thanks", "neither", "wrong"})
+
+
+def yes_or_no(message: str) -> bool | None:
+    """Return True for a short "yes", False for a short "no", None for anything else."""
+    words = normalize(message)
+    if words in _YES:
+        return True
+    if words in _NO:
+        return False
+    return None
 
 
 class Engine:
@@ -176,108 +218,167 @@ class Engine:
             return cached[1]
 
     def _handle(self, sender: str, text: str) -> Turn:
+        """Screen the message, then hand it to each reader in turn until one answers."""
         brain = self._brain
-        kb = brain.kb
-        nlu = self._config.nlu
         state = self._store.get(sender)
-        screened = screen(text, nlu.max_message_chars)
+        screened = screen(text, self._config.nlu.max_message_chars)
         if screened.problem is not None:
             parse = Parse(text, IntentScore(FALLBACK_INTENT, 0.0))
             decision = EMPTY if screened.problem == EMPTY else REJECTED
             return Turn(sender, text, parse, (Reply(screened.reply),), decision)
-        message = screened.message
         state = replace(state, turns=state.turns + 1)
+        message = _Message(sender, text, screened.message, state, brain)
+        picked = self._read_choice(message)
+        if isinstance(picked, Turn):
+            return picked
+        message = picked or message
+        turn = self._read_payload(message)
+        if turn is not None:
+            return turn
+        message = self._understood(message)
+        return self._read_more(message) or self._read_named(message) or (
+            self._read_question(message))
 
-        choice = read_choice(message, state.choices, kb)
+    # -- the readers: each returns a turn, or None to pass the message on ----------------
+    def _read_choice(self, m: _Message) -> Turn | _Message | None:
+        """A number (or "yes" / "no" to a single suggestion) picks what is on screen.
+
+        Returns:
+            A turn (a refused pick, a "no"), the message with the picked payload, or None.
+        """
+        state = m.state
+        if len(state.suggestions) == 1 and len(state.choices) == 1:
+            answer = yes_or_no(m.message)
+            if answer is True:
+                return replace(m, message=state.choices[0])
+            if answer is False:
+                self._store.put(m.sender, replace(state, suggestions=(), choices=()))
+                parse = Parse(m.text, IntentScore(FALLBACK_INTENT, 0.0))
+                return Turn(m.sender, m.text, parse, (Reply(say.DECLINED_TEXT),), FALLBACK)
+        choice = read_choice(m.message, state.choices, m.brain.kb)
         if choice.refusal is not None:
-            return self._pick_again(brain, sender, text, state, choice)
-        message = choice.message
-        payload = parse_payload(message, kb)
-        if payload is not None:
-            forced = IntentScore(payload.intent, 1.0)
-            entities = payload.entities or self._entities(brain, message)
-            answer = _Answer(forced, (forced,), entities, say.context_text(kb, payload.intent),
-                             message)  # a picked button sends its payload, as in Rasa
-            return self._answer(brain, sender, text, answer, state)
+            return self._pick_again(m.brain, m.sender, m.text, state, choice)
+        return replace(m, message=choice.message) if choice.message != m.message else None
 
-        entities = self._entities(brain, message)
-        ranking = brain.matcher.rank(message, limit=10)
-        dialog = self._config.dialog
-        index = self._context_index(brain)
-        reading = read_message(message, dialog.followup_max_words)
-        if reading.kind == MORE and dialog.context and decide(ranking, nlu).kind != ANSWER:
-            # ("tell me more" answered confidently by an intent of the KB is the KB's)
-            return self._more(brain, index, sender, text, ranking, entities, state)
-        if reading.kind == ELLIPTICAL and dialog.context:
-            turn = self._named(brain, index, sender, text, message, ranking, entities, state)
-            if turn is not None:
-                return turn
-        if reading.kind == ELLIPTICAL:
-            reduced = strip_references(message)
-            if reduced and reduced != normalize(message):
+    def _read_payload(self, m: _Message) -> Turn | None:
+        """A button payload (``/intent{"entity": "value"}``) answers its intent, as in Rasa."""
+        kb = m.brain.kb
+        payload = parse_payload(m.message, kb)
+        if payload is None:
+            return None
+        forced = IntentScore(payload.intent, 1.0)
+        entities = payload.entities or self._entities(m.brain, m.message)
+        answer = _Answer(forced, (forced,), entities, say.context_text(kb, payload.intent),
+                         m.message)  # actions see the payload, as in Rasa
+        return self._answer(m.brain, m.sender, m.text, answer, m.state)
+
+    def _read_more(self, m: _Message) -> Turn | None:
+        """Answer "tell me more" with the last topic, unless the KB answers it itself."""
+        if m.reading.kind != MORE or not self._config.dialog.context:
+            return None
+        if decide(list(m.ranking), self._config.nlu).kind == ANSWER:
+            return None
+        return self._more(m)
+
+    def _read_named(self, m: _Message) -> Turn | None:
+        """Answer "and apple?" after "did cisco invest?": the last question, a new name."""
+        state = m.state
+        last = state.last_intent if state.last_intent in m.brain.kb.intents else None
+        if m.reading.kind != ELLIPTICAL or not self._config.dialog.context or last is None:
+            return None
+        named = named_follow_up(m.message, last, self._context_index(m.brain), m.entities,
+                                self._ranker(m.brain), self._config.nlu)
+        if named is None:
+            return None
+        forced = IntentScore(last, 1.0)
+        answer = _Answer(forced, (forced, *[s for s in m.ranking if s.name != last]), named,
+                         join_context(state.last_text or "", m.message),
+                         entity_payload(last, named))
+        return self._answer(m.brain, m.sender, m.text, answer, state)
+
+    def _read_question(self, m: _Message) -> Turn:
+        """A question: ranked on its own, then with the conversation's topic, then decided."""
+        brain, state = m.brain, m.state
+        kb = brain.kb
+        nlu, dialog = self._config.nlu, self._config.dialog
+        ranking = list(m.ranking)
+        if m.reading.kind == ELLIPTICAL:
+            reduced = strip_references(m.message)
+            if reduced and reduced != normalize(m.message):
                 ranking = merge_rankings(ranking, brain.matcher.rank(reduced, limit=10))
-        context = message
+        context = m.message
         result = None
         if dialog.context and state.last_intent and state.last_intent in kb.intents:
             result = contextual_ranking(
-                message, reading, ranking, state.last_intent, state.last_text or "", index,
-                lambda t: brain.matcher.rank(t, limit=10), dialog, nlu,
+                m.message, m.reading, ranking, state.last_intent, state.last_text or "",
+                self._context_index(brain), self._ranker(brain), dialog, nlu,
                 new_words=getattr(brain.matcher, "new_words", None),
                 covers=getattr(brain.matcher, "covers", None),
             )
             if result is not None:
                 ranking = result.ranking
                 if result.joined:
-                    context = join_context(state.last_text or "", message)
+                    context = join_context(state.last_text or "", m.message)
         decision = decide(ranking, nlu)
         if result is not None and result.resolved:
             decision = Decision(ANSWER, intent=ranking[0])
         if decision.kind == ANSWER and decision.intent is not None:
-            answer = _Answer(decision.intent, tuple(ranking), entities, context)
-            return self._answer(brain, sender, text, answer, state)
-        return self._unsure(brain, index, sender, text, message, ranking, entities, decision,
-                            state)
+            answer = _Answer(decision.intent, tuple(ranking), m.entities, context)
+            return self._answer(brain, m.sender, m.text, answer, state)
+        return self._unsure(replace(m, ranking=tuple(ranking)), decision)
 
-    def _named(self, brain: Brain, index: ContextIndex, sender: str, text: str, message: str,
-               ranking: list[IntentScore], entities: tuple[Entity, ...],
-               state: ConversationState) -> Turn | None:
-        """Answer "and apple?" after "did cisco invest?": the last question, a new name."""
-        last = state.last_intent if state.last_intent in brain.kb.intents else None
-        if last is None:
-            return None
-        named = named_follow_up(message, last, index, entities,
-                                lambda t: brain.matcher.rank(t, limit=10), self._config.nlu)
-        if named is None:
-            return None
-        forced = IntentScore(last, 1.0)
-        answer = _Answer(forced, (forced, *[s for s in ranking if s.name != last]), named,
-                         join_context(state.last_text or "", message),
-                         entity_payload(last, named))
-        return self._answer(brain, sender, text, answer, state)
+    def _understood(self, m: _Message) -> _Message:
+        """Return ``m`` with its entities, ranking and reading (computed once)."""
+        if m.reading is not None:
+            return m
+        brain = m.brain
+        return replace(
+            m, entities=self._entities(brain, m.message),
+            ranking=tuple(brain.matcher.rank(m.message, limit=10)),
+            reading=read_message(m.message, self._config.dialog.followup_max_words),
+        )
 
-    def _unsure(self, brain: Brain, index: ContextIndex, sender: str, text: str, message: str,
-                ranking: list[IntentScore], entities: tuple[Entity, ...], decision: Decision,
-                state: ConversationState) -> Turn:
-        """Offer "did you mean" buttons (carrying the message's entities), or fall back."""
+    @staticmethod
+    def _ranker(brain: Brain) -> Callable[[str], list[IntentScore]]:
+        return lambda text: brain.matcher.rank(text, limit=10)
+
+    def _unsure(self, m: _Message, decision: Decision) -> Turn:
+        """Offer "did you mean" buttons (carrying the message's entities), or fall back.
+
+        One candidate is offered as a yes / no question. A fallback says why: the message
+        names something the knowledge base does not cover (a near miss), or it is close to
+        something the bot knows but unclear, or nothing known is close.
+        """
+        brain, state, entities = m.brain, m.state, m.entities
         kb = brain.kb
         nlu = self._config.nlu
+        ranking = list(m.ranking)
+        index = self._context_index(brain)
         top = ranking[0].confidence if ranking else 0.0
-        parse = Parse(text, IntentScore(FALLBACK_INTENT, top), tuple(ranking), entities)
+        parse = Parse(m.text, IntentScore(FALLBACK_INTENT, top), tuple(ranking), entities)
         if decision.kind == FALLBACK and entities:
             # "nvidia funding": too vague to rank, but it names an investor, and only some
             # intents read one: offer those rather than nothing.
-            readers = index.readers(entities, message)[:nlu.max_suggestions]
+            readers = index.readers(entities, m.message)[:nlu.max_suggestions]
             if readers:
                 decision = Decision(SUGGEST, suggestions=tuple(
                     IntentScore(n, 0.0) for n in readers))
         if decision.kind == SUGGEST:
             names = tuple(s.name for s in decision.suggestions)
             reply = say.suggestion(kb, names, entities, index.needs)
-            self._store.put(sender, replace(
+            self._store.put(m.sender, replace(
                 state, suggestions=names, choices=tuple(b.payload for b in reply.buttons)))
-            return Turn(sender, text, parse, (reply,), SUGGEST)
-        self._store.put(sender, replace(state, suggestions=(), choices=()))
-        return Turn(sender, text, parse, (say.fallback(kb, state.turns),), FALLBACK)
+            return Turn(m.sender, m.text, parse, (reply,), SUGGEST)
+        self._store.put(m.sender, replace(state, suggestions=(), choices=()))
+        new_words = getattr(brain.matcher, "new_words", None)
+        missing = new_words(m.message) if new_words is not None else []
+        if missing:
+            reply = say.not_covered(kb, missing, state.turns)
+        elif top >= nlu.rephrase_threshold:
+            reply = say.rephrase(kb, state.turns)
+        else:
+            reply = say.fallback(kb, state.turns)
+        return Turn(m.sender, m.text, parse, (reply,), FALLBACK)
 
     def _entities(self, brain: Brain, message: str) -> tuple[Entity, ...]:
         if brain.entities is None:
@@ -318,22 +419,22 @@ class Engine:
         fresh = [r for r in related if r not in state.recent]
         return tuple(fresh[:limit])
 
-    def _more(self, brain: Brain, index: ContextIndex, sender: str, text: str,
-              ranking: list[IntentScore], entities: tuple[Entity, ...],
-              state: ConversationState) -> Turn:
+    def _more(self, m: _Message) -> Turn:
         """Answer "tell me more": the next related intent not yet answered."""
+        brain, state = m.brain, m.state
+        index = self._context_index(brain)
         last = state.last_intent if state.last_intent in brain.kb.intents else None
         candidates = [n for n in index.more_about(last, state.slots)
                       if n not in state.recent] if last else []
         if candidates:
             chosen = IntentScore(candidates[0], 1.0)
-            rest = tuple(s for s in ranking if s.name != chosen.name)
-            answer = _Answer(chosen, (chosen, *rest)[:10], entities,
+            rest = tuple(s for s in m.ranking if s.name != chosen.name)
+            answer = _Answer(chosen, (chosen, *rest)[:10], m.entities,
                              say.context_text(brain.kb, chosen.name))
-            return self._answer(brain, sender, text, answer, state)
-        parse = Parse(text, IntentScore(FALLBACK_INTENT, 0.0), tuple(ranking), entities)
-        self._store.put(sender, replace(state, suggestions=(), choices=()))
-        return Turn(sender, text, parse, (say.nothing_more(brain.kb, last),), NOTHING_MORE)
+            return self._answer(brain, m.sender, m.text, answer, state)
+        parse = Parse(m.text, IntentScore(FALLBACK_INTENT, 0.0), m.ranking, m.entities)
+        self._store.put(m.sender, replace(state, suggestions=(), choices=()))
+        return Turn(m.sender, m.text, parse, (say.nothing_more(brain.kb, last),), NOTHING_MORE)
 
     def _pick_again(self, brain: Brain, sender: str, text: str,
                     state: ConversationState, choice: Choice) -> Turn:

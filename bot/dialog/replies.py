@@ -14,6 +14,16 @@ DEFAULT_FALLBACK_TEXT = (
 )
 DEFAULT_SUGGEST_TEXT = "I'm not sure I understood. Did you mean:"
 PICK_AGAIN_TEXT = "Please pick a number from 1 to {count}:"
+SINGLE_SUGGEST_TEXT = "Did you mean \u201c{title}\u201d? (yes / no)"
+DECLINED_TEXT = "All right. Could you ask it another way? Type /help to see what I can answer."
+NOT_COVERED_TEXT = (
+    "My sources say nothing about {words}, so I can't answer that. "
+    "Type /help to see what I can answer."
+)
+REPHRASE_TEXT = (
+    "I'm not sure what you mean. Could you say it another way? "
+    "Type /help to see what I can answer."
+)
 NOTHING_MORE_TEXT = "That's all I can tell you about {title}. Ask me something else!"
 NOTHING_MORE_NO_TOPIC_TEXT = "More about what? Ask me a question, or type /help."
 
@@ -86,6 +96,25 @@ def fallback(kb: KnowledgeBase, turn: int) -> Reply:
     return response(kb, "utter_default", turn) or Reply(DEFAULT_FALLBACK_TEXT)
 
 
+def not_covered(kb: KnowledgeBase, words: Sequence[str], turn: int) -> Reply:
+    """Return the refusal of a near miss: the message names what the sources do not cover.
+
+    ``utter_out_of_scope`` when the knowledge base has it (``{words}`` is filled in), else
+    a built-in text.
+    """
+    quoted = " or ".join(f"\u201c{w}\u201d" for w in words[:3])
+    return (response(kb, "utter_out_of_scope", turn, {"words": quoted})
+            or Reply(NOT_COVERED_TEXT.format(words=quoted)))
+
+
+def rephrase(kb: KnowledgeBase, turn: int) -> Reply:
+    """Return the refusal of an unclear message close to what the bot knows.
+
+    ``utter_ask_rephrase`` when the knowledge base has it (Rasa's name), else a built-in text.
+    """
+    return response(kb, "utter_ask_rephrase", turn) or Reply(REPHRASE_TEXT)
+
+
 def suggestion(kb: KnowledgeBase, intents: Iterable[str], entities: Sequence[Entity] = (),
                needs: Callable[[str], Collection[str]] | None = None) -> Reply:
     """Return the "did you mean" reply with one button per intent.
@@ -100,6 +129,9 @@ def suggestion(kb: KnowledgeBase, intents: Iterable[str], entities: Sequence[Ent
         values = list(dict.fromkeys(e.value for e in entities if e.entity in wanted))
         label = f"{button.title} ({', '.join(values)})" if values else button.title
         buttons.append(Button(label, button.payload))
+    if len(buttons) == 1:
+        title_text = buttons[0].title.rstrip("?")
+        return Reply(SINGLE_SUGGEST_TEXT.format(title=title_text), tuple(buttons))
     return Reply(DEFAULT_SUGGEST_TEXT, tuple(buttons))
 
 

@@ -378,6 +378,7 @@ class LinearMatcher:
             t for t in dict.fromkeys(tokens)
             if self._stem_index.get(stem(t)) is None and t not in self._entity_words
             and t not in FUNCTION_WORDS and t not in QUESTION_WORDS
+            and any(c.isalpha() for c in t)
             and rarity(t, self._settings.rarity_power) >= self._settings.new_word_rarity
         ]
 

@@ -1,0 +1,116 @@
+"""How the engine refuses and confirms: near misses, unclear messages, one candidate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import BotConfig, NluConfig
+from bot.dialog.engine import Engine, build_brain, yes_or_no
+from bot.dialog.replies import DECLINED_TEXT
+from bot.kb.loader import load_knowledge_base
+
+KB = """\
+version: "3.1"
+nlu:
+- intent: fact_hours
+  metadata: {title: Opening hours}
+  examples: |
+    - when is the gallery open
+    - opening hours
+    - what time does the gallery open
+- intent: fact_director
+  metadata: {title: The director, related: [fact_history]}
+  examples: |
+    - who is the director
+    - who runs the gallery
+- intent: fact_history
+  metadata: {title: History}
+  examples: |
+    - history of the gallery
+    - how did the gallery start
+- intent: fact_funding
+  metadata: {title: Funding}
+  examples: |
+    - how is the gallery funded
+    - who pays for the gallery
+responses:
+  utter_fact_hours:
+  - text: The gallery opens from 10am to 6pm, Tuesday to Sunday.
+  utter_fact_director:
+  - text: Maria Lopez is the director of the gallery.
+  utter_fact_history:
+  - text: The gallery grew out of a private collection given to the town.
+  utter_fact_funding:
+  - text: The town council pays for the gallery, with grants and a loan from a local bank.
+  utter_default:
+  - text: Sorry, that is not something I know about the gallery.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> Engine:
+    folder = tmp_path_factory.mktemp("gallery")
+    (folder / "kb.yml").write_text(KB, encoding="utf-8")
+    return Engine(build_brain(load_knowledge_base(Path(folder))), BotConfig())
+
+
+def say(engine: Engine, sender: str, text: str):
+    turn = engine.handle(sender, text)
+    return turn, " ".join(r.text for r in turn.responses)
+
+
+def test_a_near_miss_names_what_the_sources_do_not_cover(engine):
+    engine.reset("a")
+    turn, reply = say(engine, "a", "who runs the xanthoria gallery")
+    assert turn.decision == "fallback"
+    assert "xanthoria" in reply and "say nothing about" in reply
+
+
+def test_nothing_close_gets_the_knowledge_base_fallback(engine):
+    engine.reset("b")
+    turn, reply = say(engine, "b", "how do i boil an egg")
+    assert turn.decision == "fallback"
+    assert reply == "Sorry, that is not something I know about the gallery."
+
+
+def test_one_candidate_is_a_yes_no_question_and_yes_answers_it(engine):
+    strict = Engine(engine.brain, BotConfig(nlu=NluConfig(answer_threshold=0.99)))
+    turn, reply = say(strict, "c", "director")
+    assert turn.decision == "suggest"
+    assert len(turn.responses[0].buttons) == 1 and "(yes / no)" in reply
+    turn, reply = say(strict, "c", "yes")
+    assert turn.decision == "answer" and "Maria Lopez" in reply
+
+
+def test_no_to_a_single_suggestion_asks_to_rephrase(engine):
+    engine.reset("d")
+    engine._store.put("d", engine._store.get("d").__class__(
+        suggestions=("fact_history",), choices=("/fact_history",)))
+    turn, reply = say(engine, "d", "nope")
+    assert turn.decision == "fallback" and reply == DECLINED_TEXT
+    turn, reply = say(engine, "d", "yes")  # nothing is pending any more
+    assert turn.parse.intent.name != "fact_history"
+
+
+def test_yes_or_no_reads_short_answers_only():
+    assert yes_or_no("Yes!") is True and yes_or_no("yep") is True
+    assert yes_or_no("nah") is False and yes_or_no("no thanks") is False
+    assert yes_or_no("yes, who is the director") is None
+
+
+def test_a_follow_up_the_last_answer_covers_is_answered_by_it_again(engine):
+    engine.reset("e")
+    turn, _ = say(engine, "e", "how is the gallery funded")
+    assert turn.parse.intent.name == "fact_funding"
+    turn, reply = say(engine, "e", "any loan in there?")
+    assert turn.parse.intent.name == "fact_funding" and "loan" in reply
+
+
+def test_a_follow_up_naming_something_new_is_a_new_question(engine):
+    engine.reset("f")
+    say(engine, "f", "how is the gallery funded")
+    turn, reply = say(engine, "f", "and the xanthoria museum?")
+    assert turn.parse.intent.name == "nlu_fallback"
+    assert "xanthoria" in reply
