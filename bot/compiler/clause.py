@@ -161,6 +161,9 @@ def _after_intro(tokens: list[tuple[str, int]]) -> int:
             return i + 1
     if len(tokens) > 2 and re.fullmatch(r"(?:1[89]|20)\d\d", tokens[1][0]):
         return 2
+    for i, (word, _) in enumerate(tokens[1:10], start=1):  # "For its first years Ridgeline"
+        if word[:1].isupper() or word.casefold() in ("it", "they", "we", "he", "she"):
+            return i
     return 0
 
 

@@ -36,6 +36,9 @@ class Entry:
         answer: The reply text.
         examples: Generated questions, best first.
         details: The names and figures of the answer that a question should reach.
+        primary: Examples that are the entry's own wording (an FAQ question and its
+            variants): an example several entries generate stays with the one whose own
+            wording it is.
     """
 
     kind: str
@@ -44,6 +47,7 @@ class Entry:
     answer: str
     examples: list[str] = field(default_factory=list)
     details: tuple[str, ...] = ()
+    primary: frozenset[str] = frozenset()
 
     @property
     def intent(self) -> str:
@@ -90,9 +94,10 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
         entries.append(entry)
     for pair in doc.faq:
         key = pair.key or tx.slug(_drop_subject(pair.question, subject))
-        spans = sp.extract_spans(pair.answer, people, lowercase)
-        entries.append(Entry(FAQ, key, pair.question, pair.answer,
-                             qs.faq_questions(pair.question, subject), _details(spans)))
+        answer = _fact_entry(Fact(pair.answer), subject, people, lowercase, "")
+        own = qs.faq_questions(pair.question, subject)
+        entries.append(Entry(FAQ, key, pair.question, pair.answer, own + answer.examples,
+                             answer.details, frozenset(own)))
     for entry in entries:
         entry.examples = qs.clean_examples(entry.examples + _noun_variants(entry, subject),
                                            qs.MAX_FAQ_WORDS if entry.kind == FAQ else
@@ -102,12 +107,20 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
 
 
 def _noun_variants(entry: Entry, subject: Subject, limit: int = 4) -> list[str]:
-    """The first few questions naming the subject, asked with its noun ("the studio")."""
-    if not subject.nouns or not subject.short:
+    """Return the first few questions naming the subject, asked as people also ask them.
+
+    That is with "they", or with the nouns the article uses for it ("the studio").
+    """
+    if not subject.short:
         return []
     pattern = re.compile(rf"\b{re.escape(subject.short)}\b(?!')")
-    named = [e for e in entry.examples if pattern.search(e) and len(e.split()) > 1]
-    return [pattern.sub(f"the {subject.nouns[0]}", e) for e in named[:limit]]
+    named = [e for e in entry.examples if pattern.search(e) and len(e.split()) > 2
+             and not e.startswith(subject.short)]
+    out = []
+    for example in named[:limit]:
+        out += [pattern.sub(f"the {noun}", example) for noun in subject.nouns[:3]]
+        out.append(pattern.sub("they", example))
+    return out
 
 
 def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],

@@ -221,7 +221,10 @@ def _compile_document(document: Document, stem: str) -> _Compiled:
 
 
 def _resolve_conflicts(compiled: list[_Compiled]) -> None:
-    """Drop an example generated for several intents from all of them: it tells none apart.
+    """Give an example generated for several intents to one of them, or to none.
+
+    It stays with the entry whose own wording it is (an FAQ question), else with the one
+    fact among FAQ answers that generate it; otherwise it tells none apart and is dropped.
 
     Raises:
         CompileError: Two documents generate the same intent name.
@@ -239,9 +242,13 @@ def _resolve_conflicts(compiled: list[_Compiled]) -> None:
     for key, claims in owners.items():
         if len({id(e) for e in claims}) < 2:
             continue
-        faqs = [e for e in claims if e.kind == "faq"]
-        if len(faqs) == 1:  # an FAQ question's own wording stays with it
-            claims = [e for e in claims if e is not faqs[0]]
+        claims = list({id(e): e for e in claims}.values())
+        own = [e for e in claims if any(tx.match_key(x) == key for x in e.primary)]
+        facts = [e for e in claims if e.kind != "faq"]
+        if len(own) == 1:  # an FAQ question's own wording stays with it
+            claims = [e for e in claims if e is not own[0]]
+        elif not own and len(facts) == 1:  # else a fact wins over an FAQ answer's
+            claims = [e for e in claims if e is not facts[0]]
         for entry in claims:
             entry.examples = [x for x in entry.examples if tx.match_key(x) != key] or (
                 entry.examples)

@@ -51,7 +51,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _money_questions(text, spans, clause, who, subject)
     out += _place_questions(text, spans, clause, who, about_subject, subject)
     out += _yes_no_questions(text, clause, who, about_subject)
-    out += _chunks(text, subject)
+    out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
     if context and not about_subject and clause.subject.startswith("the "):
         alt = tx.clean(context)
@@ -104,15 +104,16 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
                     out += [f"when did {thing} {o}" for o in others if o != lemma][:2]
                     break
         elif span.kind == sp.PLACE:
+            did = "did" if before[at][0].casefold() == vbd.split()[0] else does
             out += [f"where {was if past else be} {thing} {vbn}" if passive else
-                    f"where {does} {thing} {vb}"]
+                    f"where {did} {thing} {vb}"]
         elif span.kind == sp.MONEY:
             aux = "will" if future else ("did" if vbd.split()[0] == before[at][0].casefold()
                                          else does)
             out += [f"how much {aux} {thing} {vb}"]
             if lemma == "cost":
                 out += [f"what {does} {thing} cost", f"{thing} price", f"{thing} cost"]
-        elif span.kind in (sp.COUNT, sp.MEASURE) and span.noun:
+        elif span.kind == sp.COUNT and span.noun or span.kind == sp.MEASURE and lemma == "have":
             aux = "will" if future else does
             noun = tx.clean(span.noun).split()[-1]
             out += [f"how many {noun} {aux} {thing} {vb}"]
@@ -197,18 +198,26 @@ def _thing(before: list[tuple[str, int]], spans: list[sp.Span], subject: Subject
     return _simple_np(folded)
 
 
-def _chunks(text: str, subject: Subject, limit: int = MAX_CHUNKS) -> list[str]:
+def _chunks(text: str, subject: Subject, spans: list[sp.Span] = (),
+            limit: int = MAX_CHUNKS) -> list[str]:
     """Return the fact's noun phrases as clipped questions ("offshore wind farm?").
 
-    A chunk is a run of content words between function words, numbers and the subject's
-    name, of one to four words; a single common word is no chunk.
+    A chunk is a run of one to four content words between function words, numbers,
+    names (asked about on their own), finite verbs and the subject's name; a single
+    common word is no chunk.
     """
+    named = [(s.start, s.end) for s in spans
+             if s.kind in (sp.NAME, sp.ORG, sp.PERSON, sp.PLACE)]
+    plain = "".join(" . " if any(a <= i < b for a, b in named) else c
+                    for i, c in enumerate(text))
     out: list[str] = []
     run: list[str] = []
     names = set(tx.words(subject.name)) | set(subject.nouns) | {f"{subject.short}'s"}
-    for word in [*tx.words(text), "."]:
+    for word in [*tx.words(plain), "."]:
         stop = (word in tx.STOPWORDS or word in names or re.search(r"\d", word)
-                or word in lx.AUXILIARIES or word in lx.ADVERBS)
+                or word in lx.NUMBER_WORDS
+                or word in lx.AUXILIARIES or word in lx.ADVERBS
+                or word in lx.NAMING_PARTICIPLES or _finite_verb(word))
         if not stop:
             run.append(word)
             continue
@@ -217,6 +226,13 @@ def _chunks(text: str, subject: Subject, limit: int = MAX_CHUNKS) -> list[str]:
         run = []
     out = list(dict.fromkeys(out))[:limit]
     return out + [f"{subject.short} {c}" for c in out[:3] if subject.short]
+
+
+def _finite_verb(word: str) -> bool:
+    """True for an inflected verb that is no noun ("joined", "began"; not "roasts")."""
+    found = lemmas(word)
+    verb = found.get("VERB")
+    return bool(verb) and "NOUN" not in found and "ADJ" not in found and verb[0] != word
 
 
 def _about_subject(np: str, subject: Subject) -> bool:
@@ -277,9 +293,13 @@ def _person_questions(spans: list[sp.Span], subject: Subject) -> list[str]:
                     f"{short} {form}", f"who is the {form} of {short}"]
         if span.role_short in lx.TOP_ROLES:
             out += [q.format(s=short) for q in lx.TOP_ROLE_QUESTIONS]
-        if " " in role:
-            head = role.split()[-1]
-            out.append(f"who is the {role.split()[0]} {head}")
+        if role.startswith("head ") and len(role.split()) == 2:
+            doer = role.split()[1]  # "head roaster" -> "who is in charge of roasting"
+            verb = (lemmas(re.sub(r"(?:er|or)$", "", doer)).get("VERB") or ("",))[0]
+            if verb:
+                doing = inflect(verb, "VBG")
+                out += [f"who is in charge of {doing}", f"who does the {doing}",
+                        f"who is in charge of the {doing}"]
     for span in spans:
         if span.kind == sp.ROLE and not any(p.kind == sp.PERSON and p.noun == span.noun
                                             for p in spans):
@@ -326,7 +346,7 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
         nouns = list(dict.fromkeys([noun, head]))
         for n in nouns:
             out += [f"how many {n}", f"number of {n}"]
-            if who:
+            if who and (span.kind == sp.COUNT or verb == "have"):
                 aux = "will" if clause.aux == "will" else "does"
                 out += [f"how many {n} {aux} {who} {verb}"]
         if span.kind == sp.COUNT and clause.obj and head in clause.obj and who:
@@ -352,8 +372,7 @@ def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
             be = "are" if who.endswith("s") else "is"
             out += [f"how much {be} {who} {inflect(verb, 'VBN')}",
                     f"what {be} {who} {inflect(verb, 'VBN')}"]
-        elif verb not in ("be", "have", "reach") and _about_subject(clause.subject, subject):
-            out += [f"how much did {who} {vb}", f"how much does {who} {vb}"]
+        del vb
     named = any(tx.clean(s.text) in subj for s in spans if s.kind in (sp.NAME, sp.ORG))
     if subj and not named and not _about_subject(subj, subject):  # "revenue reached $41m"
         noun = subj.split()[-1]
@@ -491,6 +510,10 @@ def clean_examples(examples: list[str], max_words: int = MAX_WORDS) -> list[str]
         text = re.sub(r"\b(has|does|is|was) they\b",
                       lambda m: {"has": "have", "does": "do", "is": "are", "was": "were"}[
                           m.group(1)] + " they", text)
+        text = re.sub(r"\bthey('s)? (\w+s)\b", lambda m: "they " + (
+            m.group(2)[:-1] if m.group(2) in ("runs", "makes", "sells", "has") else
+            m.group(2)) if not m.group(1) else "their " + m.group(2), text)
+        text = text.replace("they has", "they have")
         if not text or text in seen or _junk(text, max_words):
             continue
         seen.add(text)

@@ -124,10 +124,12 @@ def _subject_nouns(doc: Document, first: str, name: str) -> tuple[str, ...]:
     match = re.match(r"^\s+(?:is|was|are)\s+(?:a|an|the)\s+([^,.;]*)", rest)
     if match:
         head = ""
-        for word in match.group(1).split():
+        words = match.group(1).split()
+        for index, word in enumerate(words):
             low = word.casefold()
+            after = words[index + 1].casefold() if index + 1 < len(words) else ""
             if low in lx.PREPOSITIONS or low in ("based", "owned", "that", "which", "who") or (
-                    low.endswith("ing") and head):
+                    low.endswith("ing") and head and (not after or after in lx.PREPOSITIONS)):
                 break
             head = low
         else:

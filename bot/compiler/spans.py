@@ -129,7 +129,8 @@ def extract_spans(sentence: str, people: frozenset[str] = frozenset(),
     spans = sorted(found.spans, key=lambda s: s.start)
     for i in range(1, len(spans)):  # "Bellingham, Washington": the second is a place too
         prev, span = spans[i - 1], spans[i]
-        if span.kind == NAME and prev.kind == PLACE and sentence[prev.end:span.start] == ", ":
+        if span.kind == NAME and prev.kind == PLACE and sentence[prev.end:span.start] in (
+                ", ", " and ", ", and "):
             spans[i] = Span(PLACE, span.text, span.start)
     return _pair_roles(sentence, spans)
 
@@ -143,6 +144,8 @@ def _counts(sentence: str, found: _Found) -> None:
         words = []
         for word in _WORD.findall(after[:60]):
             low = word.casefold()
+            if low in ("and", "or") and words and len(words) < 3:
+                continue  # "64 roastery and café workers": the noun goes on
             if low in lx.PREPOSITIONS or low in lx.AUXILIARIES or low in (
                     "and", "or", "so", "that", "which", "who") or word[:1].isupper():
                 break
@@ -155,9 +158,15 @@ def _counts(sentence: str, found: _Found) -> None:
             continue
         number = match.group(0)
         text_end = after.find(words[-1]) + len(words[-1])
+        words = [w for w in words if w.casefold() not in ("and", "or")] if words[-1].casefold(
+        ) not in ("and", "or") else words[:-1]
+        if not words:
+            continue
         text = sentence[match.start():match.end() + text_end]
         noun = " ".join(words)
         head = words[-1].casefold()
+        if number.casefold() in ("one", "1"):
+            continue  # "holds one vote": nobody asks how many
         if head in _YEARISH:
             continue
         kind = MEASURE if any(w.casefold() in lx.UNITS for w in words) else COUNT
