@@ -273,11 +273,22 @@ class Engine:
         return self._answer(m.brain, m.sender, m.text, answer, m.state)
 
     def _read_more(self, m: _Message) -> Turn | None:
-        """Answer "tell me more" with the last topic, unless the KB answers it itself."""
+        """Answer "tell me more" with the last topic, unless it is an intent's own example.
+
+        A knowledge base may have an intent for "tell me more"; a request for more that
+        merely shares a word with an example ("no more questions" is goodbye) goes on with
+        the topic.
+        """
         if m.reading.kind != MORE or not self._config.dialog.context:
             return None
-        if decide(list(m.ranking), self._config.nlu).kind == ANSWER:
-            return None
+        decision = decide(list(m.ranking), self._config.nlu)
+        if decision.kind == ANSWER and decision.intent is not None:
+            typed = normalize(m.message)
+            intent = m.brain.kb.intents.get(decision.intent.name)
+            if intent is not None and any(normalize(e.text) == typed for e in intent.examples):
+                return None
+            if not m.state.last_intent:
+                return None
         return self._more(m)
 
     def _read_named(self, m: _Message) -> Turn | None:
