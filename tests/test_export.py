@@ -186,6 +186,22 @@ def test_a_curated_response_replaces_the_generated_one_in_data(tmp_path: Path) -
     assert (tmp_path / "data" / "curated" / "answers.yml").read_bytes() == curated.read_bytes()
 
 
+def test_responses_only_faqbots_engine_says_are_left_out(tmp_path: Path) -> None:
+    """A near-miss refusal said by name has no Rasa step: Rasa would warn it is unused."""
+    kb = write_sample_kb(tmp_path / "kb")
+    (kb / "refusals.yml").write_text(
+        '# How the bot refuses.\nversion: "3.1"\nresponses:\n'
+        '  utter_out_of_scope:\n  - text: "I know nothing about {words}."\n',
+        encoding="utf-8")
+    report = export_rasa_project(kb, tmp_path / "p", NluConfig())
+    assert report.engine_only == ("utter_out_of_scope",) and report.unused_responses == ()
+    copy = tmp_path / "p" / "data" / "refusals.yml"
+    text = copy.read_text(encoding="utf-8")
+    assert "utter_out_of_scope left out" in text and "# How the bot refuses." in text
+    assert "responses" not in read(copy)
+    assert "utter_out_of_scope" not in Project(tmp_path / "p").responses
+
+
 def test_a_non_empty_directory_needs_force(tmp_path: Path) -> None:
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "notes.txt").write_text("mine", encoding="utf-8")
@@ -215,6 +231,7 @@ def test_command_line(tmp_path: Path) -> None:
     done = faqbot("export", "rasa", "project", "--intents", str(SHIPPED))
     assert done.returncode == 0, done.stderr
     assert "rules added in data/rules.yml" in done.stdout and "rasa train" in done.stdout
+    assert "warning" not in done.stdout
     again = faqbot("export", "rasa", "project", "--intents", str(SHIPPED))
     assert again.returncode == 2 and "--force" in again.stderr
     assert "Traceback" not in again.stderr
@@ -231,7 +248,7 @@ def test_a_curated_override_loaded_for_real_reaches_rasa_once(tmp_path: Path, sc
         'version: "3.1"\nresponses:\n  utter_fact_ceo:\n'
         '  - text: "Mistral AI is led by Arthur Mensch."\n', encoding="utf-8")
     report = export_rasa_project(kb, tmp_path / "p", NluConfig())
-    (copied,) = [c for c in report.data if c.dropped]
+    (copied,) = [c for c in report.data if "utter_fact_ceo" in c.dropped]
     assert copied.dropped == ("utter_fact_ceo",) and "generated" in copied.target.parts
     project = Project(tmp_path / "p")
     texts = [read(f).get("responses", {}).get("utter_fact_ceo")

@@ -47,14 +47,19 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"wrote a Rasa 3.x project to {report.directory}: {len(report.data)} data "
              f"files, {len(report.rules)} rules added in data/rules.yml, domain.yml, "
              f"config.yml, endpoints.yml, credentials.yml, actions/"]
+    engine_only = set(report.engine_only)
     for copied in report.data:
-        if copied.dropped:
-            lines.append(f"  {copied.target}: left out {', '.join(copied.dropped)} "
+        overridden = [name for name in copied.dropped if name not in engine_only]
+        if overridden:
+            lines.append(f"  {copied.target}: left out {', '.join(overridden)} "
                          f"(a curated definition wins)")
     if report.unused_intents:
         lines.append(f"  warning: no rule answers {', '.join(report.unused_intents)}")
     if report.unused_responses:
         lines.append(f"  warning: no rule utters {', '.join(report.unused_responses)}")
+    if report.engine_only:
+        lines.append(f"  left out {', '.join(report.engine_only)}: faqbot's engine says "
+                     f"them by name; Rasa has no such step and says utter_default instead")
     lines += ["next, with Rasa Open Source 3.6 (Python 3.10), in that directory:",
               "  rasa data validate && rasa train",
               "  rasa run actions &   then   rasa shell"]

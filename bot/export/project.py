@@ -16,6 +16,7 @@ from bot.export.pipeline import build_config
 from bot.export.rules import ExportRule, implicit_rules
 from bot.kb.loader import load_knowledge_base
 from bot.kb.model import KnowledgeBase
+from bot.kb.validate import ENGINE_RESPONSES
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,9 @@ class ExportReport:
         rules: The rules added to ``data/rules.yml``.
         unused_intents: Domain intents no rule answers.
         unused_responses: Responses no rule (or retrieval intent) utters.
+        engine_only: Responses faqbot's engine says by name (a near-miss refusal, a
+            request to rephrase) that no Rasa rule utters: left out of ``data/``; under
+            Rasa those messages get the fallback instead.
     """
 
     directory: Path
@@ -63,6 +67,7 @@ class ExportReport:
     rules: tuple[ExportRule, ...]
     unused_intents: tuple[str, ...]
     unused_responses: tuple[str, ...]
+    engine_only: tuple[str, ...] = ()
 
 
 def _dump(document: object) -> str:
@@ -70,6 +75,7 @@ def _dump(document: object) -> str:
 
 
 def _unused(kb: KnowledgeBase, rules: list[ExportRule]) -> tuple[list[str], list[str]]:
+    """Return the domain intents no rule answers and the responses no rule utters."""
     answered = {r.intent for r in kb.rules} | {r.intent for r in rules}
     uttered = {a for r in kb.rules for a in r.actions} | {a for r in rules for a in r.actions}
     intents = [name for name in domain_intents(kb) if name not in answered]
@@ -122,8 +128,11 @@ def export_rasa_project(kb_root: str | Path, directory: str | Path, nlu: NluConf
     root, out = Path(kb_root), Path(directory)
     kb = load_knowledge_base(root)
     rules = implicit_rules(kb)
+    unused_intents, unused = _unused(kb, rules)
+    unused_responses = [name for name in unused if name not in ENGINE_RESPONSES]
+    engine_only = [name for name in unused if name in ENGINE_RESPONSES]
     _prepare(out, force)
-    data = copy_data(kb, root, out / "data")
+    data = copy_data(kb, root, out / "data", leave_out=frozenset(engine_only))
     taken = {c.target.resolve() for c in data}
     rules_path = out / "data" / RULES_FILE
     if rules_path.resolve() in taken:
@@ -144,7 +153,6 @@ def export_rasa_project(kb_root: str | Path, directory: str | Path, nlu: NluConf
     for path, text in documents.items():
         path.write_text(text, encoding="utf-8")
     actions = _copy_actions(out / "actions")
-    unused_intents, unused_responses = _unused(kb, rules)
     written = [c.target for c in data] + list(documents) + actions
     logger.info("exported %d files to %s", len(written), out)
     return ExportReport(
@@ -154,4 +162,5 @@ def export_rasa_project(kb_root: str | Path, directory: str | Path, nlu: NluConf
         rules=tuple(rules),
         unused_intents=tuple(unused_intents),
         unused_responses=tuple(unused_responses),
+        engine_only=tuple(engine_only),
     )
