@@ -164,26 +164,6 @@ def test_joined_reading_without_gain_promotes_nothing(small_kb):
     assert result.ranking == []
 
 
-@pytest.mark.parametrize("standalone, resolved", [
-    ([("fact_boss_plan", 0.45)], True),                          # one candidate, related
-    ([("fact_boss_plan", 0.45), ("fact_rockets", 0.4)], False),  # two within reach: ask
-    ([("fact_rockets", 0.45)], False),                           # not related to the boss
-    ([("fact_boss_plan", 0.2)], False),                          # not even worth offering
-])
-def test_one_related_candidate_left_by_context_is_answered(small_kb, standalone, resolved):
-    index = ContextIndex(small_kb)
-    message = "what does she want"
-    same = [("fact_boss", 0.9)]
-    rank = fake_rank({"who is the boss": same, f"who is the boss {message}": same})
-    result = contextual_ranking(
-        message, read_message(message), [IntentScore(n, c) for n, c in standalone],
-        "fact_boss", "who is the boss", index, rank, DialogConfig(), NLU)
-    assert result is not None
-    assert result.resolved is resolved
-    if resolved:
-        assert result.ranking[0].name == "fact_boss_plan"
-
-
 def test_confident_question_is_left_alone_even_with_a_pronoun(small_kb):
     index = ContextIndex(small_kb)
     standalone = [IntentScore("fact_rockets", 0.9), IntentScore("fact_sales_before", 0.75)]

@@ -382,7 +382,7 @@ class Engine:
             return Turn(m.sender, m.text, parse, (reply,), SUGGEST)
         self._store.put(m.sender, replace(state, suggestions=(), choices=()))
         new_words = getattr(brain.matcher, "new_words", None)
-        missing = new_words(m.message) if new_words is not None else []
+        missing = new_words(m.message, names_only=True) if new_words is not None else []
         if missing:
             reply = say.not_covered(kb, missing, state.turns)
         elif top >= nlu.rephrase_threshold:

@@ -495,19 +495,4 @@ def contextual_ranking(
             scores[name] = value
             promoted = True
     ranking = _sorted(scores, limit)
-    return ContextResult(ranking, joined=promoted,
-                         resolved=_single_related_candidate(ranking, last_intent, index, nlu))
-
-
-def _single_related_candidate(ranking: list[IntentScore], last_intent: str,
-                              index: ContextIndex, nlu: NluConfig) -> bool:
-    """True when context leaves one candidate, explicitly related to the last answer.
-
-    "What does he want?" after the CEO's answer ranks the CEO's vision just under the
-    answer threshold and nothing else within reach: a did-you-mean would offer that one
-    intent, which the last answer lists as ``related``. Context settles it instead.
-    """
-    decision = decide(ranking, nlu)
-    return (decision.kind != ANSWER and len(decision.suggestions) == 1
-            and decision.suggestions[0].name == ranking[0].name
-            and ranking[0].name in index.related(last_intent))
+    return ContextResult(ranking, joined=promoted)

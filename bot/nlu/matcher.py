@@ -364,22 +364,24 @@ class LinearMatcher:
             trust.append(belief)
         return tokens, trust
 
-    def new_words(self, text: str) -> list[str]:
+    def new_words(self, text: str, names_only: bool = False) -> list[str]:
         """Return the names and terms of ``text`` that the knowledge base never uses.
 
         These are the words left unknown once paraphrases and typos are read (see
         :meth:`understand`) that are no common English word and no value of a lookup
         table or synonym: "xai", "anthropic", "7b". A question about one of them is about
         something the knowledge base does not cover, and a follow-up naming one changes
-        the subject.
+        the subject. With ``names_only``, only words outside the English word list count
+        ("xai", not "flowed").
         """
+        least = 1.0 if names_only else self._settings.new_word_rarity
         tokens, _ = self.understand(text)
         return [
             t for t in dict.fromkeys(tokens)
             if self._stem_index.get(stem(t)) is None and t not in self._entity_words
             and t not in FUNCTION_WORDS and t not in QUESTION_WORDS
             and any(c.isalpha() for c in t)
-            and rarity(t, self._settings.rarity_power) >= self._settings.new_word_rarity
+            and rarity(t, self._settings.rarity_power) >= least
         ]
 
     def covers(self, text: str, intent: str) -> bool:
