@@ -116,10 +116,13 @@ def _noun_variants(entry: Entry, subject: Subject, limit: int = 4) -> list[str]:
     pattern = re.compile(rf"\b{re.escape(subject.short)}\b(?!')")
     named = [e for e in entry.examples if pattern.search(e) and len(e.split()) > 2
              and not e.startswith(subject.short)]
+    subject_position = re.compile(
+        rf"\b(?:does|did|is|was|has|will|can|are|were) {re.escape(subject.short)}\b(?!')")
     out = []
     for example in named[:limit]:
         out += [pattern.sub(f"the {noun}", example) for noun in subject.nouns[:3]]
-        out.append(pattern.sub("they", example))
+        if subject_position.search(example):
+            out.append(pattern.sub("they", example))
     return out
 
 

@@ -112,6 +112,12 @@ VERB_FAMILIES: tuple[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], ..
     (_set("chair"), ("chair",), ("chair",)),
     (_set("lead head run"), ("lead", "run"), ("leader", "head")),
 )
+# What people say happened to the subject of a passive verb: "it was founded" -> "when did
+# it start"; "it was released" -> "when did it come out".
+INTRANSITIVE = {
+    "found": ("start",), "establish": ("start",), "create": ("start",),
+    "release": ("come out", "launch"), "launch": ("come out", "start"), "open": ("open",),
+}
 # Topic keys for intent names: a fact whose words include one of these is named so.
 TOPIC_WORDS = {
     "found": "founding", "founded": "founding", "founders": "founding",

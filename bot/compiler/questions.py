@@ -99,10 +99,11 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
                 out += [f"when {was} {thing} {vbn}", f"what year {was} {thing} {vbn}"]
             else:
                 out += [f"when did {thing} {vb}", f"what year did {thing} {vb}"]
-            for family, others, nouns in lx.VERB_FAMILIES:
-                if lemma in family or set(nouns) & set(tx.words(text)):
-                    out += [f"when did {thing} {o}" for o in others if o != lemma][:2]
-                    break
+            if lemma == "plan" and re.search(r"\brelease\b", text):
+                lemma = "release"  # "planned for release in 2026"
+            for alternate in lx.INTRANSITIVE.get(lemma, ()):
+                out.append(f"when will {thing} {alternate}" if future else
+                           f"when did {thing} {alternate}")
         elif span.kind == sp.PLACE:
             did = "did" if before[at][0].casefold() == vbd.split()[0] else does
             out += [f"where {was if past else be} {thing} {vbn}" if passive else
@@ -130,7 +131,14 @@ def _by_before(text: str, span: sp.Span) -> bool:
 
 
 def _governing_verb(before: list[tuple[str, int]], spans: list[sp.Span]):
-    """Return (lemma, index, passive, future, past) of the verb before a span."""
+    """Return (lemma, index, passive, future, past) of the verb before a span.
+
+    A word that is no noun ("produced") is preferred to one that may be ("games").
+    """
+    return _find_verb(before, spans, nouns=False) or _find_verb(before, spans, nouns=True)
+
+
+def _find_verb(before: list[tuple[str, int]], spans: list[sp.Span], nouns: bool):
     protected = [(s.start, s.end) for s in spans if s.kind != sp.ROLE]
     in_list = False  # walking through a list of names ("A, B and C")
     for back in range(1, min(16, len(before) + 1)):
@@ -149,6 +157,8 @@ def _governing_verb(before: list[tuple[str, int]], spans: list[sp.Span]):
             continue
         lemma = (lemmas(low).get("VERB") or (None,))[0]
         if lemma is None or lemma in ("be", "have") and back > 1:
+            continue
+        if not nouns and "NOUN" in lemmas(low):
             continue
         forms = {inflect(lemma, t) for t in ("VBD", "VBN", "VBZ")}
         previous = [w.casefold() for w, _ in before[max(0, index - 3):index]]
@@ -254,8 +264,11 @@ def _simple_np(np: str) -> str:
             break
         cut.append(word)
     if len(cut) > 4:
-        cut = cut[:1] + cut[-2:] if cut[0] in _DROP_WORDS else cut[-3:]
-    return " ".join(cut)
+        article = cut[0] if cut[0] in ("the",) else ""
+        cut = ([article] if article else []) + cut[-3:]
+    text = " ".join(cut)
+    return re.sub(r"^an? (?=\w)", lambda m: "an " if text[len(m.group(0)):][:1] in "aeiou"
+                  else "a ", text)
 
 
 def _agent_nouns(lemma: str) -> list[str]:
@@ -320,9 +333,12 @@ def _verb_questions(clause: Clause, spans: list[sp.Span], who: str, about_subjec
         verb = Clause(clause.subject, head, particle or (clause.particle if not rank else ""))
         vbz, vbd, vbn, vb = (verb.form(t) for t in ("VBZ", "VBD", "VBN", "VB"))
         if clause.passive and (clause.agent or kinds & {sp.PERSON, sp.ORG}):
-            out += [f"who {vbd} {who}", f"who {vbz} {who}"]
+            form = vbd if clause.aux in ("was", "were", "") else vbz
+            out.append(f"who {form} {who}")
             if about_subject:
-                out += [f"who {vbd} it"] + [f"who {vbd} the {n}" for n in subject.nouns[:1]]
+                out += [f"who {form} the {n}" for n in subject.nouns[:1]]
+                if " " not in lemma:
+                    out.append(f"who {form} it")
         if clause.passive and about_subject and kinds & {sp.YEAR, sp.DATE}:
             out += [f"when was {who} {vbn}", f"what year was {who} {vbn}", f"{vbn} when"]
         if not clause.passive and clause.obj and not rank and about_subject:

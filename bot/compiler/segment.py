@@ -2,8 +2,9 @@
 
 A fact is one sentence made readable on its own: a leading "It", "Its" or "The company"
 becomes the subject's name (or the thing the previous sentence named, when that sentence
-was about something else), and a short sentence that gives no detail ("Glenmora started
-small.") is kept together with the sentence after it. A section whose heading carries an
+was about something else); a sentence that goes on about the one before ("Most of them
+...") joins it, and a short sentence that gives no detail ("Glenmora started small.") is
+left out of the answers. A section whose heading carries an
 explicit key (``## Revenue {#revenue}``) is one topic: its sentences stay together.
 """
 
@@ -161,35 +162,26 @@ def segment(doc: Document, subject: Subject) -> list[Fact]:
             section.heading and not section.run_in and count <= MAX_HEADED_SENTENCES)
         for paragraph in section.paragraphs:
             previous = ""
-            pending = ""
+            aside: list[str] = []  # sentences that give no detail ("Glenmora started small.")
+            before = len(facts)
             for number, sentence in enumerate(tx.sentences(paragraph)):
                 if section.run_in and not number:  # "The Palantir Playbook This involves"
                     sentence = re.sub(r"^(?:This|It)\s+(?=[a-z])", f"{section.heading} ",
                                       sentence)
                 resolved = resolve(sentence, previous, subject)
                 previous = resolved
-                if pending:
-                    resolved = f"{pending} {resolved}"
-                    pending = ""
-                if facts and not keyed and not pending and _continues(sentence) and (
-                        facts[-1].heading == section.heading):
+                if len(facts) > before and not keyed and _continues(sentence):
                     last = facts[-1]  # "Most work in Tampere; 20 of them are ..." goes on
                     facts[-1] = Fact(f"{last.text} {resolved}", last.heading, last.key,
                                      last.group)
                     continue
                 if not keyed and _without_detail(resolved):
-                    pending = resolved
+                    aside.append(resolved)
                     continue
                 facts.append(Fact(resolved, section.heading, section.key,
                                   index if keyed else None))
-            if pending:
-                if facts and facts[-1].heading == section.heading:
-                    last = facts[-1]
-                    facts[-1] = Fact(f"{last.text} {pending}", last.heading, last.key,
-                                     last.group)
-                else:
-                    facts.append(Fact(pending, section.heading, section.key,
-                                      index if keyed else None))
+            if aside and len(facts) == before:  # a paragraph of such sentences only
+                facts.append(Fact(" ".join(aside), section.heading, section.key, None))
     return facts
 
 

@@ -297,6 +297,9 @@ def _pair_roles(sentence: str, spans: list[Span]) -> list[Span]:
             keep[index] = bool(span.role_short)
             continue
         is_former = bool(re.search(r"\bformer\s+$", sentence[:span.start]))
+        if is_former:  # "a former level designer": no one to ask for now
+            keep[index] = False
+            continue
         person = result[owner]
         if person.noun and (is_former or owner not in former):
             continue
