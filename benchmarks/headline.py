@@ -70,6 +70,10 @@ FIGURES = (
            "naive nearest example"),
     Figure("Start to first reply, `faqbot console --json`, warm cache: s",
            Cells("bench_latency.py", ("shipped KB", "warm cache"), ("first reply s",))),
+    Figure("Custom action turn (rasa_sdk), in-process: p50 / p99 ms",
+           Cells("bench_actions.py", ("in-process",), ("p50_ms", "p99_ms")),
+           Cells("bench_actions.py", ("http",), ("p50_ms", "p99_ms")),
+           "over HTTP to an action server"),
     Figure("Telegram, through python-telegram-bot over loopback: replies/s",
            Cells("bench_telegram.py", ("replies/s, flood limits off",), ("value",))),
 )

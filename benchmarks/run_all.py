@@ -18,6 +18,7 @@ unless ``--out`` is given. Exit status 1 if any script failed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shlex
@@ -125,9 +126,28 @@ def run_script(script: Path, timeout: float = TIMEOUT_S) -> Outcome:
                    "".join(lines).strip(), "\n".join(tail))
 
 
+def json_lines_as_table(text: str) -> str:
+    """Return lines of JSON objects as one Markdown table (keys as columns); else ``text``."""
+    rows = []
+    for line in text.splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            return text
+        if not isinstance(row, dict):
+            return text
+        rows.append(row)
+    if not rows:
+        return text
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def section_of(outcome: Outcome) -> str:
     """Return the Markdown a script contributes to RESULTS.md."""
-    body = outcome.section
+    body = json_lines_as_table(outcome.section)
     if not body.startswith("## "):
         body = f"## {outcome.script}\n\n{body}" if body else f"## {outcome.script}"
     heading, _, rest = body.partition("\n")

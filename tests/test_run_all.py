@@ -24,6 +24,9 @@ def test_results_have_machine_command_and_every_section_in_order(tmp_path: Path)
         'import sys\nprint("## Broken bench\\n\\npartial")\n'
         'print("something went wrong", file=sys.stderr)\nsys.exit(3)\n')
     (tmp_path / "bench_c_plain.py").write_text('print("no heading, just text")\n')
+    (tmp_path / "bench_d_json.py").write_text(
+        'print(\'{"mode": "in-process", "p50_ms": 2.0}\')\n'
+        'print(\'{"mode": "http", "p50_ms": 5.1}\')\n')
     (tmp_path / "benchlib.py").write_text("raise SystemExit('not a bench script')\n")
     out = tmp_path / "RESULTS.md"
     run_all = load_run_all()
@@ -40,6 +43,7 @@ def test_results_have_machine_command_and_every_section_in_order(tmp_path: Path)
     assert "| a | 1.5 |" in text and "no heading, just text" in text
     assert "bench_b_broken.py FAILED (exit 3)" in text and "something went wrong" in text
     assert "| bench_a_first.py | ok |" in text and "benchlib" not in text
+    assert "| mode | p50_ms |\n|---|---|\n| in-process | 2.0 |\n| http | 5.1 |" in text
 
 
 def test_a_filtered_run_leaves_results_alone(tmp_path: Path, capsys) -> None:
