@@ -278,6 +278,17 @@ def test_fused_matcher_ranks_paraphrases_the_lexical_matcher_misses(shop_kb):
 
 
 @needs_model
+def test_fused_matcher_answers_word_questions_as_the_lexical_one(shop_kb):
+    lexical = build_matcher(shop_kb)
+    fused = semantic.with_semantic(lexical, shop_kb, "on")
+    for name in ("new_words", "covers"):
+        if hasattr(lexical, name):
+            assert getattr(fused, name) == getattr(lexical, name)
+    with pytest.raises(AttributeError):
+        fused.no_such_thing  # noqa: B018
+
+
+@needs_model
 def test_fused_confidence_is_the_weighted_sum_of_both_signals(shop_kb):
     lexical = build_matcher(shop_kb)
     fused = semantic.with_semantic(lexical, shop_kb, "on")

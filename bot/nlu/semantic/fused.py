@@ -59,6 +59,16 @@ class FusedMatcher:
         self._position = {name: i for i, name in enumerate(index.intents)}
         self._embed = lru_cache(maxsize=1024)(self._embed_one)
 
+    def __getattr__(self, name: str) -> object:
+        """Offer what else the lexical matcher offers (``new_words``, ``covers``, ...).
+
+        Only the ranking is fused; what the engine asks the lexical matcher about the
+        message's words is answered by the lexical matcher itself.
+        """
+        if name.startswith("_") or "lexical" not in self.__dict__:
+            raise AttributeError(name)
+        return getattr(self.__dict__["lexical"], name)
+
     def _embed_one(self, text: str) -> np.ndarray:
         return self.encoder.encode([text])[0]
 
