@@ -233,6 +233,8 @@ class LinearMatcher:
                                arrays["example_labels"].tolist(), strict=True):
             self._example_stems.setdefault(int(label), []).append(frozenset(str(text).split()))
         self._correct = lru_cache(maxsize=8192)(self._correct_word)
+        # rank, new_words and covers of one message read it once
+        self._understood = lru_cache(maxsize=256)(self._read)
         self._lexicon = load_lexicon()
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -345,6 +347,11 @@ class LinearMatcher:
             unknown function words such as "anyway" dropped) and, for each, 1.0, or
             less for a corrected word (see ``typo_prior``).
         """
+        tokens, trust = self._understood(text)
+        return list(tokens), list(trust)
+
+    def _read(self, text: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        """Normalise, paraphrase and correct ``text`` (cached: see ``_understood``)."""
         rewrite = self._lexicon.rewrite(tokenize(text, self._synonyms), self._uses)
         tokens: list[str] = []
         trust: list[float] = []
@@ -362,7 +369,7 @@ class LinearMatcher:
             corrected, belief = self._correct(token)
             tokens.append(corrected)
             trust.append(belief)
-        return tokens, trust
+        return tuple(tokens), tuple(trust)
 
     def new_words(self, text: str, names_only: bool = False) -> list[str]:
         """Return the names and terms of ``text`` that the knowledge base never uses.
