@@ -456,7 +456,7 @@ def contextual_ranking(
     """
     if decide(standalone, nlu).kind == ANSWER:
         return None  # a confident answer on its own stands
-    if reading.kind == PLAIN and len(reading.content) > 2:
+    if reading.kind == PLAIN:
         return None
     unknown = (new_words(" ".join(reading.content)) if new_words is not None
                else index.unknown_words(reading.content))
