@@ -144,8 +144,9 @@ def test_typos_are_tolerated(built: matcher.LinearMatcher, text: str, intent: st
 
 
 def test_real_english_words_are_not_corrected(built: matcher.LinearMatcher):
-    # "founded" is one edit from the known "funded" but is itself a common word.
-    assert built.understand("who founded acme")[0] == ["who", "founded", "acme"]
+    # "founded" is one edit from the known "funded" but is itself a common word (the
+    # paraphrase lexicon may still read it as a synonym the knowledge base uses).
+    assert "funded" not in built.understand("who founded acme")[0]
     assert decide(built.rank("who founded acme"), NLU).kind != ANSWER
     # a non-word one edit away is still corrected, with some trust
     tokens, trust = built.understand("who fundd acme")

@@ -208,6 +208,9 @@ class LinearMatcher:
         self._words = [str(w) for w in arrays["words"]]
         self._word_counts = dict(zip(self._words, arrays["word_counts"].tolist(), strict=True))
         self._known_words = set(self._words)
+        self._stem_counts: Counter[str] = Counter()
+        for known, count in self._word_counts.items():
+            self._stem_counts[stem(known)] += count
         stems = [str(s) for s in arrays["stems"]]
         self._stem_index = {s: i for i, s in enumerate(stems)}
         self._stem_idf = arrays["stem_idf"]
@@ -410,8 +413,12 @@ class LinearMatcher:
         return bool(content)
 
     def _uses(self, word: str) -> int:
-        """Return how many examples use ``word`` (for the paraphrase lexicon)."""
-        return self._word_counts.get(word, 0)
+        """Return how many examples use ``word``, any form of it (for the paraphrase lexicon).
+
+        "backer" counts the examples with "backers"; a phrase counts nothing, so the
+        lexicon only ever puts in single words.
+        """
+        return 0 if " " in word else self._stem_counts.get(stem(word), 0)
 
     def scores(
         self, tokens: list[str], trust: list[float] | None = None
