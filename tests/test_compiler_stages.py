@@ -142,3 +142,58 @@ def test_no_faq_section_is_a_warning(tmp_path: Path) -> None:
     seed.write_text(FOUNDING, encoding="utf-8")
     result = compile_seeds([seed], tmp_path / "out", curated_dirs=[], self_test=False)
     assert any("no FAQ section" in w for w in result.warnings)
+
+
+def _questions(sentence: str, name: str = "Harbour Kites") -> list[str]:
+    from bot.compiler.questions import fact_questions
+    from bot.compiler.segment import Subject
+
+    spans = sp.extract_spans(sentence)
+    clause = read_clause(sentence, [(s.start, s.end) for s in spans if s.kind != sp.ROLE])
+    return fact_questions(sentence, spans, clause, Subject(name, name.split()[0].lower(),
+                                                            ("workshop",)))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The breakthrough came with Saltmarsh, a survival game, released in May 2023.",
+     "when was saltmarsh released"),
+    ("The turbines are made by the Danish manufacturer Skovby Turbines.",
+     "who makes the turbines"),
+    ("Corran Bank is expected to cost £1.9 billion.", "how much will corran bank cost"),
+    ("The towers are being put together at the Port of Invercarran.",
+     "where are the towers put together"),
+    ("The project will have 42 turbines of 15 megawatts each.",
+     "how many turbines will the project have"),
+    ("The console editions are published by Kestrel Interactive.",
+     "who publishes the console editions"),
+])
+def test_each_span_is_asked_with_the_verb_that_governs_it(sentence: str,
+                                                           expected: str) -> None:
+    assert expected in _questions(sentence)
+
+
+def test_negation_and_availability_give_yes_no_questions() -> None:
+    questions = _questions("Saltmarsh is available on PC and on Nintendo Switch; there is no "
+                           "Xbox version.", "Lanternfish Games")
+    assert "is there a xbox version" in questions or "is there an xbox version" in questions
+    assert "is saltmarsh on nintendo switch" in questions
+
+
+def test_an_faq_keeps_its_own_wording_and_a_fact_wins_over_an_faq_answer(
+        tmp_path: Path) -> None:
+    seed = tmp_path / "harbour.txt"
+    seed.write_text(FOUNDING + "Frequently asked questions\n- Who founded Harbour Kites?\n"
+                    "- Nora Byrne, Liam Walsh and Aoife Kelly founded it in 2009.\n",
+                    encoding="utf-8")
+    from bot.kb.loader import load_knowledge_base
+
+    compile_seeds([seed], tmp_path / "out", curated_dirs=[], self_test=False)
+    kb = load_knowledge_base(tmp_path / "out")
+    owners = {}
+    for name, intent in kb.intents.items():
+        for example in intent.examples:
+            owners.setdefault(example.text, set()).add(name)
+    assert all(len(names) == 1 for names in owners.values())
+    assert owners["who founded harbour kites"] == {"faq/founded_harbour_kites"} or any(
+        n.startswith("faq/") for n in owners["who founded harbour kites"])
+    assert "fact_founding" in owners["when was harbour founded"]

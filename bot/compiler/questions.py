@@ -158,7 +158,10 @@ def _find_verb(before: list[tuple[str, int]], spans: list[sp.Span], nouns: bool)
         lemma = (lemmas(low).get("VERB") or (None,))[0]
         if lemma is None or lemma in ("be", "have") and back > 1:
             continue
-        if not nouns and "NOUN" in lemmas(low):
+        prior = before[index - 1][0] if index else ""
+        modified = prior.isalpha() and prior.islower() and prior not in lx.AUXILIARIES | {
+            "to", "not"} | lx.ADVERBS | lx.PRONOUN_SUBJECTS
+        if not nouns and "NOUN" in lemmas(low) and modified:  # "mobile games"
             continue
         forms = {inflect(lemma, t) for t in ("VBD", "VBN", "VBZ")}
         previous = [w.casefold() for w, _ in before[max(0, index - 3):index]]
@@ -332,7 +335,7 @@ def _verb_questions(clause: Clause, spans: list[sp.Span], who: str, about_subjec
         head, _, particle = lemma.partition(" ")
         verb = Clause(clause.subject, head, particle or (clause.particle if not rank else ""))
         vbz, vbd, vbn, vb = (verb.form(t) for t in ("VBZ", "VBD", "VBN", "VB"))
-        if clause.passive and (clause.agent or kinds & {sp.PERSON, sp.ORG}):
+        if clause.passive and clause.agent:
             form = vbd if clause.aux in ("was", "were", "") else vbz
             out.append(f"who {form} {who}")
             if about_subject:
