@@ -30,6 +30,12 @@ nlu:
   examples: |
     - history of the gallery
     - how did the gallery start
+- intent: fact_rivals
+  metadata: {title: Other museums}
+  examples: |
+    - is the gallery like the louvre
+    - compared with the louvre
+    - louvre or the gallery
 - intent: fact_funding
   metadata: {title: Funding}
   examples: |
@@ -44,6 +50,8 @@ responses:
   - text: The gallery grew out of a private collection given to the town.
   utter_fact_funding:
   - text: The town council pays for the gallery, with grants and a loan from a local bank.
+  utter_fact_rivals:
+  - text: The gallery is far smaller than the Louvre and shows local painters.
   utter_default:
   - text: Sorry, that is not something I know about the gallery.
 """
@@ -114,3 +122,16 @@ def test_a_follow_up_naming_something_new_is_a_new_question(engine):
     turn, reply = say(engine, "f", "and the xanthoria museum?")
     assert turn.parse.intent.name == "nlu_fallback"
     assert "xanthoria" in reply
+
+
+def test_no_did_you_mean_for_a_name_that_points_elsewhere(engine):
+    """The director of the Louvre is not the gallery's director: offering it would mislead."""
+    lenient = Engine(engine.brain, BotConfig(nlu=NluConfig(answer_threshold=0.99,
+                                                           suggest_threshold=0.01)))
+    lenient.reset("g")
+    turn, _ = say(lenient, "g", "who is the director of the louvre")
+    offered = [b.payload for r in turn.responses for b in r.buttons]
+    assert "/fact_director" not in offered
+    turn, reply = say(lenient, "g", "who is the director")
+    assert turn.parse.intent.name == "fact_director" or "/fact_director" in [
+        b.payload for r in turn.responses for b in r.buttons]

@@ -374,6 +374,11 @@ class Engine:
             if readers:
                 decision = Decision(SUGGEST, suggestions=tuple(
                     IntentScore(n, 0.0) for n in readers))
+        foreign = getattr(brain.matcher, "foreign_words", None)
+        if decision.kind == SUGGEST and foreign is not None:
+            # "who is the ceo of openai": offering Mistral's CEO would mislead
+            kept = tuple(s for s in decision.suggestions if not foreign(m.message, s.name))
+            decision = Decision(SUGGEST, suggestions=kept) if kept else Decision(FALLBACK)
         if decision.kind == SUGGEST:
             names = tuple(s.name for s in decision.suggestions)
             reply = say.suggestion(kb, names, entities, index.needs)

@@ -144,6 +144,9 @@ class MatcherSettings:
         new_word_rarity: An unknown word at least this rare (:func:`rarity`) is a name or
             term the knowledge base does not cover (:meth:`LinearMatcher.new_words`):
             "google" (0.71) is, "infrastructure" (0.67) is not.
+        foreign_word_share: A known word belongs to another intent, for
+            :meth:`LinearMatcher.foreign_words`, when its "own" share (see
+            ``rival_specificity``) is at least this.
         name_specificity: How specific an unknown rare word counts (0 below a weight of
             0.5, 1 for a name), for ``uncovered_factor``; softened per intent by how often
             its examples name something new (see ``_novel_name_odds``).
@@ -177,6 +180,7 @@ class MatcherSettings:
     rival_specificity: float = 0.5
     own_word_prior: float = 2.0
     new_word_rarity: float = 0.7
+    foreign_word_share: float = 0.3
     name_specificity: float = 1.0
 
     def epochs_for(self, n_examples: int) -> int:
@@ -411,6 +415,31 @@ class LinearMatcher:
                                and self._stem_answers[row, column] == 0):
                 return False
         return bool(content)
+
+    def foreign_words(self, text: str, intent: str) -> list[str]:
+        """Return the words of ``text`` that point away from ``intent``.
+
+        A name or rare term the knowledge base never uses (:meth:`new_words`), or a name or
+        rare term that belongs to another intent (most of its examples are that intent's)
+        and that neither ``intent``'s examples nor its answer use: "openai" in "who is the ceo of
+        openai" points away from the CEO answer. Offering ``intent`` as "did you mean" for
+        such a message would mislead.
+        """
+        found = list(self.new_words(text))
+        if intent not in self.intents:
+            return found
+        column = self.intents.index(intent)
+        tokens, _ = self.understand(text)
+        for token in dict.fromkeys(tokens):
+            row = self._stem_index.get(stem(token))
+            if row is None or token in FUNCTION_WORDS or token in QUESTION_WORDS:
+                continue
+            used = self._stem_intents[row, column] or self._stem_answers[row, column]
+            if (not used and float(self._stem_own[row]) >= self._settings.foreign_word_share
+                    and rarity(token, self._settings.rarity_power)
+                    >= self._settings.new_word_rarity):
+                found.append(token)
+        return found
 
     def _uses(self, word: str) -> int:
         """Return how many examples use ``word``, any form of it (for the paraphrase lexicon).
