@@ -135,3 +135,16 @@ def test_no_did_you_mean_for_a_name_that_points_elsewhere(engine):
     turn, reply = say(lenient, "g", "who is the director")
     assert turn.parse.intent.name == "fact_director" or "/fact_director" in [
         b.payload for r in turn.responses for b in r.buttons]
+
+
+def test_the_name_an_entity_reading_intent_is_asked_about_is_read_from_the_question(
+        shipped_brain):
+    """No extractor knows "tencent": the words the intent's examples never use are the name."""
+    from bot.action_client import build_action_runner
+
+    engine = Engine(shipped_brain, BotConfig(), actions=build_action_runner(None))
+    turn = engine.handle("h", "is tencent one of the investors")
+    reply = " ".join(r.text for r in turn.responses)
+    assert turn.parse.intent.name == "ask_invested"
+    assert "Tencent" in reply and "not list" in reply
+    assert [(e.entity, e.value) for e in turn.parse.entities] == [("investor", "Tencent")]

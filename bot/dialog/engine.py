@@ -29,6 +29,7 @@ from bot.dialog.followup import (
     merge_rankings,
     named_follow_up,
     read_message,
+    residue_entity,
     strip_references,
 )
 from bot.dialog.inputs import EMPTY, clean_sender, clean_text, screen
@@ -334,7 +335,12 @@ class Engine:
         if result is not None and result.resolved:
             decision = Decision(ANSWER, intent=ranking[0])
         if decision.kind == ANSWER and decision.intent is not None:
-            answer = _Answer(decision.intent, tuple(ranking), m.entities, context)
+            name = decision.intent.name
+            needs = self._context_index(brain).needs(name)
+            named = () if not needs or any(e.entity in needs for e in m.entities) else (
+                residue_entity(m.message, name, self._context_index(brain)))
+            answer = _Answer(decision.intent, tuple(ranking), (*m.entities, *named), context,
+                             entity_payload(name, named) if named else None)
             return self._answer(brain, m.sender, m.text, answer, state)
         return self._unsure(replace(m, ranking=tuple(ranking)), decision)
 

@@ -42,7 +42,7 @@ from bot.dialog.lexicon import (
     question_kinds,
 )
 from bot.kb.model import KnowledgeBase
-from bot.nlu.normalize import normalize
+from bot.nlu.normalize import normalize, stem
 from bot.nlu.parse import Entity, IntentScore
 
 logger = logging.getLogger(__name__)
@@ -174,6 +174,46 @@ def named_follow_up(
     found = re.search(pattern, message, re.IGNORECASE)
     if found is None:  # normalisation changed the words (accents, contractions)
         return None
+    value = found.group(0)
+    if value.islower():
+        value = " ".join(w[:1].upper() + w[1:] for w in value.split())
+    return (Entity(need, value, found.start(), found.end(), 1.0, NAMED_EXTRACTOR),)
+
+
+def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Entity, ...]:
+    """Return the name a question gives an intent that reads one, when no extractor found it.
+
+    "apple one of the shareholders?" is answered by an intent whose examples ask "is
+    [cisco](investor) one of mistral's investors": the words its examples never use, here
+    "apple", are the name asked about. Only a single run of one to three such words counts,
+    none of them a function word.
+
+    Args:
+        message: The question.
+        intent: The intent answering it.
+        index: The knowledge base's context index.
+
+    Returns:
+        One entity of the kind ``intent`` reads, or nothing.
+    """
+    needs = index.needs(intent)
+    if len(needs) != 1:
+        return ()
+    (need,) = needs
+    known = {stem(w) for w in index._intent_words(intent)}
+    tokens = normalize(message).split()
+    flags = [t not in FUNCTION_WORDS and t not in QUESTION_WORDS and stem(t) not in known
+             for t in tokens]
+    runs = "".join("x" if f else "." for f in flags).split(".")
+    runs = [r for r in runs if r]
+    if len(runs) != 1 or not 1 <= len(runs[0]) <= MAX_NAME_WORDS:
+        return ()
+    start = flags.index(True)
+    words = tokens[start:start + len(runs[0])]
+    pattern = r"\W+".join(re.escape(w) for w in words)
+    found = re.search(pattern, message, re.IGNORECASE)
+    if found is None:
+        return ()
     value = found.group(0)
     if value.islower():
         value = " ".join(w[:1].upper() + w[1:] for w in value.split())
