@@ -26,6 +26,9 @@ class NluConfig:
         rephrase_threshold: Below ``suggest_threshold`` but at least this, a refusal asks
             the user to rephrase ("I'm not sure what you mean") instead of saying the
             answer is not known.
+        clean_answer_margin: A top intent up to this much below ``answer_threshold`` is
+            answered all the same when no word of the message points away from it (no
+            name or rare term it does not cover).
         ambiguity_threshold: If the top two differ by less, ask instead of answering.
         max_suggestions: At most this many "did you mean" buttons.
         max_message_chars: Longer messages are refused with a clear reply.
@@ -36,6 +39,7 @@ class NluConfig:
     answer_threshold: float = 0.5
     suggest_threshold: float = 0.3
     rephrase_threshold: float = 0.1
+    clean_answer_margin: float = 0.1
     ambiguity_threshold: float = 0.15
     max_suggestions: int = 3
     max_message_chars: int = 1000

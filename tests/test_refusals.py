@@ -84,7 +84,8 @@ def test_nothing_close_gets_the_knowledge_base_fallback(engine):
 
 
 def test_one_candidate_is_a_yes_no_question_and_yes_answers_it(engine):
-    strict = Engine(engine.brain, BotConfig(nlu=NluConfig(answer_threshold=0.99)))
+    strict = Engine(engine.brain, BotConfig(nlu=NluConfig(answer_threshold=0.99,
+                                                          clean_answer_margin=0.0)))
     turn, reply = say(strict, "c", "director")
     assert turn.decision == "suggest"
     assert len(turn.responses[0].buttons) == 1 and "(yes / no)" in reply
@@ -148,3 +149,15 @@ def test_the_name_an_entity_reading_intent_is_asked_about_is_read_from_the_quest
     assert turn.parse.intent.name == "ask_invested"
     assert "Tencent" in reply and "not list" in reply
     assert [(e.entity, e.value) for e in turn.parse.entities] == [("investor", "Tencent")]
+
+
+def test_a_little_below_the_threshold_is_answered_when_nothing_points_away(engine):
+    """Within clean_answer_margin of the threshold: answered unless a word points away."""
+    confidence = engine.brain.matcher.rank("who is the director")[0].confidence
+    near = Engine(engine.brain, BotConfig(nlu=NluConfig(
+        answer_threshold=confidence + 0.05, clean_answer_margin=0.1)))
+    turn, reply = say(near, "i", "who is the director")
+    assert turn.decision == "answer" and "Maria Lopez" in reply
+    off = Engine(engine.brain, BotConfig(nlu=NluConfig(
+        answer_threshold=confidence + 0.05, clean_answer_margin=0.0)))
+    assert say(off, "j", "who is the director")[0].decision != "answer"

@@ -332,7 +332,8 @@ class Engine:
                 if result.joined:
                     context = join_context(state.last_text or "", m.message)
         decision = decide(ranking, nlu)
-        if result is not None and result.resolved:
+        resolved = result is not None and result.resolved
+        if resolved or (decision.kind != ANSWER and self._clean_answer(m, ranking)):
             decision = Decision(ANSWER, intent=ranking[0])
         if decision.kind == ANSWER and decision.intent is not None:
             name = decision.intent.name
@@ -343,6 +344,23 @@ class Engine:
                              entity_payload(name, named) if named else None)
             return self._answer(brain, m.sender, m.text, answer, state)
         return self._unsure(replace(m, ranking=tuple(ranking)), decision)
+
+    def _clean_answer(self, m: _Message, ranking: list[IntentScore]) -> bool:
+        """True when the top intent is within ``clean_answer_margin`` of the answer threshold.
+
+        Nothing against it: clearly ahead of the runner-up, and no word of the message
+        points away from it (no name or rare term it does not cover, see the matcher's
+        ``foreign_words``).
+        """
+        nlu = self._config.nlu
+        foreign = getattr(m.brain.matcher, "foreign_words", None)
+        least = nlu.answer_threshold - nlu.clean_answer_margin
+        if not ranking or foreign is None or ranking[0].confidence < least:
+            return False
+        runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
+        if ranking[0].confidence - runner_up < nlu.ambiguity_threshold:
+            return False
+        return not foreign(m.message, ranking[0].name)
 
     def _understood(self, m: _Message) -> _Message:
         """Return ``m`` with its entities, ranking and reading (computed once)."""
