@@ -104,7 +104,7 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
             for alternate in lx.INTRANSITIVE.get(lemma, ()):
                 out.append(f"when will {thing} {alternate}" if future else
                            f"when did {thing} {alternate}")
-        elif span.kind == sp.PLACE:
+        elif span.kind == sp.PLACE and subject.short not in tx.words(span.text):
             did = "did" if before[at][0].casefold() == vbd.split()[0] else does
             out += [f"where {was if past else be} {thing} {vbn}" if passive else
                     f"where {did} {thing} {vb}"]
@@ -252,7 +252,11 @@ def _about_subject(np: str, subject: Subject) -> bool:
     """True when the noun phrase is the subject itself (not "the subject's revenue")."""
     if re.search(r"['’]s\b", np):
         return False
-    words = tx.words(np)
+    words = []
+    for word in tx.words(np):  # "a new model from x" is about the model, not x
+        if word in lx.PREPOSITIONS and words:
+            break
+        words.append(word)
     return bool(subject.short and subject.short in words) or bool(
         words and words[-1] in subject.nouns) or np in ("it", "they")
 
@@ -420,7 +424,8 @@ def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
 def _place_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
                      about_subject: bool, subject: Subject) -> list[str]:
     """"where is x" when the sentence says where its subject is."""
-    if not any(s.kind == sp.PLACE for s in spans) or not who:
+    if not who or not any(s.kind == sp.PLACE and subject.short not in tx.words(s.text)
+                          for s in spans):
         return []
     if not (clause.verb in ("be", "base", "locate", "headquarter", "")
             or re.search(r"\b(?:based|located|headquartered)\s+(?:in|at|near)\b", text)):

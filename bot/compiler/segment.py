@@ -263,11 +263,12 @@ def _referent(previous: str, subject: Subject) -> str | None:
     names = [subject.short] + [f"the {n}" for n in subject.nouns]
     if any(re.match(rf"^{re.escape(n)}\b", folded) for n in names if n):
         return None
-    found = [s for s in sp.extract_spans(previous) if s.kind == sp.NAME]
+    found = [s for s in sp.extract_spans(previous) if s.kind == sp.NAME
+             and subject.short not in tx.words(s.text)]
     if found:
         return found[0].text
     opening = re.match(r"^(?:A|An|The)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s+"
-                       r"(?:is|was|are|were|has|have|will)\b", previous)
+                       r"(?:is|was|are|were|has|have|will|from|of|by|for|with)\b", previous)
     if opening and not any(w in lx.PREPOSITIONS for w in opening.group(1).lower().split()):
         return "The " + opening.group(1)
     return None
