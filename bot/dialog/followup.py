@@ -42,6 +42,7 @@ from bot.dialog.lexicon import (
     question_kinds,
 )
 from bot.kb.model import KnowledgeBase
+from bot.nlu.english import rarity
 from bot.nlu.normalize import normalize, stem
 from bot.nlu.parse import Entity, IntentScore
 
@@ -128,6 +129,7 @@ def strip_references(text: str) -> str:
 
 NAMED_EXTRACTOR = "context"
 MAX_NAME_WORDS = 3
+MIN_NAME_RARITY = 0.45
 
 
 def named_follow_up(
@@ -183,10 +185,11 @@ def named_follow_up(
 def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Entity, ...]:
     """Return the name a question gives an intent that reads one, when no extractor found it.
 
-    "apple one of the shareholders?" is answered by an intent whose examples ask "is
+    "is tencent one of the investors" is answered by an intent whose examples ask "is
     [cisco](investor) one of mistral's investors": the words its examples never use, here
-    "apple", are the name asked about. Only a single run of one to three such words counts,
-    none of them a function word.
+    "tencent", are the name asked about. Only a single run of one to three such words
+    counts, none of them a function word or an everyday English word (below
+    ``MIN_NAME_RARITY``, :func:`bot.nlu.english.rarity`).
 
     Args:
         message: The question.
@@ -204,6 +207,9 @@ def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Enti
     tokens = normalize(message).split()
     flags = [t not in FUNCTION_WORDS and t not in QUESTION_WORDS and stem(t) not in known
              for t in tokens]
+    if any(f and (len(t) < 2 or rarity(t, 3.0) < MIN_NAME_RARITY)
+           for t, f in zip(tokens, flags, strict=True)):
+        return ()  # "quick q, mistral, what are they": everyday words, no name
     runs = "".join("x" if f else "." for f in flags).split(".")
     runs = [r for r in runs if r]
     if len(runs) != 1 or not 1 <= len(runs[0]) <= MAX_NAME_WORDS:
