@@ -221,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         new, old = figures["lexical + semantic"], figures["lexical"]
         print(f"\nsemantic signal: in-scope {100 * (new['inscope'] - old['inscope']):+.2f} pts, "
               f"OOS recall {100 * (new['oos_recall'] - old['oos_recall']):+.1f} pts, "
-              f"p50 x{new['p50'] / old['p50']:.2f}; embedding the 15,000 training examples "
-              f"took {figures['index seconds']:.1f} s (cached afterwards)\n")
+              f"p50 x{new['p50'] / old['p50']:.2f}; the example embeddings took "
+              f"{figures['index seconds']:.1f} s (computed, or read from the cache)\n")
 
     if DEV.is_file():
         engines = dev_engines(Path(tempfile.mkdtemp(prefix="bench-semantic-")))
