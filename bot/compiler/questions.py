@@ -22,6 +22,9 @@ from bot.compiler.segment import Subject
 MAX_WORDS = 11
 MAX_FAQ_WORDS = 18
 MAX_CHUNKS = 8
+# A single word is a clipped question of its own only when it is this rare in English
+# ("decaf?" yes, "waters?" no: it would catch "the boiling point of water").
+RARE_WORD_RANK = 10_000
 _DROP_WORDS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"])
 
@@ -234,7 +237,8 @@ def _chunks(text: str, subject: Subject, spans: list[sp.Span] = (),
         if not stop:
             run.append(word)
             continue
-        if run and len(run) <= 4 and (len(run) > 1 or not sp.common_word(run[0], 3000)):
+        if run and len(run) <= 4 and (len(run) > 1 or not sp.common_word(
+                run[0], RARE_WORD_RANK)):
             out.append(" ".join(run))
         run = []
     out = list(dict.fromkeys(out))[:limit]
