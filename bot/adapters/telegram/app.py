@@ -26,6 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import Conflict, TelegramError
 from telegram.ext import (
     Application,
+    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
@@ -96,6 +97,7 @@ def build_application(
     inbox: Inbox | None = None,
     read_timeout: float | None = None,
     commit_state: Callable[[str], None] | None = None,
+    rate_limiter: BaseRateLimiter | None = None,
 ) -> Application:
     """Build the application: bot, defaults, rate limiter and handlers.
 
@@ -110,6 +112,8 @@ def build_application(
             default when None).
         commit_state: Writes a sender's conversation state once its answer was sent
             (``DeferredStateStore.commit``), or None when the engine writes at once.
+        rate_limiter: Another rate limiter instead of :class:`FloodLimiter` with ``limits``
+            (the benchmark compares python-telegram-bot's ``AIORateLimiter``).
 
     Returns:
         The application, not yet initialised.
@@ -122,7 +126,7 @@ def build_application(
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(FloodLimiter(limits))
+        .rate_limiter(rate_limiter or FloodLimiter(limits))
         .concurrent_updates(PerChatUpdateProcessor(
             max_concurrent_updates, on_done=inbox.finish if inbox else None))
         .connection_pool_size(max(8, max_concurrent_updates))
