@@ -19,8 +19,8 @@ from bot.adapters.telegram.settings import SettingsError, load_settings  # noqa:
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def compose() -> dict:
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+def compose(name: str = "docker-compose.yml") -> dict:
+    return yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
 
 
 def test_compose_runs_the_bot_and_a_private_action_server():
@@ -41,7 +41,7 @@ def test_compose_runs_the_bot_and_a_private_action_server():
 def test_dockerfile_copies_only_what_exists_and_runs_as_a_user():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     for line in re.findall(r"^COPY (.+)$", text, re.MULTILINE):
-        for source in line.split()[:-1]:
+        for source in [w for w in line.split()[:-1] if not w.startswith("--")]:
             assert (ROOT / source).exists(), source
     assert re.search(r"^USER \w+", text, re.MULTILINE)
     assert '"faqbot", "telegram"' in text
@@ -58,9 +58,51 @@ def test_env_example_is_complete_but_holds_no_token(tmp_path):
         load_settings({}, example)
 
 
+def test_the_maintainer_edits_the_knowledge_base_of_the_running_bot():
+    bot = compose()["services"]["bot"]
+    assert "./intents:/app/intents" in bot["volumes"]
+    assert any(v.endswith(":/data") for v in bot["volumes"])
+    assert "FAQBOT_UID" in bot["user"]  # run as the owner of ./intents
+
+
+def test_code_edits_do_not_reinstall_the_dependencies():
+    lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    first_install = next(i for i, line in enumerate(lines) if "pip install" in line)
+    copy_code = next(i for i, line in enumerate(lines) if line.startswith("COPY bot"))
+    assert first_install < copy_code
+    assert "requirements" in lines[first_install] or "-r" in lines[first_install + 1]
+    assert not any(line.startswith("VOLUME") for line in lines)  # no anonymous volumes
+
+
+def test_the_action_server_is_checked_often_so_the_bot_starts_at_once():
+    check = compose()["services"]["actions"]["healthcheck"]
+    assert int(check["interval"].rstrip("s")) <= 5
+    assert "volumes" not in compose()["services"]["actions"]
+
+
+def test_replicas_share_redis_behind_one_proxy():
+    services = compose("docker-compose.replicas.yml")["services"]
+    replicas = {name: s for name, s in services.items() if name.startswith("bot-")}
+    assert len(replicas) >= 2
+    names = set()
+    for service in replicas.values():
+        command = service["command"]
+        assert command[:2] == ["faqbot", "telegram"] and "--webhook-url" in command
+        assert command[command.index("--state") + 1].startswith("redis://redis:")
+        names.add(command[command.index("--replica") + 1])
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert len(names) == len(replicas)  # each its own stable name
+    assert "bot" not in services  # no poller: it would remove the webhook
+    proxy = (ROOT / "deploy" / "nginx-replicas.conf").read_text(encoding="utf-8")
+    for name in replicas:
+        assert f"server {name}:8443" in proxy
+    assert any("deploy/nginx-replicas.conf" in v for v in services["proxy"]["volumes"])
+
+
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose missing")
-def test_docker_compose_accepts_the_file():
+@pytest.mark.parametrize("name", ["docker-compose.yml", "docker-compose.replicas.yml"])
+def test_docker_compose_accepts_the_file(name):
     env = {**os.environ, "FAQBOT_ENV_FILE": ".env.example"}
-    done = subprocess.run(["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+    done = subprocess.run(["docker-compose", "-f", name, "config", "-q"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
