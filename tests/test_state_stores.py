@@ -201,3 +201,14 @@ def test_console_refuses_a_bad_state_option(tmp_path):
     assert done.returncode == 2
     assert "--state 'mysql:x': expected memory, sqlite" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_expired_conversations_are_purged_from_sqlite(tmp_path):
+    clock = Clock()
+    database = SqliteDatabase(tmp_path / "s.sqlite3")
+    store = SqliteStateStore(database, 60, clock)
+    store.put("old", STATE)
+    clock.now += 120
+    store.put("new", STATE)
+    assert store.purge_expired() == 1
+    assert [r[0] for r in database.db.execute("SELECT sender FROM conversations")] == ["new"]

@@ -78,8 +78,10 @@ def open_backend(spec: str, idle_seconds: float = DEFAULT_IDLE_SECONDS) -> State
         except (sqlite3.Error, OSError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise StateSpecError(f"cannot open the state store {path}: {reason}") from None
-        return StateBackend(SqliteStateStore(database, idle_seconds), SqliteLedger(database),
-                            f"sqlite:{path}", [database.close])
+        states = SqliteStateStore(database, idle_seconds)
+        states.purge_expired()  # conversations that went idle while the bot was down
+        return StateBackend(states, SqliteLedger(database), f"sqlite:{path}",
+                            [database.close])
     if spec.startswith(("redis://", "rediss://", "unix://")):
         from bot.state.redis_store import RedisLedger, RedisStateStore, connect
 

@@ -56,10 +56,9 @@ def clean_text(text: str) -> str:
 
 def default_log_path() -> Path:
     """Return ``$FAQBOT_DATA_DIR/unanswered.sqlite3``, else the user's data directory."""
-    if os.environ.get("FAQBOT_DATA_DIR"):
-        return Path(os.environ["FAQBOT_DATA_DIR"]) / "unanswered.sqlite3"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "faqbot" / "unanswered.sqlite3"
+    from bot.state import data_dir
+
+    return data_dir() / "unanswered.sqlite3"
 
 
 @dataclass(frozen=True)
