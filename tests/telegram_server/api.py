@@ -228,6 +228,16 @@ class FakeBotApi:
                 self._state.updates.append(update)
             self._cond.notify_all()
 
+    def enqueue_raw(self, *updates: dict[str, Any]) -> None:
+        """Make ``updates`` available to ``getUpdates`` at once, with the ``update_id``
+        each carries (as Telegram does when it sends an unconfirmed update again)."""
+        with self._cond:
+            for update in updates:
+                self._state.updates.append(dict(update))
+                self.last_update_id = max(self.last_update_id, update["update_id"])
+            self._ids = itertools.count(self.last_update_id + 1)
+            self._cond.notify_all()
+
     def break_polling_after_next_batch(self, broken: bool = True) -> None:
         """After the next non-empty ``getUpdates``, answer every ``getUpdates`` with 502
         (so the batch is never confirmed); ``broken=False`` repairs it."""
