@@ -197,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
           f"retried after 0.25-0.5 s, then doubling. Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs.\n")
     base = rows[0]
+    print("| measure | value |")
+    print("| --- | --- |")
+    print(f"| replies/s, flood limits off (memory store, faults off) | {base[1]:.0f} |")
+    print(f"| replies/s, flood limits off, 5 % 5xx (memory store) | {rows[1][1]:.0f} |\n")
     print("| setup | replies/s | answered | vs first row | p50 latency | p99 latency |")
     print("| --- | --- | --- | --- | --- | --- |")
     for setup, rate, done, p50, p99 in rows:
