@@ -1,6 +1,7 @@
 import json
 import os
 import queue
+import random
 import signal
 import subprocess
 import sys
@@ -330,3 +331,63 @@ def test_a_reload_that_would_leave_an_intent_unanswered_keeps_the_old_kb(engine_
     assert not result.ok
     assert "has no response" in result.message()
     assert engine.brain is before
+
+
+def test_reload_storm_serves_no_half_written_state(tmp_path):
+    """A few seconds of valid edits, half-written, broken and deleted files while asking."""
+    kb_dir = write_sample_kb(tmp_path / "kb")
+    responses = kb_dir / "responses.yml"
+    nlu = kb_dir / "nlu.yml"
+    whole = {responses: responses.read_text(encoding="utf-8"), nlu: nlu.read_text("utf-8")}
+    template = whole[responses]
+    written = {OLD}
+    process = start_console(kb_dir, tmp_path, "--config", short_quiet_config(tmp_path, 0.2))
+    out, err = LineReader(process.stdout), LineReader(process.stderr)
+    stop = threading.Event()
+    rng = random.Random(12)
+
+    def storm():
+        version = 0
+        while not stop.is_set():
+            kind = rng.choice(["valid", "half", "broken", "deleted"])
+            if kind == "valid":
+                version += 1
+                text = f"Hello number {version}! Ask me about Mistral AI."
+                written.add(text)
+                whole[responses] = template.replace(OLD, text)
+                responses.write_text(whole[responses], encoding="utf-8")
+            else:
+                path = rng.choice([responses, nlu])
+                if kind == "half":
+                    path.write_text(whole[path][:len(whole[path]) // 2], encoding="utf-8")
+                elif kind == "broken":
+                    path.write_text(whole[path] + "\n  broken: [\n", encoding="utf-8")
+                else:
+                    path.unlink()
+                time.sleep(rng.choice([0.02, 0.1, 0.3]))
+                path.write_text(whole[path], encoding="utf-8")
+            time.sleep(0.05)
+
+    try:
+        assert ask(process, out)["responses"][0]["text"] == OLD
+        editor = threading.Thread(target=storm, daemon=True)
+        editor.start()
+        deadline, asked = time.monotonic() + 3.0, 0
+        while time.monotonic() < deadline:
+            reply = ask(process, out, "/greet", sender=f"u{asked % 7}")
+            asked += 1
+            assert reply["responses"][0]["text"] in written, reply["responses"]
+        stop.set()
+        editor.join()
+        final = "The storm is over. Ask me about Mistral AI."
+        responses.write_text(template.replace(OLD, final), encoding="utf-8")
+        assert wait_for(lambda: ask(process, out)["responses"][0]["text"] == final, 20)
+    finally:
+        stop.set()
+        process.stdin.close()
+        process.wait(timeout=20)
+    assert process.returncode == 0 and asked > 10
+    with pytest.raises(queue.Empty):
+        while True:  # every line the console wrote on stderr
+            err.next(timeout=1.0)
+    assert not any("Traceback" in line for line in err.seen)
