@@ -337,3 +337,12 @@ def test_terminal_reload_notice_keeps_the_line_being_typed(kb_dir, tmp_path):
     term.expect("you> ")
     term.send("\x04")
     assert term.exit_code() == 0
+
+
+def test_reload_command_loads_the_files_now(kb_dir, tmp_path):
+    (kb_dir / "tie.yml").unlink()  # a shared example is a validate error: reload refuses it
+    result = subprocess.run(console_command(kb_dir, "--no-reload"), input=b"/reload\n/quit\n",
+                            capture_output=True, timeout=TIMEOUT, env=child_env(tmp_path))
+    assert result.returncode == 0
+    assert "Reloaded the knowledge base (/reload)" in result.stderr.decode()
+    assert "Unknown command" not in result.stdout.decode()

@@ -33,6 +33,7 @@ CONSOLE_HELP = """\
 Type a question and press Enter. Commands:
   /help    this help, then what the bot can answer
   /reset   forget the conversation so far (start a new topic)
+  /reload  load the knowledge base's files now (also confirms a held-back change)
   /quit    leave (also /exit, or Ctrl-D)
 When the bot offers numbered choices, type the number to pick one.
 Up/down arrows recall earlier questions."""
@@ -286,8 +287,10 @@ class ConsoleChat:
 
     def __init__(self, engine: Engine, sender: str = "console",
                  read: Callable[[str], str] = input, out: TextIO | None = None,
-                 style: Style | None = None, echo: bool = False) -> None:
+                 style: Style | None = None, echo: bool = False,
+                 reload: Callable[[], str] | None = None) -> None:
         self.engine = engine
+        self._reload = reload
         self.sender = sender
         self._read = read
         self._echo = echo
@@ -323,6 +326,12 @@ class ConsoleChat:
         if word == "/reset":
             self.engine.reset(self.sender)
             self.say(self.style.dim("Conversation reset."))
+            return True
+        if word == "/reload":
+            if self._reload is None:
+                self.say(self.style.dim("Reloading is not available here."))
+            else:
+                self._reload()  # the reloader reports the outcome, as for any reload
             return True
         name = text[1:].split("{", 1)[0].split("@", 1)[0]
         if name in self.engine.brain.kb.intents:
@@ -379,13 +388,15 @@ class ConsoleChat:
 
 
 def run_interactive(engine: Engine, sender: str = "console",
-                    history: Path | None = None) -> int:
+                    history: Path | None = None,
+                    reload: Callable[[], str] | None = None) -> int:
     """Chat on the terminal until /quit, Ctrl-D or Ctrl-C.
 
     Args:
         engine: The dialog engine.
         sender: Conversation key.
         history: History file (default :func:`history_path`; only used on a terminal).
+        reload: Reloads the knowledge base now (``/reload``); the reloader reports it.
 
     Returns:
         0 on /quit or end of input, 130 on Ctrl-C.
@@ -393,7 +404,7 @@ def run_interactive(engine: Engine, sender: str = "console",
     _reconfigure(sys.stdin, errors="replace")
     saved = _History(history or history_path()) if sys.stdin.isatty() else None
     try:
-        return ConsoleChat(engine, sender, echo=not sys.stdin.isatty()).loop()
+        return ConsoleChat(engine, sender, echo=not sys.stdin.isatty(), reload=reload).loop()
     finally:
         if saved is not None:
             saved.save()

@@ -62,11 +62,12 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     from bot.adapters import console
 
-    start_reloader(engine, args.intents or default_intents_dir(),
-                   interval=max(0.05, args.reload_interval),
-                   on_result=print_reload_result, watch=not args.no_reload)
+    reloader = start_reloader(engine, args.intents or default_intents_dir(),
+                              interval=max(0.05, args.reload_interval),
+                              on_result=print_reload_result, watch=not args.no_reload)
 
     if args.json:
         return console.run_json(engine, default_sender=args.sender)
-    return console.run_interactive(engine, sender=args.sender,
-                                   history=getattr(args, "history", None))
+    return console.run_interactive(
+        engine, sender=args.sender, history=getattr(args, "history", None),
+        reload=reloader.reload_message if reloader is not None else None)

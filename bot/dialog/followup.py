@@ -166,6 +166,8 @@ def named_follow_up(
     words = reduced.split()
     if not 1 <= len(words) <= MAX_NAME_WORDS or any(w in FUNCTION_WORDS for w in words):
         return None
+    if not any(c.isalpha() for w in words for c in w):
+        return None  # "2024" after an investor answer names no company
     given = tuple(e for e in entities if e.entity == need)
     if given:
         return given
