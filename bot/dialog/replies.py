@@ -13,7 +13,6 @@ DEFAULT_FALLBACK_TEXT = (
     "Sorry, I don't know the answer to that. Type /help to see what I can answer."
 )
 DEFAULT_SUGGEST_TEXT = "I'm not sure I understood. Did you mean:"
-PICK_AGAIN_TEXT = "Please pick a number from 1 to {count}:"
 SINGLE_SUGGEST_TEXT = "Did you mean \u201c{title}\u201d? (yes / no)"
 DECLINED_TEXT = "All right. Could you ask it another way? Type /help to see what I can answer."
 NOT_COVERED_TEXT = (
@@ -133,11 +132,6 @@ def suggestion(kb: KnowledgeBase, intents: Iterable[str], entities: Sequence[Ent
         title_text = buttons[0].title.rstrip("?")
         return Reply(SINGLE_SUGGEST_TEXT.format(title=title_text), tuple(buttons))
     return Reply(DEFAULT_SUGGEST_TEXT, tuple(buttons))
-
-
-def pick_again(kb: KnowledgeBase, payloads: tuple[str, ...]) -> Reply:
-    """Return the reply to a number that picks none of the buttons shown (their payloads)."""
-    return Reply(PICK_AGAIN_TEXT.format(count=len(payloads)), buttons_for_payloads(kb, payloads))
 
 
 def nothing_more(kb: KnowledgeBase, intent: str | None) -> Reply:
