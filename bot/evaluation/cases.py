@@ -30,8 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from bot.evaluation.conversations import read_yaml
 from bot.kb.model import FALLBACK_INTENT
 
 RIGHT, REFUSED, WRONG = "right", "refused", "wrong"
@@ -163,15 +162,7 @@ def load_cases(path: str | Path) -> list[CaseConversation]:
         CasesFileError: With the file and the conversation or turn at fault.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CasesFileError(f"{path}: cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise CasesFileError(f"{where}: YAML syntax error: {getattr(exc, 'problem', exc)}"
-                             ) from exc
+    data = read_yaml(path, CasesFileError)
     if not isinstance(data, dict) or not isinstance(data.get("conversations"), list):
         raise CasesFileError(f"{path}: expected a top-level 'conversations:' list")
     result = []

@@ -80,6 +80,22 @@ def _fail(path: Path, where: str, message: str) -> ConversationFileError:
     return ConversationFileError(f"{path}: {where}: {message}")
 
 
+def read_yaml(path: Path, error: type[ValueError]) -> object:
+    """Return the parsed YAML of a test file.
+
+    Raises:
+        ValueError: ``error``, naming the file (and the line and column of a syntax error).
+    """
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise error(f"{where}: YAML syntax error: {getattr(exc, 'problem', exc)}") from exc
+
+
 def load_conversations(path: str | Path) -> list[Conversation]:
     """Read and check one conversation file.
 
@@ -87,15 +103,7 @@ def load_conversations(path: str | Path) -> list[Conversation]:
         ConversationFileError: With the file and the conversation or turn at fault.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConversationFileError(f"{path}: cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ConversationFileError(f"{where}: YAML syntax error: "
-                                    f"{getattr(exc, 'problem', exc)}") from exc
+    data = read_yaml(path, ConversationFileError)
     if not isinstance(data, dict) or not isinstance(data.get("conversations"), list):
         raise ConversationFileError(f"{path}: expected a top-level 'conversations:' list")
     result = []
