@@ -113,3 +113,34 @@ def test_the_webhook_answers_500_when_the_update_cannot_be_stored(tmp_path, inte
             assert not [c for c in api.calls[mark:] if c.method == "sendMessage"]
         finally:
             replica.runner.stop()
+
+
+def test_a_state_store_failing_after_the_answer_sends_no_apology(tmp_path, intents):
+    """The answer went out: a failure to store the conversation afterwards is only logged."""
+
+    def broken_commit(sender: str) -> None:
+        raise ConnectionError("the state store went away")
+
+    updates = Updates()
+    with FakeBotApi() as api, redis_server(tmp_path) as url:
+        backend = open_backend(url)
+        engine = Engine(build_brain(load_knowledge_base(intents)), load_config(None))
+        port = free_port()
+        hook = WebhookOptions(url=f"http://127.0.0.1:{port}/tg", listen="127.0.0.1",
+                              port=port, secret=SECRET)
+        app = build_application(engine, TelegramSettings(token=TEST_TOKEN,
+                                                          base_url=api.base_url),
+                                limits=FAST, inbox=Inbox(backend.updates, "a"),
+                                commit_state=broken_commit)
+        runner = BotRunner(app, webhook=hook).start()
+        try:
+            api.wait_for("setWebhook")
+            mark = api.mark()
+            assert api.push(updates.message(7, "hello"), url=hook.url) == 200
+            api.wait_for("sendMessage", since=mark)
+            runner.stop()  # waits for the update to finish, apology or not
+            sent = [c.params["text"] for c in api.calls[mark:] if c.method == "sendMessage"]
+            assert len(sent) == 1 and "something went wrong" not in sent[0]
+        finally:
+            runner.stop()
+            backend.close()

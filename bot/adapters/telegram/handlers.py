@@ -136,8 +136,17 @@ class BotHandlers:
             await self._commit(sender)
 
     async def _commit(self, sender: str) -> None:
-        if self.commit_state is not None:
+        """Store the sender's conversation; a failure is logged, never apologised for.
+
+        It runs once the answer went out (or failed): an apology after a delivered answer
+        would tell the user the opposite of what happened.
+        """
+        if self.commit_state is None:
+            return
+        try:
             await asyncio.to_thread(self.commit_state, sender)
+        except Exception:
+            logger.exception("could not store the conversation of %s after answering", sender)
 
     def _addressed(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
         return is_addressed(message, context.bot.username, context.bot.id)
