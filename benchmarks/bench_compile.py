@@ -32,15 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_understanding import export_release  # noqa: E402
-from benchlib import table  # noqa: E402
+from benchlib import PREVIOUS_RELEASE, releases, table  # noqa: E402
 
 from bot.evaluation.cases import RIGHT, CaseReport, ConsoleAsker, load_cases, run_cases  # noqa: E402
 
 ARTICLES = ROOT.parent / "shared" / "data" / "articles"
 DEV = ROOT.parent / "shared" / "data" / "mistral_questions" / "dev.yml"
 SEED = ROOT / "seeds" / "mistral_ai.md"
-BASELINE = "6e9e7e9"  # the last commit of main before the compiler work (issue 10)
 _SUMMARY = re.compile(r"(\d+) intents, (\d+) examples")
 _SELF_TEST = re.compile(r"self-test: .*?; (\d+) collisions")
 
@@ -104,7 +102,8 @@ def shares(report: CaseReport) -> tuple[str, str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--baseline", default=BASELINE, help="previous compiler (git revision)")
+    parser.add_argument("--baseline", default=PREVIOUS_RELEASE,
+                        help="previous compiler (git revision)")
     args = parser.parse_args(argv)
     docs = documents()
     if not docs:
@@ -112,15 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        releases = {"this tree": ROOT}
-        try:
-            releases[f"previous ({args.baseline})"] = export_release(
-                args.baseline, Path(tmp) / "baseline")
-        except subprocess.CalledProcessError as exc:
-            print(f"baseline {args.baseline} unavailable ({exc}); this tree only",
-                  file=sys.stderr)
+        compared = releases(args.baseline, Path(tmp))
         for name, document, cases in docs:
-            for label, release in releases.items():
+            for label, release in compared.items():
                 out = Path(tmp) / f"{label.split()[0]}-{document.stem}"
                 compiled = compile_with(release, document, out)
                 right, near, off = shares(measure(cases, out))

@@ -41,12 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_understanding import export_release  # noqa: E402
-from benchlib import table  # noqa: E402
+from benchlib import PREVIOUS_RELEASE, export_release, table  # noqa: E402
 from hostile_corpus import load_corpus  # noqa: E402
 from hostile_files import billion_laughs, deep_nesting, example_bomb, huge_file  # noqa: E402
 
-BASELINE = "6e9e7e9"  # the last commit before the hostile-input work
 GENERIC_ERROR = "Sorry, something went wrong on my side. Please try again."
 REPLY_GOAL_S = 1.0
 BOMB_LIMIT_S = 20.0
@@ -372,7 +370,8 @@ def ids(names: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default=BASELINE, help="previous release (git revision)")
+    parser.add_argument("--baseline", default=PREVIOUS_RELEASE,
+                        help="previous release (git revision)")
     parser.add_argument("--storm-seconds", type=float, default=30.0)
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args(argv)

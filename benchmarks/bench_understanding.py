@@ -18,7 +18,6 @@ import argparse
 import json
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchlib import table  # noqa: E402
+from benchlib import PREVIOUS_RELEASE, releases, table  # noqa: E402
 
 from bot.evaluation.cases import (  # noqa: E402
     REFUSED,
@@ -40,7 +39,6 @@ from bot.evaluation.cases import (  # noqa: E402
 )
 
 DEV = ROOT.parent / "shared" / "data" / "mistral_questions" / "dev.yml"
-BASELINE = "6e9e7e9"  # the last commit before the understanding work
 
 # Runs inside a release's directory, with that release's ``bot`` first on sys.path.
 CLINC_PROBE = r"""
@@ -66,18 +64,6 @@ for text, _ in evaluation:
 json.dump({"pred": pred, "conf": conf, "truth": [i for _, i in evaluation],
            "durations": durations}, sys.stdout)
 """
-
-
-def export_release(revision: str, into: Path) -> Path:
-    """Write the tree of ``revision`` into ``into`` (``git archive``) and return it."""
-    archive = subprocess.run(["git", "archive", "--format=tar", revision], cwd=ROOT,
-                             capture_output=True, check=True).stdout
-    into.mkdir(parents=True, exist_ok=True)
-    tar_path = into.with_suffix(".tar")
-    tar_path.write_bytes(archive)
-    with tarfile.open(tar_path) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def dev_report(release: Path) -> CaseReport:
@@ -110,22 +96,18 @@ def percent(part: int, whole: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--baseline", default=BASELINE, help="previous release (git revision)")
+    parser.add_argument("--baseline", default=PREVIOUS_RELEASE,
+                        help="previous release (git revision)")
     parser.add_argument("--no-clinc", action="store_true", help="skip CLINC150")
     args = parser.parse_args(argv)
     if not DEV.is_file():
         print(f"{DEV} not found; skipped")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        releases = {"this tree": ROOT}
-        try:
-            releases[f"previous ({args.baseline})"] = export_release(
-                args.baseline, Path(tmp) / "baseline")
-        except subprocess.CalledProcessError as exc:
-            print(f"baseline {args.baseline} unavailable ({exc}); this tree only")
+        compared = releases(args.baseline, Path(tmp))
         reports: dict[str, CaseReport] = {}
         clinc: dict[str, dict | None] = {}
-        for name, path in releases.items():
+        for name, path in compared.items():
             start = time.perf_counter()
             reports[name] = dev_report(path)
             seconds = time.perf_counter() - start

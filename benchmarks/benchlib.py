@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tarfile
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.nlu.normalize import fold
+
+ROOT = Path(__file__).resolve().parents[1]
+# The last commit of main before this release's work: benchmarks compare with it.
+PREVIOUS_RELEASE = "6e9e7e9"
 
 
 def percentiles_ms(seconds: Sequence[float]) -> tuple[float, float]:
@@ -49,3 +57,28 @@ class NaivePeer:
         """Return (intent, score in [0, 1]) of the closest example by ``fuzz.ratio``."""
         found = process.extractOne(fold(text), self.texts, scorer=fuzz.ratio)
         return (self.labels[found[2]], found[1] / 100.0) if found else ("", 0.0)
+
+
+def export_release(revision: str, into: Path) -> Path:
+    """Write the tree of ``revision`` into ``into`` (``git archive``) and return it."""
+    archive = subprocess.run(["git", "archive", "--format=tar", revision], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+    into.mkdir(parents=True, exist_ok=True)
+    tar_path = into.with_suffix(".tar")
+    tar_path.write_bytes(archive)
+    with tarfile.open(tar_path) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def releases(revision: str, work: Path) -> dict[str, Path]:
+    """Return this tree and, when ``revision`` can be exported into ``work``, that release.
+
+    Keys are the labels the tables print: ``this tree`` and ``previous (<revision>)``.
+    """
+    found = {"this tree": ROOT}
+    try:
+        found[f"previous ({revision})"] = export_release(revision, work / "baseline")
+    except subprocess.CalledProcessError as exc:
+        print(f"baseline {revision} unavailable ({exc}); this tree only", file=sys.stderr)
+    return found
