@@ -33,6 +33,7 @@ from bot.dialog.followup import (
     strip_references,
 )
 from bot.dialog.inputs import EMPTY, clean_sender, clean_text, screen
+from bot.dialog.lexicon import NO_ANSWERS, YES_ANSWERS
 from bot.dialog.payloads import Choice, entity_payload, parse_payload, read_choice
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
@@ -120,17 +121,12 @@ class _Message:
     reading: Reading | None = None
 
 
-_YES = frozenset({"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct",
-                  "right", "exactly", "please", "yes please", "that one", "indeed"})
-_NO = frozenset({"no", "n", "nope", "nah", "not really", "no thanks", "neither", "wrong"})
-
-
 def yes_or_no(message: str) -> bool | None:
     """Return True for a short "yes", False for a short "no", None for anything else."""
     words = normalize(message)
-    if words in _YES:
+    if words in YES_ANSWERS:
         return True
-    if words in _NO:
+    if words in NO_ANSWERS:
         return False
     return None
 
@@ -337,9 +333,10 @@ class Engine:
             decision = Decision(ANSWER, intent=ranking[0])
         if decision.kind == ANSWER and decision.intent is not None:
             name = decision.intent.name
-            needs = self._context_index(brain).needs(name)
+            index = self._context_index(brain)
+            needs = index.needs(name)
             named = () if not needs or any(e.entity in needs for e in m.entities) else (
-                residue_entity(m.message, name, self._context_index(brain)))
+                residue_entity(m.message, name, index))
             answer = _Answer(decision.intent, tuple(ranking), (*m.entities, *named), context,
                              entity_payload(name, named) if named else None)
             return self._answer(brain, m.sender, m.text, answer, state)

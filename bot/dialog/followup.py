@@ -174,14 +174,8 @@ def named_follow_up(
     ranking = rank(reduced)
     if ranking and ranking[0].name != last_intent and decide(ranking, nlu).kind != FALLBACK:
         return None
-    pattern = r"\W+".join(re.escape(w) for w in words)
-    found = re.search(pattern, message, re.IGNORECASE)
-    if found is None:  # normalisation changed the words (accents, contractions)
-        return None
-    value = found.group(0)
-    if value.islower():
-        value = " ".join(w[:1].upper() + w[1:] for w in value.split())
-    return (Entity(need, value, found.start(), found.end(), 1.0, NAMED_EXTRACTOR),)
+    found = entity_as_typed(message, words, need)
+    return (found,) if found is not None else None
 
 
 def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Entity, ...]:
@@ -218,14 +212,25 @@ def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Enti
         return ()
     start = flags.index(True)
     words = tokens[start:start + len(runs[0])]
+    found = entity_as_typed(message, words, need)
+    return (found,) if found is not None else ()
+
+
+def entity_as_typed(message: str, words: list[str], entity: str) -> Entity | None:
+    """Return ``words`` (normalised) as the ``entity`` they are in ``message``, as typed.
+
+    The value keeps the user's spelling, capitalised when typed all in lower case
+    ("apple" -> "Apple"); None when normalisation changed the words (accents,
+    contractions) so that they cannot be found in the message.
+    """
     pattern = r"\W+".join(re.escape(w) for w in words)
     found = re.search(pattern, message, re.IGNORECASE)
     if found is None:
-        return ()
+        return None
     value = found.group(0)
     if value.islower():
         value = " ".join(w[:1].upper() + w[1:] for w in value.split())
-    return (Entity(need, value, found.start(), found.end(), 1.0, NAMED_EXTRACTOR),)
+    return Entity(entity, value, found.start(), found.end(), 1.0, NAMED_EXTRACTOR)
 
 
 def merge_rankings(*rankings: list[IntentScore], limit: int = 10) -> list[IntentScore]:

@@ -19,6 +19,12 @@ CONNECTORS = (
     ("what", "about"), ("how", "about"), ("and", "what", "about"), ("what", "of"),
 )
 
+# Short answers to a yes / no question ("Did you mean ...?").
+YES_ANSWERS = frozenset({"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct",
+                         "right", "exactly", "please", "yes please", "that one", "indeed"})
+NO_ANSWERS = frozenset({"no", "n", "nope", "nah", "not really", "no thanks", "neither",
+                        "wrong"})
+
 # Words that ask for more on the same subject.
 MORE_TRIGGERS = frozenset({
     "more", "else", "further", "elaborate", "continue", "details", "detail", "expand",
