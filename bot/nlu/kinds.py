@@ -10,6 +10,12 @@ knowledge base) and, for answers, from the surface of the text: figures and curr
 signs, years, month and day names, capitalised names, a capitalised word after "in",
 "at" or "from". An intent whose own examples ask that kind of question ("who runs it")
 can give that kind, whatever its answer looks like.
+
+A "which / what NOUN" question names the type it asks for ("which city", "what year",
+"what percentage"): an answer gives that type only with a span of it (a year, a percentage,
+a city's name), so a place answer that names only a country does not answer "which city".
+The type nouns, and the short lists of well-known cities, countries and languages that tell
+such spans, are general English knowledge shipped with the engine.
 """
 
 from __future__ import annotations
@@ -56,6 +62,106 @@ _ROLE = re.compile(
     r"backers?|customers?|firms?|companies|organisations?|organizations?)\b",
     re.IGNORECASE,
 )
+
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+_DATE = re.compile(
+    _YEAR.pattern + r"|\b(" + "|".join(_MONTHS.split()) + r")\b|\b\d{1,2}(st|nd|rd|th)\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"\d\s?%|\b(percent|per cent|percentage)\b", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d[\d.,]*\s?(dollars|euros|pounds|usd|eur|gbp|cents)\b|\bfree\b",
+    re.IGNORECASE,
+)
+_COUNTRIES = """
+afghanistan albania algeria argentina armenia australia austria azerbaijan bangladesh belarus
+belgium bolivia bosnia brazil bulgaria cambodia cameroon canada chile china colombia croatia
+cuba cyprus czechia czech denmark ecuador egypt estonia ethiopia finland france georgia
+germany ghana greece hungary iceland india indonesia iran iraq ireland israel italy jamaica
+japan jordan kazakhstan kenya korea kuwait latvia lebanon libya lithuania luxembourg
+malaysia malta mexico moldova monaco mongolia morocco nepal netherlands holland nigeria
+norway pakistan panama paraguay peru philippines poland portugal qatar romania russia
+rwanda senegal serbia singapore slovakia slovenia somalia spain sudan sweden switzerland
+syria taiwan tanzania thailand tunisia turkey uganda ukraine uruguay uzbekistan venezuela
+vietnam yemen zambia zimbabwe england scotland wales britain america usa uk uae
+"""
+_COUNTRY_PHRASES = ("united states", "united kingdom", "south africa", "new zealand",
+                    "saudi arabia", "south korea", "north korea", "costa rica", "sri lanka")
+_DEMONYMS = """
+american british english french german italian spanish portuguese dutch belgian swiss
+austrian swedish norwegian danish finnish irish scottish welsh polish czech greek turkish
+russian ukrainian chinese japanese korean indian pakistani canadian mexican brazilian
+argentinian australian israeli egyptian nigerian european asian african
+"""
+_CITIES = """
+paris london berlin madrid rome milan lisbon amsterdam brussels vienna zurich geneva munich
+hamburg frankfurt barcelona dublin copenhagen stockholm oslo helsinki warsaw prague budapest
+athens istanbul moscow kyiv kiev lyon marseille toulouse nice bordeaux lille nantes
+strasbourg edinburgh manchester birmingham glasgow cambridge oxford luxembourg monaco tokyo
+osaka seoul beijing shanghai shenzhen hong kong singapore bangkok delhi mumbai bangalore
+bengaluru dubai doha riyadh cairo lagos nairobi johannesburg sydney melbourne toronto
+montreal vancouver chicago boston seattle austin denver miami atlanta dallas houston
+washington philadelphia detroit brooklyn manhattan york angeles francisco diego
+"""
+_LANGUAGES = """
+english french german spanish italian portuguese dutch russian chinese mandarin cantonese
+japanese korean arabic hindi bengali urdu turkish polish swedish norwegian danish finnish
+greek hebrew persian farsi swahili vietnamese thai indonesian malay ukrainian czech
+hungarian romanian catalan basque
+"""
+
+
+def _words(*groups: str) -> re.Pattern[str]:
+    names = [w for group in groups for w in group.split()]
+    return re.compile(r"\b(" + "|".join(sorted(set(names), key=len, reverse=True)) + r")\b",
+                      re.IGNORECASE)
+
+
+_COUNTRY = _words(_COUNTRIES, " ".join(p.replace(" ", r"\s") for p in _COUNTRY_PHRASES))
+_NATIONALITY = _words(_COUNTRIES, _DEMONYMS)
+_CITY = _words(_CITIES)
+_LANGUAGE = _words(_LANGUAGES)
+
+# Type nouns ("which NOUN", "what NOUN") and the spans that give them. Where the spans are
+# read from a short list of names (cities, countries, languages), the noun itself in the
+# answer counts too ("in its home city"); years, dates and figures are told by their form.
+TYPE_NOUNS: dict[str, tuple[re.Pattern[str], bool]] = {
+    "year": (_YEAR, False), "years": (_YEAR, False),
+    "date": (_DATE, False), "month": (_DATE, False), "day": (_DATE, False),
+    "percent": (_PERCENT, False), "percentage": (_PERCENT, False),
+    "price": (_MONEY, False), "fee": (_MONEY, False),
+    "city": (_CITY, True), "cities": (_CITY, True), "town": (_CITY, True),
+    "country": (_COUNTRY, True), "countries": (_COUNTRY, True), "nation": (_COUNTRY, True),
+    "nationality": (_NATIONALITY, True),
+    "language": (_LANGUAGE, True), "languages": (_LANGUAGE, True),
+}
+_TYPE_ASKERS = frozenset({"which", "what"})
+
+
+def asked_noun(tokens: Sequence[str]) -> str | None:
+    """Return the type noun a "which / what NOUN" question asks for, or None.
+
+    "which city is it in" -> "city"; "in what year" -> "year"; "what is the city" -> None
+    (that asks what the city is, not which one).
+    """
+    for start in range(len(tokens) - 1):
+        if tokens[start] in _TYPE_ASKERS and tokens[start + 1] in TYPE_NOUNS:
+            return tokens[start + 1]
+    return None
+
+
+def gives_noun(noun: str, texts: Iterable[str]) -> bool:
+    """Return True when one of ``texts`` has a span of the type ``noun`` asks for."""
+    pattern, noun_counts = TYPE_NOUNS[noun]
+    itself = re.compile(rf"\b{re.escape(noun)}", re.IGNORECASE)
+    return any(pattern.search(text) or (noun_counts and itself.search(text))
+               for text in texts)
+
+
+def example_nouns(examples: Iterable[Sequence[str]]) -> frozenset[str]:
+    """Return the type nouns that an intent's own (normalised) examples ask for."""
+    return frozenset(n for tokens in examples if (n := asked_noun(tokens)) is not None)
 
 
 def question_kind(tokens: Sequence[str]) -> str | None:

@@ -39,20 +39,34 @@ from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
 from bot.nlu.english import frequencies, rarity, typo_odds
 from bot.nlu.features import FeatureSpace
-from bot.nlu.kinds import AMOUNT, PERSON, PLACE, TIME, answer_kinds, example_kinds, question_kind
+from bot.nlu.kinds import (
+    AMOUNT,
+    PERSON,
+    PLACE,
+    TIME,
+    TYPE_NOUNS,
+    answer_kinds,
+    asked_noun,
+    example_kinds,
+    example_nouns,
+    gives_noun,
+    question_kind,
+)
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
 from bot.nlu.normalize import stem, synonym_map, tokenize
 from bot.nlu.paraphrase import load_lexicon
 from bot.nlu.parse import IntentScore
+from bot.nlu.subjects import comparison_names, question_subject
 
 logger = logging.getLogger(__name__)
 
 MATCHER_VERSION = "linear-hinge-3"
 KINDS = (PERSON, TIME, PLACE, AMOUNT)
+NOUNS = tuple(sorted(TYPE_NOUNS))
 _CODE_FILES = (
     "normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py", "english.py",
-    "kinds.py", "paraphrase.py", "paraphrases.yml",
+    "kinds.py", "paraphrase.py", "paraphrases.yml", "subjects.py",
 )
 
 
@@ -229,7 +243,14 @@ class LinearMatcher:
         self._kind_capable = {
             kind: arrays["kind_capable"][row] for row, kind in enumerate(KINDS)
         }
+        self._noun_capable = {
+            noun: arrays["noun_capable"][row] for row, noun in enumerate(NOUNS)
+        }
         self._slots = [str(s) for s in arrays["slot_tokens"]]
+        self._compared: dict[str, list[int]] = {}
+        for word, label in zip(arrays["compared_words"].tolist(),
+                               arrays["compared_labels"].tolist(), strict=True):
+            self._compared.setdefault(str(word), []).append(int(label))
         self._plain_examples: dict[str, set[int]] = {}
         for text, label in zip(arrays["plain_texts"].tolist(), arrays["plain_labels"].tolist(),
                                strict=True):
@@ -265,8 +286,10 @@ class LinearMatcher:
             "novel_names": self._novel_names,
             "entity_words": np.array(sorted(self._entity_words), dtype=np.str_),
             "kind_capable": np.array([self._kind_capable[k] for k in KINDS]),
+            "noun_capable": np.array([self._noun_capable[n] for n in NOUNS]),
             **_plain_arrays(self._plain_examples),
             "slot_tokens": np.array(self._slots, dtype=np.str_),
+            **_compared_arrays(self._compared),
             "example_texts": np.array(
                 [" ".join(sorted(e)) for lab in sorted(self._example_stems)
                  for e in self._example_stems[lab]], dtype=np.str_),
@@ -430,6 +453,9 @@ class LinearMatcher:
             return found
         column = self.intents.index(intent)
         tokens, _ = self.understand(text)
+        subject = question_subject(tokens)
+        if subject is not None and column in self._compared.get(subject, ()):
+            found.append(subject)  # the answer names it only to compare
         for token in dict.fromkeys(tokens):
             row = self._stem_index.get(stem(token))
             if row is None or token in FUNCTION_WORDS or token in QUESTION_WORDS:
@@ -600,6 +626,24 @@ class LinearMatcher:
             confidence = np.maximum(confidence, filled)
         return confidence
 
+    def kind_capable(self, tokens: list[str]) -> np.ndarray | None:
+        """Return, per intent, whether it can give the kind of answer asked for (or None).
+
+        The kind comes from the question words ("who", "when", "how much":
+        :func:`bot.nlu.kinds.question_kind`) and, for "which / what NOUN", from the type
+        noun ("which city": :func:`bot.nlu.kinds.asked_noun`); an intent must give both.
+        """
+        kind = question_kind(tokens)
+        noun = asked_noun(tokens)
+        if kind is None and noun is None:
+            return None
+        capable = np.ones(len(self.intents), dtype=bool)
+        if kind is not None:
+            capable &= self._kind_capable[kind]
+        if noun is not None:
+            capable &= self._noun_capable[noun]
+        return capable
+
     def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
         """Return up to ``limit`` intents, best first, with confidences in [0, 1]."""
         tokens, trust = self.understand(text)
@@ -608,9 +652,15 @@ class LinearMatcher:
         probabilities, coverage = self.scores(tokens, trust)
         confidence = probabilities * coverage
         confidence = self._fill_slots(tokens, trust, confidence)
-        kind = question_kind(tokens)
-        if kind is not None:
-            confidence = np.where(self._kind_capable[kind], confidence,
+        subject = question_subject(tokens)
+        if subject in self._compared:
+            # "what does palantir do": the answers that name it only to compare are not
+            # about it
+            confidence = confidence.copy()
+            confidence[self._compared[subject]] *= self._settings.uncovered_factor
+        capable = self.kind_capable(tokens)
+        if capable is not None:
+            confidence = np.where(capable, confidence,
                                   confidence * self._settings.kind_mismatch_factor)
         ranked = confidence  # ties after sharing keep the fitted order
         if self._settings.share_candidates:
@@ -688,6 +738,14 @@ def _plain_arrays(plain: dict[str, set[int]]) -> dict[str, np.ndarray]:
     }
 
 
+def _compared_arrays(compared: dict[str, list[int]]) -> dict[str, np.ndarray]:
+    pairs = sorted((word, label) for word, labels in compared.items() for label in labels)
+    return {
+        "compared_words": np.array([p[0] for p in pairs], dtype=np.str_),
+        "compared_labels": np.array([p[1] for p in pairs], dtype=np.int64),
+    }
+
+
 def slot_token(table: str) -> str:
     """Return the placeholder token of lookup table ``table`` (a word nobody types)."""
     return "zzslot" + "".join(c for c in table.casefold() if c.isalnum())
@@ -729,13 +787,15 @@ def _slot_docs(
     return extra_docs, extra_labels, sorted(slots)
 
 
-def answer_texts(kb: KnowledgeBase, intent: str) -> list[str]:
+def answer_texts(kb: KnowledgeBase, intent: str, with_title: bool = True) -> list[str]:
     """Return what answers ``intent`` in words: its responses' texts and its title."""
     texts = []
     for action in kb.actions_for(intent):
         response = kb.responses.get(action)
         if response is not None:
             texts.extend(v.text for v in response.variants)
+    if not with_title:
+        return texts
     metadata = kb.intents[intent].metadata if intent in kb.intents else {}
     title = metadata.get("title") if metadata else None
     if isinstance(title, str):
@@ -793,6 +853,28 @@ def _kind_capable(
     return capable
 
 
+def _noun_capable(
+    kb: KnowledgeBase, names: list[str], docs: list[list[str]], labels: list[int]
+) -> np.ndarray:
+    """Return, per type noun and intent, whether the intent's answer gives that type.
+
+    "which city" is answered by an answer naming a city, not by one that names only a
+    country (:func:`bot.nlu.kinds.gives_noun`). The answer's text is what it can give, even
+    when an example asks for more; only an intent without a text answer (a custom action)
+    is read from what its examples ask.
+    """
+    examples: dict[int, list[list[str]]] = {}
+    for tokens, label in zip(docs, labels, strict=True):
+        examples.setdefault(label, []).append(tokens)
+    capable = np.zeros((len(NOUNS), len(names)), dtype=bool)
+    for label, name in enumerate(names):
+        texts = answer_texts(kb, name)
+        asked = frozenset() if texts else example_nouns(examples.get(label, []))
+        for row, noun in enumerate(NOUNS):
+            capable[row, label] = noun in asked or gives_noun(noun, texts)
+    return capable
+
+
 def _training_data(kb: KnowledgeBase) -> tuple[list[str], list[tuple[str, str]]]:
     names = list(kb.answerable_intents())
     pairs = [(text, s.value) for s in kb.synonyms for text in s.examples]
@@ -837,6 +919,8 @@ def _fit(
         if is_content_free(tokens):
             plain.setdefault(" ".join(tokens), set()).add(label)
     answers = _answer_stems(kb, names, synonyms)
+    # a title is a label ("Strategy (Palantir playbook)"), not a sentence about the name
+    compared = [comparison_names(answer_texts(kb, name, with_title=False)) for name in names]
     stems = sorted(set(stem_docs).union(*answers))
     membership = np.zeros((len(stems), len(names)), dtype=np.float32)
     answer_membership = np.zeros((len(stems), len(names)), dtype=np.float32)
@@ -869,6 +953,7 @@ def _fit(
             [_owned_share(stem_intents[s], settings.own_word_prior) if s in stem_intents
              else 0.0 for s in stems], dtype=np.float32),
         "kind_capable": _kind_capable(kb, names, docs, labels),
+        "noun_capable": _noun_capable(kb, names, docs, labels),
         "novel_names": _novel_names(docs, labels, len(names)),
         "entity_words": np.array(sorted({
             t for table in kb.lookups for value in table.elements
@@ -878,6 +963,9 @@ def _fit(
 
         **_plain_arrays(plain),
         "slot_tokens": np.array(slots, dtype=np.str_),
+        **_compared_arrays({
+            word: [label for label, found in enumerate(compared) if word in found]
+            for word in set().union(*compared)}),
         "example_texts": np.array([" ".join(sorted({stem(t) for t in tokens})) for tokens in docs],
                                   dtype=np.str_),
         "example_labels": np.asarray(labels, dtype=np.int64),
