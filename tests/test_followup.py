@@ -236,3 +236,14 @@ def test_merge_rankings_keeps_the_best_confidence():
     merged = merge_rankings([IntentScore("a", 0.3), IntentScore("b", 0.5)],
                             [IntentScore("a", 0.9)], limit=1)
     assert merged == [IntentScore("a", 0.9)]
+
+
+def test_a_name_an_example_annotates_is_not_template_wording(small_kb):
+    """``did [starfund](investor) back acme`` does not teach "starfund": a question naming
+    it again gets it as the leftover name its action reads."""
+    from bot.dialog.followup import residue_entity
+
+    index = ContextIndex(kb_with_an_asking_action(small_kb))
+    found = residue_entity("starfund one of the backers?", "ask_backed", index)
+    assert [(e.entity, e.value) for e in found] == [("investor", "Starfund")]
+    assert residue_entity("did anyone back them", "ask_backed", index) == ()

@@ -41,7 +41,7 @@ from bot.dialog.lexicon import (
     QUESTION_WORDS,
     question_kinds,
 )
-from bot.kb.model import KnowledgeBase
+from bot.kb.model import Example, KnowledgeBase
 from bot.nlu.english import rarity
 from bot.nlu.normalize import normalize, stem
 from bot.nlu.parse import Entity, IntentScore
@@ -388,14 +388,19 @@ class ContextIndex:
                      if needs & wanted and words <= self._intent_words(name))
 
     def _intent_words(self, intent: str) -> frozenset[str]:
-        """Return the words of ``intent``'s examples, entity values included."""
+        """Return the words of ``intent``'s examples, the names that fill a slot left out.
+
+        ``did [apple](investor) invest`` teaches "did", "invest" and "in", not "apple":
+        a name annotated as an entity is what the question is about, so another message
+        naming it ("apple one of the shareholders?") still has it as its leftover name.
+        """
         self._words()
         with self._lock:
             cached = self._per_intent.get(intent)
             if cached is None:
                 found = self._kb.intents.get(intent)
                 cached = frozenset(w for example in (found.examples if found else ())
-                                   for w in normalize(example.text).split())
+                                   for w in _template_words(example))
                 self._per_intent[intent] = cached
             return cached
 
@@ -549,3 +554,14 @@ def contextual_ranking(
             promoted = True
     ranking = _sorted(scores, limit)
     return ContextResult(ranking, joined=promoted)
+
+
+def _template_words(example: Example) -> list[str]:
+    """Return the normalised words of ``example`` without those of its annotated values."""
+    words = normalize(example.text).split()
+    for value, _entity in example.entities:
+        filler = normalize(value).split()
+        for start in range(len(words) - len(filler) + 1):
+            if filler and words[start:start + len(filler)] == filler:
+                words[start:start + len(filler)] = [""] * len(filler)
+    return [w for w in words if w]
