@@ -9,7 +9,7 @@ import pytest
 from conftest import OverlapMatcher
 
 from bot.config import BotConfig, DialogConfig, NluConfig
-from bot.dialog.engine import ACTION_UNAVAILABLE_TEXT, Brain, Engine
+from bot.dialog.engine import ACTION_UNAVAILABLE_TEXT, Brain, Engine, build_brain
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase, Response, ResponseVariant, Rule
 from bot.nlu.parse import Entity
@@ -251,6 +251,24 @@ def test_follow_up_with_an_unknown_word_changes_subject(small_engine):
     small_engine.handle("u", "what are the sales")
     turn = small_engine.handle("u", "what about spacex?")
     assert turn.parse.intent.name == FALLBACK_INTENT
+
+
+def test_free_follow_up_about_the_last_answer_is_read_with_it(small_kb):
+    engine = Engine(build_brain(small_kb), BotConfig())  # the real matcher
+    engine.handle("u", "what rockets do they build")
+    turn = engine.handle("u", "wait, do they really make the pebble")
+    assert (turn.parse.intent.name, turn.decision) == ("fact_rockets", "answer")
+    assert "Pebble" in texts(turn)
+    # the rockets answer says nothing of a weight
+    assert engine.handle("u", "then how heavy is it").parse.intent.name == FALLBACK_INTENT
+
+
+def test_turning_back_to_a_subject_is_a_new_question(small_kb):
+    engine = Engine(build_brain(small_kb), BotConfig())
+    engine.handle("u", "who is the boss")
+    turn = engine.handle("u", "ok, back to the money, how much did they raise")
+    assert (turn.parse.intent.name, turn.decision) == ("fact_money", "answer")
+    assert "300 million" in texts(turn)
 
 
 def test_tell_me_more_walks_the_related_intents_then_stops(small_engine):

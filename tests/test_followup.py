@@ -17,6 +17,7 @@ from bot.dialog.followup import (
     merge_rankings,
     read_message,
     strip_references,
+    without_openers,
 )
 from bot.dialog.inputs import EMPTY, NOT_TEXT, TOO_LONG, screen
 from bot.dialog.payloads import parse_payload, read_choice
@@ -178,6 +179,82 @@ def test_unknown_word_stops_context(small_kb):
     assert contextual_ranking(
         "what about spacex", read_message("what about spacex"), [], "fact_sales",
         "what are the sales", index, fake_rank({}), DialogConfig(), NLU) is None
+
+
+@pytest.mark.parametrize(("text", "question", "kind"), [
+    ("ok, quick question: who runs it?", "who runs it", ELLIPTICAL),
+    ("hey, by the way, what are the sales", "what are the sales", PLAIN),
+    ("back to the rockets, what do they build", "the rockets what do they build", PLAIN),
+    ("anyway, going back to the money, how much did they get", "the money how much did they get",
+     PLAIN),
+    ("what are the sales", None, PLAIN),
+    ("ok", None, ELLIPTICAL),
+])
+def test_openers_are_read_past_and_a_topic_change_is_a_new_question(text, question, kind):
+    reading = read_message(text)
+    assert reading.question == question
+    assert reading.kind == kind
+
+
+def test_without_openers_keeps_a_message_that_is_only_an_opener():
+    assert without_openers(["ok"]) == (["ok"], False)
+    assert without_openers(["back", "to", "sales"]) == (["sales"], True)
+    assert without_openers(["well", "btw", "sales"]) == (["sales"], False)
+
+
+def covering(words: dict[str, set[str]]):
+    """A ``covers(text, intent)`` for tests: the intent's answer uses these words."""
+    def covers(text: str, intent: str) -> bool:
+        return bool(text.split()) and set(text.split()) <= words.get(intent, set())
+    return covers
+
+
+ROCKETS = {"fact_rockets": {"boulder", "pebble", "rockets", "build"}}
+
+
+def no_new_words(text: str) -> list[str]:
+    """Every word is known (the matcher's ``new_words`` finding nothing)."""
+    return []
+
+
+def test_follow_up_about_what_the_last_answer_says_is_answered_by_it_again(small_kb):
+    message = "is the boulder in that lineup"
+    rank = fake_rank({f"{message} what rockets do they build": [
+        ("fact_rockets", 0.45), ("fact_sales", 0.05)]})
+    result = contextual_ranking(
+        message, read_message(message), [IntentScore("fact_rockets", 0.2)], "fact_rockets",
+        "what rockets do they build", ContextIndex(small_kb), rank, DialogConfig(), NLU,
+        covers=covering(ROCKETS), foreign=lambda text, intent: [], new_words=no_new_words)
+    assert result is not None and result.resolved and result.joined
+    assert result.ranking[0].name == "fact_rockets"
+
+
+@pytest.mark.parametrize(("message", "foreign"), [
+    ("how heavy is it", []),  # nothing the last answer speaks of
+    ("is the boulder heavier than the falcon", []),  # not half of it
+    ("is the boulder in that lineup", ["lineup"]),  # a word pointing elsewhere
+])
+def test_follow_up_the_last_answer_does_not_cover_is_not_answered_by_it(
+        small_kb, message, foreign):
+    rank = fake_rank({f"{message} what rockets do they build": [("fact_rockets", 0.5)]})
+    result = contextual_ranking(
+        message, read_message(message, max_words=6), [], "fact_rockets",
+        "what rockets do they build", ContextIndex(small_kb), rank, DialogConfig(), NLU,
+        covers=covering(ROCKETS), foreign=lambda text, intent: foreign,
+        new_words=no_new_words)
+    assert result is None or not result.resolved
+
+
+@pytest.mark.parametrize(("confidence", "resolved"), [(0.45, False), (0.8, True)])
+def test_follow_up_without_content_words_needs_a_confident_reading(
+        small_kb, confidence, resolved):
+    message = "then who is it for"
+    rank = fake_rank({f"{message} what rockets do they build": [("fact_rockets", confidence)]})
+    result = contextual_ranking(
+        message, read_message(message), [], "fact_rockets", "what rockets do they build",
+        ContextIndex(small_kb), rank, DialogConfig(), NLU, covers=covering(ROCKETS),
+        foreign=lambda text, intent: [], new_words=no_new_words)
+    assert (result is not None and result.resolved) == resolved
 
 
 def test_join_context_is_bounded():

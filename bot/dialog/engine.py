@@ -120,6 +120,11 @@ class _Message:
     ranking: tuple[IntentScore, ...] = ()
     reading: Reading | None = None
 
+    @property
+    def question(self) -> str:
+        """What is ranked: ``message`` without the openers that carry no subject."""
+        return (self.reading.question if self.reading else None) or self.message
+
 
 def yes_or_no(message: str) -> bool | None:
     """Return True for a short "yes", False for a short "no", None for anything else."""
@@ -311,17 +316,18 @@ class Engine:
         nlu, dialog = self._config.nlu, self._config.dialog
         ranking = list(m.ranking)
         if m.reading.kind == ELLIPTICAL:
-            reduced = strip_references(m.message)
-            if reduced and reduced != normalize(m.message):
+            reduced = strip_references(m.question)
+            if reduced and reduced != normalize(m.question):
                 ranking = merge_rankings(ranking, brain.matcher.rank(reduced, limit=10))
         context = m.message
         result = None
         if dialog.context and state.last_intent and state.last_intent in kb.intents:
             result = contextual_ranking(
-                m.message, m.reading, ranking, state.last_intent, state.last_text or "",
+                m.question, m.reading, ranking, state.last_intent, state.last_text or "",
                 self._context_index(brain), self._ranker(brain), dialog, nlu,
                 new_words=getattr(brain.matcher, "new_words", None),
                 covers=getattr(brain.matcher, "covers", None),
+                foreign=getattr(brain.matcher, "foreign_words", None),
             )
             if result is not None:
                 ranking = result.ranking
@@ -364,10 +370,11 @@ class Engine:
         if m.reading is not None:
             return m
         brain = m.brain
+        reading = read_message(m.message, self._config.dialog.followup_max_words)
         return replace(
             m, entities=self._entities(brain, m.message),
-            ranking=tuple(brain.matcher.rank(m.message, limit=10)),
-            reading=read_message(m.message, self._config.dialog.followup_max_words),
+            ranking=tuple(brain.matcher.rank(reading.question or m.message, limit=10)),
+            reading=reading,
         )
 
     @staticmethod

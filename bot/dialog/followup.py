@@ -38,9 +38,12 @@ from bot.dialog.lexicon import (
     MORE_FILLER,
     MORE_PHRASES,
     MORE_TRIGGERS,
+    OPENERS,
     QUESTION_WORDS,
+    TOPIC_CHANGES,
     question_kinds,
 )
+from bot.dialog.replies import title
 from bot.kb.model import Example, KnowledgeBase
 from bot.nlu.english import rarity
 from bot.nlu.normalize import normalize, stem
@@ -67,10 +70,14 @@ class Reading:
         kind: ``more`` (asks for more on the last subject), ``elliptical`` (leans on the
             last answer: pronouns, a leading connector, no content word), or ``plain``.
         content: The message's content words (normalised, function words removed).
+        question: The message without the openings that carry no subject ("ok", "quick
+            question", "back to ..."), normalised; None when it has none. This is the
+            text to rank.
     """
 
     kind: str
     content: tuple[str, ...]
+    question: str | None = None
 
 
 def _starts_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
@@ -83,8 +90,34 @@ def _has_phrase(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
     )
 
 
+_OPENINGS = sorted(((p, p in TOPIC_CHANGES) for p in (*OPENERS, *TOPIC_CHANGES)),
+                   key=lambda item: -len(item[0]))
+
+
+def without_openers(tokens: list[str]) -> tuple[list[str], bool]:
+    """Return ``tokens`` without their leading openers, and whether one changes the topic.
+
+    "quick q, mistral, what are they" asks "mistral what are they"; "ok back to mistral,
+    how much did they raise" asks "mistral how much did they raise", about the subject
+    named after "back to" rather than the last answer. An opener that is the whole message
+    ("ok") stays: it is the message.
+    """
+    changed = False
+    found = True
+    while found:
+        found = False
+        for phrase, changes in _OPENINGS:
+            if len(tokens) > len(phrase) and tuple(tokens[: len(phrase)]) == phrase:
+                tokens, changed, found = tokens[len(phrase):], changed or changes, True
+                break
+    return tokens, changed
+
+
 def read_message(text: str, max_words: int = 4) -> Reading:
     """Classify a message as a request for more, an elliptical follow-up, or plain.
+
+    Openers that carry no subject ("ok", "quick question") are read past; a message
+    turning back to a named subject ("back to the funding, ...") is a new question.
 
     Args:
         text: The message (raw or normalised).
@@ -93,18 +126,20 @@ def read_message(text: str, max_words: int = 4) -> Reading:
     Returns:
         The reading, with the message's content words.
     """
-    tokens = normalize(text).split()
+    typed = normalize(text).split()
+    tokens, new_topic = without_openers(typed)
+    question = " ".join(tokens) if len(tokens) < len(typed) else None
     content = tuple(t for t in tokens if t not in FUNCTION_WORDS and not t.isdigit())
-    if not tokens or len(content) > max_words:
-        return Reading(PLAIN, content)
+    if not tokens or len(content) > max_words or new_topic:
+        return Reading(PLAIN, content, question)
     wants_more = any(t in MORE_TRIGGERS for t in tokens) or _has_phrase(tokens, MORE_PHRASES)
     if wants_more and all(
         t in MORE_FILLER or t in MORE_TRIGGERS or t in FUNCTION_WORDS for t in tokens
     ):
-        return Reading(MORE, ())
+        return Reading(MORE, (), question)
     if not content or any(t in ANAPHORS for t in tokens) or _starts_with(tokens, CONNECTORS):
-        return Reading(ELLIPTICAL, content)
-    return Reading(PLAIN, content)
+        return Reading(ELLIPTICAL, content, question)
+    return Reading(PLAIN, content, question)
 
 
 def strip_references(text: str) -> str:
@@ -318,6 +353,10 @@ class ContextIndex:
                 self._kinds = kinds
             return self._vocabulary
 
+    def title(self, intent: str) -> str:
+        """Return the intent's short title (metadata ``title``, else its first example)."""
+        return title(self._kb, intent)
+
     def kind_share(self, intent: str, kind: str) -> float:
         """Return the share of ``intent``'s examples asking for ``kind`` ("person"...)."""
         self._words()
@@ -438,8 +477,9 @@ class ContextResult:
         ranking: The re-ranked intents, best first.
         joined: True when the message was read together with the previous one (the
             context to keep for the next turn is then both messages).
-        resolved: True when a bare question word ("from whom?") picked the first intent
-            of ``ranking`` among the last answer's neighbours: answer it, no threshold.
+        resolved: True when context decided the first intent of ``ranking`` (a bare
+            question word, "from whom?", picked it among the last answer's neighbours, or
+            the follow-up asks about what the last answer says): answer it, no threshold.
     """
 
     ranking: list[IntentScore]
@@ -474,6 +514,39 @@ def _by_question_word(
     return ContextResult([chosen, *rest][:limit], joined=True, resolved=True)
 
 
+def _asks_again(
+    message: str, reading: Reading, again: list[IntentScore], standalone: list[IntentScore],
+    last_intent: str, covers: Callable[[str, str], bool],
+    foreign: Callable[[str, str], list[str]] | None, nlu: NluConfig,
+) -> bool:
+    """Return whether a follow-up asks about what the last answer already says.
+
+    ``again`` ranks the follow-up read with the last question, the follow-up first (so that
+    its own question word, "who" or "when", sets the kind of answer asked for). The last
+    answer is given again when that reading puts it clearly ahead, better than the
+    follow-up alone does, no word of the follow-up points away from it, and the last
+    answer speaks of at least half of the follow-up's content words. A follow-up without
+    any ("then who is it for") needs a confident reading. "can you get the weights of any
+    of them" after the models answer (which speaks of open weights) is asked again; "how
+    old is he" after the CEO answer (no age) is not.
+    """
+    if not again or again[0].name != last_intent:
+        return False
+    top = again[0].confidence
+    alone = next((s.confidence for s in standalone if s.name == last_intent), 0.0)
+    runner_up = again[1].confidence if len(again) > 1 else 0.0
+    if top <= alone or top - runner_up < nlu.ambiguity_threshold:
+        return False
+    if foreign is not None and foreign(message, last_intent):
+        return False
+    if not reading.content:
+        return decide(again, nlu).kind == ANSWER
+    # the last answer speaking of most of what the follow-up asks about is evidence enough
+    # for the topic it already is, from the suggestion threshold on
+    covered = sum(1 for w in reading.content if covers(w, last_intent))
+    return top >= nlu.suggest_threshold and 2 * covered >= len(reading.content)
+
+
 def contextual_ranking(
     message: str,
     reading: Reading,
@@ -487,6 +560,7 @@ def contextual_ranking(
     limit: int = 10,
     new_words: Callable[[str], list[str]] | None = None,
     covers: Callable[[str, str], bool] | None = None,
+    foreign: Callable[[str, str], list[str]] | None = None,
 ) -> ContextResult | None:
     """Re-rank a follow-up with the last answer as context.
 
@@ -506,7 +580,10 @@ def contextual_ranking(
             the index's own vocabulary check when None.
         covers: ``covers(text, intent)``: whether the intent's examples or answer use every
             content word of the text (the matcher's ``covers``). With it, a follow-up that
-            only asks about what the last answer says is answered by it again.
+            asks about what the last answer says is answered by it again.
+        foreign: ``foreign(text, intent)``: the words of the text that point away from
+            the intent (the matcher's ``foreign_words``); such a follow-up is not answered
+            again by the last answer.
 
     Returns:
         The re-ranked intents, or None when context does not apply (a plain question, or
@@ -532,14 +609,16 @@ def contextual_ranking(
         return ContextResult(boosted, joined=False)
     if not last_text:
         return ContextResult(boosted, joined=False)
+    if covers is not None:
+        # read with the last question, then with the topic's title ("Funding") when the
+        # last question was itself a bare follow-up ("how much?")
+        for context in dict.fromkeys((last_text, index.title(last_intent))):
+            again = rank(f"{message} {context}")
+            if _asks_again(message, reading, again, standalone, last_intent, covers,
+                           foreign, nlu):
+                return ContextResult(again, joined=True, resolved=True)
     before = {s.name: s.confidence for s in rank(last_text)}
     joined = rank(join_context(last_text, message))
-    if (covers is not None and joined and joined[0].name == last_intent
-            and covers(message, last_intent) and decide(joined, nlu).kind == ANSWER):
-        # "any loans in there" after the funding answer: the last answer speaks of every
-        # word it asks about, and read with the last question it is that answer: say it
-        # again.
-        return ContextResult(joined, joined=True)
     candidates = boosts or {s.name: 0.0 for s in joined}
     promoted = False
     for score in joined:

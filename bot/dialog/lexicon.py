@@ -19,6 +19,23 @@ CONNECTORS = (
     ("what", "about"), ("how", "about"), ("and", "what", "about"), ("what", "of"),
 )
 
+# Openings that carry no subject of their own: the question is what follows them
+# ("quick question, who runs it", "ok, by the way, how much did they raise").
+OPENERS = (
+    ("ok",), ("okay",), ("alright",), ("anyway",), ("anyways",), ("well",), ("hey",),
+    ("hmm",), ("oh",), ("btw",), ("by", "the", "way"), ("quick", "q"), ("quick", "question"),
+    ("one", "more", "thing"), ("one", "more", "question"), ("another", "question"),
+    ("a", "question"), ("question",),
+)
+
+# Openings that turn to the subject named after them ("back to the funding, ..."): what
+# follows is a new question, not a follow-up of the last answer.
+TOPIC_CHANGES = (
+    ("back", "to"), ("going", "back", "to"), ("coming", "back", "to"), ("returning", "to"),
+    ("switching", "to"), ("moving", "on", "to"), ("changing", "the", "subject"),
+    ("different", "topic"), ("new", "topic"), ("on", "another", "note"),
+)
+
 # Short answers to a yes / no question ("Did you mean ...?").
 YES_ANSWERS = frozenset({"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct",
                          "right", "exactly", "please", "yes please", "that one", "indeed"})
