@@ -85,6 +85,52 @@ def test_junk_examples_are_dropped() -> None:
     assert kept == ["who founded it", "decaf"]
 
 
+def test_fragments_dates_and_pronoun_leftovers_are_not_examples() -> None:
+    kept = clean_examples(["saturday", "every saturday", "in 2020", "m", "who owns they"])
+    assert kept == ["who owns them"]
+    from bot.compiler.questions import _chunks
+    from bot.compiler.segment import Subject
+
+    chunks = _chunks("Every member holds one vote in recent years; a Swiss Water decaf "
+                     "joined, with outside investment.", Subject("Harbour", "harbour", ()))
+    assert "member holds" not in chunks and "recent years" not in chunks
+    assert "swiss water decaf" in chunks and "outside investment" in chunks
+
+
+def test_each_detail_of_a_sentence_is_asked_with_the_noun_it_belongs_to() -> None:
+    questions = _questions("In 2020 Harbour moved into a boathouse of 900 square metres in "
+                           "Galway's dock district, paid for with a $1.2 million loan from "
+                           "Atlantic Credit Union.")
+    for expected in ("where is the boathouse", "how big is the boathouse",
+                     "how much was the loan", "who provided the loan",
+                     "how was the boathouse paid for"):
+        assert expected in questions
+
+
+def test_a_measure_is_asked_with_what_its_unit_measures() -> None:
+    questions = _questions("The farm will have 12 turbines of 5 megawatts each.")
+    assert "how powerful is each turbine" in questions
+    assert not any(q.startswith("how tall") or "size" in q for q in questions)
+
+
+def test_heading_questions_read_as_english() -> None:
+    from bot.compiler.entries import _heading_questions
+    from bot.compiler.segment import Subject
+
+    subject = Subject("Harbour Kites", "harbour", ())
+    person = _heading_questions("Chief executive: Nora Byrne", subject)
+    assert "who is nora byrne" in person and "what is the nora byrne" not in person
+    assert "what is his vision" in _heading_questions("His vision", subject)
+    asked = _heading_questions("Is it a toy company?", subject)
+    assert "is it a toy company" in asked and not any("what is the is" in q for q in asked)
+
+
+def test_a_passive_amount_is_asked_in_its_own_direction() -> None:
+    questions = _questions("Growers are paid a floor price of $2.60 per pound.")
+    assert "how much are growers paid" in questions
+    assert "how much did growers pay" not in questions
+
+
 def test_intent_names_are_stable_across_recompiles(tmp_path: Path) -> None:
     seed = tmp_path / "harbour.txt"
     seed.write_text(FOUNDING, encoding="utf-8")

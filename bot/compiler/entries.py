@@ -113,7 +113,7 @@ def _noun_variants(entry: Entry, subject: Subject, limit: int = 4) -> list[str]:
     """
     if not subject.short:
         return []
-    pattern = re.compile(rf"\b{re.escape(subject.short)}\b(?!')")
+    pattern = re.compile(rf"(?<!\ba )(?<!\ban )(?<!\bthe )\b{re.escape(subject.short)}\b(?!')")
     named = [e for e in entry.examples if pattern.search(e) and len(e.split()) > 2
              and not e.startswith(subject.short)]
     subject_position = re.compile(
@@ -199,15 +199,31 @@ def _heading_title(heading: str) -> str:
 
 
 def _heading_questions(heading: str, subject: Subject) -> list[str]:
-    """Questions on a section heading ("Strategy: the Palantir playbook")."""
+    """Questions on a section heading ("Strategy: the Palantir playbook").
+
+    A heading written as a question ("Is it Europe's OpenAI?") is asked as an FAQ
+    question is; a part that is a name ("Arthur Mensch") is asked "who is" / "tell me
+    about", a part with a possessive ("his vision") only as written.
+    """
     short = subject.short
+    if heading.strip().endswith("?"):
+        return qs.faq_questions(heading, subject)
     out: list[str] = []
     for part in re.split(r"\s*[:(),]\s*|\s+and\s+", heading):
-        part = tx.clean(re.sub(r"^(?:the|a|an)\s+", "", part, flags=re.IGNORECASE))
+        written = re.sub(r"^(?:the|a|an)\s+", "", part.strip(), flags=re.IGNORECASE)
+        part = tx.clean(written)
         if not part or part == short:
             continue
-        out += [part, f"{short} {part}", f"what is {short}'s {part}", f"tell me about {part}",
-                f"what is the {part}"]
+        words = part.split()
+        if words[0] in tx.PRONOUNS:  # "his vision"
+            out += [part, f"what is {part}"]
+        elif all(w[:1].isupper() for w in written.split()) and len(words) > 1:
+            kind = sp.extract_spans(written)
+            who = "who is" if any(s.kind == sp.PERSON for s in kind) else "what is"
+            out += [part, f"{who} {part}", f"tell me about {part}"]
+        else:
+            out += [part, f"{short} {part}", f"what is {short}'s {part}",
+                    f"tell me about {part}", f"what is the {part}"]
     return out
 
 

@@ -31,6 +31,18 @@ UNITS = _set(
     "tonnes tonne tons ton kg kilograms kilos grams pounds lb hectares hectare acres acre "
     "litres liters gallons square cubic degrees knots mph gb tb seats storeys floors"
 )
+# What a measure's unit says about the thing measured: "15 megawatts" -> "how powerful".
+UNIT_ADJECTIVES = {
+    **dict.fromkeys(_set("megawatts megawatt mw gigawatts gigawatt gw kilowatts kilowatt "
+                         "kw watts"), "powerful"),
+    **dict.fromkeys(_set("tonnes tonne tons ton kg kilograms kilos grams pounds lb"),
+                    "heavy"),
+    **dict.fromkeys(_set("metres metre meters meter feet foot storeys floors"), "tall"),
+    **dict.fromkeys(_set("km kilometres kilometers miles mile"), "far"),
+}
+# Nouns that name a measure themselves: "a capacity of 630 MW" asks "what is the capacity".
+DIMENSION_NOUNS = _set("capacity size area length height weight output depth width distance "
+                       "volume range speed power")
 # The noun of a count that names people: "how many people work at X".
 PEOPLE_NOUNS = _set("people employees staff workers members member-owners engineers "
                     "staffers volunteers students researchers players users customers")

@@ -25,6 +25,9 @@ MAX_CHUNKS = 8
 # A single word is a clipped question of its own only when it is this rare in English
 # ("decaf?" yes, "waters?" no: it would catch "the boiling point of water").
 RARE_WORD_RANK = 10_000
+# A clipped phrase of several words needs one word at least this rare ("outside
+# investment" yes, "recent years" no).
+PHRASE_WORD_RANK = 3_000
 _DROP_WORDS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"])
 
@@ -54,6 +57,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _money_questions(text, spans, clause, who, subject)
     out += _place_questions(text, spans, clause, who, about_subject, subject)
     out += _yes_no_questions(text, clause, who, about_subject)
+    out += _detail_questions(text, spans, subject)
     out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
     if context and not about_subject and clause.subject.startswith("the "):
@@ -111,10 +115,13 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
             did = "did" if before[at][0].casefold() == vbd.split()[0] else does
             out += [f"where {was if past else be} {thing} {vbn}" if passive else
                     f"where {did} {thing} {vb}"]
+        elif span.kind == sp.MONEY and passive and at and before[at - 1][0] == ",":
+            continue  # "..., paid for with $3m": asked about the noun it follows
         elif span.kind == sp.MONEY:
             aux = "will" if future else ("did" if vbd.split()[0] == before[at][0].casefold()
                                          else does)
-            out += [f"how much {aux} {thing} {vb}"]
+            out += [f"how much {was if past else be} {thing} {vbn}" if passive else
+                    f"how much {aux} {thing} {vb}"]  # "growers are paid": not "did they pay"
             if lemma == "cost":
                 out += [f"what {does} {thing} cost", f"{thing} price", f"{thing} cost"]
         elif span.kind == sp.COUNT and span.noun or span.kind == sp.MEASURE and lemma == "have":
@@ -126,6 +133,145 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
             if span.kind == sp.ORG:
                 out.append(f"which company {vbz} {thing}")
     return out
+
+
+_PLACE_QUESTIONS = ("where is the {n}", "which town is the {n} in", "which city is the {n} in")
+_MONEY_QUESTIONS = ("how much was the {n}", "how big was the {n}", "what was the {n}")
+_SOURCE_QUESTIONS = ("who provided the {n}", "where did the {n} come from")
+
+
+def _detail_questions(text: str, spans: list[sp.Span], subject: Subject) -> list[str]:
+    """Ask about each detail with the noun it belongs to: one question set per detail.
+
+    A sentence with a place, a size and a loan ("moved into a roastery of 2,400 square
+    metres in the harbour district, paid for with a $3.2 million loan from X") gives
+    "where is the roastery", "how big is the roastery", "how much was the loan", "who
+    provided the loan" and, for a participle phrase after a comma, "how was the roastery
+    paid for". The noun comes from the sentence, the question word from the span's type.
+    """
+    tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(text)]
+    taken = [s for s in spans if s.kind != sp.ROLE]
+    out: list[str] = []
+    anchors: list[str] = []  # the nouns asked about so far, first the clause's object
+    for span in spans:
+        before = [t for t in tokens if t[1] + len(t[0]) <= span.start]
+        after = [t for t in tokens if t[1] >= span.end]
+        noun = ""
+        if span.kind == sp.PLACE and subject.short not in tx.words(span.text):
+            if before and before[-1][0].casefold() in ("in", "at", "near"):
+                noun = _noun_before(before[:-1], taken, subject)
+            if noun and noun.endswith("s") and not noun.endswith("ss"):
+                out += [f"where are the {noun}", f"which town are the {noun} in"]
+            elif noun:
+                out += [q.format(n=noun) for q in _PLACE_QUESTIONS]
+        elif span.kind == sp.MONEY:
+            noun = _noun_after(after) or (
+                _noun_before(before[:-1], taken, subject)
+                if before and before[-1][0].casefold() == "of" else "")
+            out += [q.format(n=noun) for q in _MONEY_QUESTIONS] if noun else []
+            rest = [w.casefold() for w, _ in after[:2]]
+            if noun and ("from" in rest or "by" in rest) and any(
+                    s.kind in (sp.ORG, sp.NAME, sp.PERSON) and s.start >= span.end
+                    for s in spans):
+                out += [q.format(n=noun) for q in _SOURCE_QUESTIONS]
+            out += _participle_question(before, anchors)
+        elif span.kind == sp.MEASURE and before and before[-1][0].casefold() == "of":
+            noun = _noun_before(before[:-1], taken, subject)
+            out += _size_questions(noun, span) if noun else []
+        if noun:
+            anchors.append(noun)
+    return out
+
+
+def _size_questions(noun: str, span: sp.Span) -> list[str]:
+    """"how big is the roastery" (square metres), "how powerful are the turbines" (MW)."""
+    units = tx.clean(span.noun).split()
+    if noun in lx.DIMENSION_NOUNS:  # "a total capacity of 630 megawatts"
+        return [f"what is the {noun}", f"how much {noun}", f"how many {units[-1]} in total"]
+    adjective = "big" if units[:1] in (["square"], ["cubic"]) else next(
+        (lx.UNIT_ADJECTIVES[u] for u in units if u in lx.UNIT_ADJECTIVES), "big")
+    plural = noun.endswith("s") and not noun.endswith("ss")
+    # "how powerful is each turbine", not "... are the turbines": that frame would also
+    # answer "how tall are the turbines", where only the adjective differs
+    out = [f"how {adjective} is each {noun[:-1]}", f"{noun[:-1]} {_noun_of(adjective)}"] if (
+        plural) else [f"how {adjective} is the {noun}"]
+    if adjective == "big":  # an area or a volume: its size
+        out += [f"how large {'are' if plural else 'is'} the {noun}",
+                f"what size {'are' if plural else 'is'} the {noun}"]
+    return out + [f"how many {units[-1]} is each {noun[:-1]}" if plural else
+                  f"how many {units[-1]} is the {noun}"]
+
+
+def _noun_of(adjective: str) -> str:
+    """"powerful" -> "power", "heavy" -> "weight", for clipped questions ("turbine power")."""
+    return {"powerful": "power", "heavy": "weight", "tall": "height", "far": "distance"}.get(
+        adjective, "size")
+
+
+def _content_noun(word: str) -> bool:
+    low = word.casefold()
+    found = lemmas(low)
+    return (low.isalpha() or "-" in low) and low not in tx.STOPWORDS and (
+        low not in lx.AUXILIARIES) and ("NOUN" in found or not found) and not (
+        low.endswith("ing") and "VERB" in found)
+
+
+def _noun_before(before: list[tuple[str, int]], taken: list[sp.Span],
+                 subject: Subject) -> str:
+    """The head noun just before a span's preposition ("roastery" of "a roastery of ...").
+
+    Numbers, units and figures in between are skipped ("a roastery of 2,400 square metres
+    in the harbour district"); a verb, a comma or a name ends the search.
+    """
+    for word, offset in reversed(before[-8:]):
+        low = word.casefold()
+        inside = [s for s in taken if s.start <= offset < s.end]
+        if inside and inside[0].kind == sp.COUNT and inside[0].noun:
+            return tx.clean(inside[0].noun).split()[-1]  # "42 turbines of 15 megawatts"
+        if inside and not word[:1].isupper():
+            continue  # inside a figure: "2,400 square metres"
+        if low in ("of", "square", "cubic") or low in lx.UNITS:
+            continue
+        if word in ",;:()" or word[:1].isupper() or not _content_noun(low):
+            return ""
+        if low in subject.nouns or low == subject.short:
+            return ""  # "where is the business": the subject's own questions ask it
+        return low
+    return ""
+
+
+def _noun_after(after: list[tuple[str, int]]) -> str:
+    """The noun an amount qualifies: "a $3.2 million loan" -> "loan"."""
+    if after and after[0][0][:1].islower() and _content_noun(after[0][0]) and (
+            after[0][0].casefold() not in lx.PREPOSITIONS):
+        return after[0][0].casefold()
+    return ""
+
+
+def _participle_question(before: list[tuple[str, int]], anchors: list[str]) -> list[str]:
+    """"..., paid for with $X" after the thing asked about: "how was the roastery paid for".
+
+    The participle phrase is read as being about the first noun the sentence's other
+    details belong to (the clause's object), as it usually is.
+    """
+    words = [w.casefold() for w, _ in before]
+    if "," not in words:
+        return []
+    comma = len(words) - 1 - words[::-1].index(",")
+    phrase = words[comma + 1:]
+    if not phrase or not _participle_word(phrase[0]):
+        return []
+    verb = phrase[0] + (f" {phrase[1]}" if len(phrase) > 1 and phrase[1] in (
+        "for", "up", "out", "off", "back") else "")
+    if not anchors:
+        return []
+    noun = anchors[0]
+    return [f"how was the {noun} {verb}", f"how is the {noun} {verb}"]
+
+
+def _participle_word(word: str) -> bool:
+    lemma = (lemmas(word).get("VERB") or ("",))[0]
+    return bool(lemma) and inflect(lemma, "VBN") == word
 
 
 def _by_before(text: str, span: sp.Span) -> bool:
@@ -224,25 +370,41 @@ def _chunks(text: str, subject: Subject, spans: list[sp.Span] = (),
     """
     named = [(s.start, s.end) for s in spans
              if s.kind in (sp.NAME, sp.ORG, sp.PERSON, sp.PLACE)]
-    plain = "".join(" . " if any(a <= i < b for a, b in named) else c
+    plain = "".join(" | " if any(a <= i < b for a, b in named) or c in ",;:()" else c
                     for i, c in enumerate(text))
     out: list[str] = []
     run: list[str] = []
     names = set(tx.words(subject.name)) | set(subject.nouns) | {f"{subject.short}'s"}
-    for word in [*tx.words(plain), "."]:
-        stop = (word in tx.STOPWORDS or word in names or re.search(r"\d", word)
+    words = [w for part in plain.split("|") for w in [*tx.words(part), "|"]]
+    for word in words:
+        stop = (word == "|" or word in tx.STOPWORDS or word in names or re.search(r"\d", word)
                 or word in lx.NUMBER_WORDS
                 or word in lx.AUXILIARIES or word in lx.ADVERBS
                 or word in lx.NAMING_PARTICIPLES or _finite_verb(word))
         if not stop:
             run.append(word)
             continue
-        if run and len(run) <= 4 and (len(run) > 1 or not sp.common_word(
-                run[0], RARE_WORD_RANK)):
+        if run and len(run) <= 3 and _clipped_noun_phrase(run):
             out.append(" ".join(run))
         run = []
-    out = list(dict.fromkeys(out))[:limit]
-    return out + [f"{subject.short} {c}" for c in out[:3] if subject.short]
+    return list(dict.fromkeys(out))[:limit]
+
+
+def _clipped_noun_phrase(words: list[str]) -> bool:
+    """True for a noun phrase people would type as a clipped question ("decaf?").
+
+    It ends with a noun, holds no verb ("member holds", "machine running") and has a
+    word rare enough to say what it is about ("decaf", "outside investment" yes;
+    "recent years", "floor price" no: those words are everywhere).
+    """
+    last = lemmas(words[-1])
+    if "NOUN" not in last and "PROPN" not in last and last:
+        return False
+    if any(w.endswith("ing") or ("VERB" in lemmas(w) and "NOUN" not in lemmas(w))
+           for w in words):
+        return False
+    rank = RARE_WORD_RANK if len(words) == 1 else PHRASE_WORD_RANK
+    return any(not sp.common_word(w, rank) for w in words)
 
 
 def _finite_verb(word: str) -> bool:
@@ -401,8 +563,9 @@ def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
                     f"what {be} {who} {inflect(verb, 'VBN')}"]
         del vb
     named = any(tx.clean(s.text) in subj for s in spans if s.kind in (sp.NAME, sp.ORG))
-    if subj and not named and not _about_subject(subj, subject):  # "revenue reached $41m"
-        noun = subj.split()[-1]
+    noun = subj.split()[-1] if subj else ""
+    if noun and not named and not clause.passive and not _about_subject(subj, subject) and (
+            not sp.common_word(noun, 500)):  # "revenue reached $41m"; not "growers are paid"
         out += [f"how much {noun}", f"what is {subject.short}'s {noun}",
                 f"{subject.short} {noun}", noun]
     for span in amounts:
@@ -410,14 +573,16 @@ def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
         noun = re.match(r"\s+([a-z][a-z\-]+)(?:\s+([a-z][a-z\-]+))?", tail)
         if noun and noun.group(1) not in lx.PREPOSITIONS and noun.group(1) not in ("and",):
             word = noun.group(1)
-            out += [f"how much was the {word}", f"how big is the {word}", word]
+            out += [f"how much was the {word}", f"how big is the {word}"]
+            out += [word] if _clipped_noun_phrase([word]) else []
         before = text[max(0, span.start - 40):span.start]
         of = re.search(r"([a-z][a-z\-]+(?:\s[a-z][a-z\-]+)?)\s+of\s+(?:about\s|around\s)?$",
                        before)
         if of:
             phrase = " ".join(w for w in of.group(1).split() if w not in _DROP_WORDS)
             if phrase:
-                out += [f"what is the {phrase}", phrase]
+                out += [f"what is the {phrase}"]
+                out += [phrase] if _clipped_noun_phrase(phrase.split()) else []
         if span.kind == sp.PERCENT:
             after = re.match(r"\s+of\s+((?:[\w'’\-]+\s?){1,4})", tail)
             if after:
@@ -489,7 +654,8 @@ def faq_questions(question: str, subject: Subject) -> list[str]:
             out.append(cleaned)
             break
     if short:
-        out.append(re.sub(rf"\b{re.escape(short)}(?:'s)?\b", "they", cleaned))
+        out.append(re.sub(rf"\b{re.escape(short)}\b", "they",
+                          re.sub(rf"\b{re.escape(short)}'s\b", "their", cleaned)))
         out.append(re.sub(r"\b(it|they|the studio|the company)\b", short, cleaned))
     out.append(re.sub(r"\b(visitors|people|customers|you)\b", "i", cleaned))
     out.append(re.sub(r"^(what|which|who|how|where|when)\s+(is|are|does|do)\s+", r"\1 ",
@@ -542,6 +708,7 @@ def clean_examples(examples: list[str], max_words: int = MAX_WORDS) -> list[str]
             m.group(2)[:-1] if m.group(2) in ("runs", "makes", "sells", "has") else
             m.group(2)) if not m.group(1) else "their " + m.group(2), text)
         text = text.replace("they has", "they have")
+        text = _object_pronouns(text)
         if not text or text in seen or _junk(text, max_words):
             continue
         seen.add(text)
@@ -549,13 +716,30 @@ def clean_examples(examples: list[str], max_words: int = MAX_WORDS) -> list[str]
     return kept
 
 
+def _object_pronouns(text: str) -> str:
+    """Write "they" as "them" where it is an object: "who owns they" -> "who owns them"."""
+    words = text.split()
+    for index, word in enumerate(words):
+        if word != "they" or not index:
+            continue
+        before = words[index - 1]
+        if before in lx.AUXILIARIES or before in tx.QUESTION_WORDS or before == "and":
+            continue
+        if before in lx.PREPOSITIONS or "VERB" in lemmas(before):
+            words[index] = "them"
+    return " ".join(words)
+
+
 def _junk(text: str, max_words: int = MAX_WORDS) -> bool:
     words = text.split()
     if len(words) > max_words:
         return True
+    if all(w in lx.MONTHS or w in lx.WEEKDAYS or re.fullmatch(r"\d[\d,.]*", w)
+           or w in ("every", "in", "on", "since", "the") for w in words):
+        return True  # a date or a day alone: "saturday", "in 2020"
     if len(words) == 1:
         word = words[0]
-        if re.search(r"\d", word) or word in lx.MONTHS:
+        if re.search(r"\d", word) or len(word) == 1:
             return True
         if "VERB" in lemmas(word) and "NOUN" not in lemmas(word):
             return True
