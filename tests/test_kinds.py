@@ -105,3 +105,19 @@ def test_a_question_about_a_compared_name_is_a_near_miss(matcher):
     assert decide(about, NLU).kind != ANSWER
     assert "sourdough" in matcher.foreign_words("what does sourdough do", "fact_style")
     assert "sourdough" not in matcher.foreign_words("the sourdough comparison", "fact_style")
+
+
+def test_an_unknown_type_noun_is_covered_by_an_answer_giving_that_type(matcher, tmp_path):
+    # no example says "nationality"; the answer naming a country covers it
+    (tmp_path / "kb.yml").write_text(KB.replace("based in Norway", "based up north"),
+                                     encoding="utf-8")
+    no_country = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    question = "what nationality is the bakery"
+
+    def home_coverage(m):
+        tokens, trust = m.understand(question)
+        return m.coverage(tokens, trust)[m.intents.index("fact_home")]
+
+    assert home_coverage(matcher) > 1.5 * home_coverage(no_country)
+    assert "nationality" not in matcher.foreign_words(question, "fact_home")
+    assert "nationality" in no_country.foreign_words(question, "fact_home")

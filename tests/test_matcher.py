@@ -195,6 +195,8 @@ def test_unknown_name_fills_an_annotated_entity_slot(tmp_path: Path, cache_dir: 
     # a bare name, or a real word in that place, is no question about investors
     assert decide(built.rank("tencent"), NLU).kind != ANSWER
     assert top(built, "who is the ceo of tencent")[0] != "fact_investors"
+    # a single letter names no company
+    assert decide(built.rank("did q invest in acme"), NLU).kind != ANSWER
 
 
 def test_number_form():

@@ -453,6 +453,9 @@ class LinearMatcher:
             return found
         column = self.intents.index(intent)
         tokens, _ = self.understand(text)
+        noun = asked_noun(tokens)
+        if noun in found and self._noun_capable[noun][column]:
+            found.remove(noun)  # "what nationality": the answer gives one
         subject = question_subject(tokens)
         if subject is not None and column in self._compared.get(subject, ()):
             found.append(subject)  # the answer names it only to compare
@@ -529,11 +532,20 @@ class LinearMatcher:
         # weighs at least one over the number of content words, however common it is.
         content = max(1, len({t for t in tokens if t not in FUNCTION_WORDS
                               and t not in QUESTION_WORDS}))
+        noun = asked_noun(tokens)
+        typed: np.ndarray | float = 0.0  # the asked type noun, covered by answers giving it
         for token, belief in zip(tokens, trust or [1.0] * len(tokens), strict=True):
             if token in seen:
                 continue
             seen.add(token)
             index = self._stem_index.get(stem(token))
+            if index is None and token == noun:
+                # "what nationality": an answer naming a country gives what is asked,
+                # though no example uses the word
+                weights.append(self._unknown_idf * max(self._unknown_weight(token), 1 / content))
+                known.append(0.0)
+                typed = typed + settings.answer_weight * weights[-1] * self._noun_capable[noun]
+                continue
             factor = self._settings.function_weight if token in FUNCTION_WORDS else 1.0
             if index is None and token in self._entity_words:
                 continue  # a value the entity extractor knows: neither evidence nor a gap
@@ -564,7 +576,7 @@ class LinearMatcher:
         for index, position in zip(rows, positions, strict=True):
             result += (self._stem_intents[index]
                        + settings.answer_weight * self._answer_only[index]) * known[position]
-        share = result / (total + settings.rival_word_weight * against)
+        share = (result + typed) / (total + settings.rival_word_weight * against)
         return (sum(known) / total) ** settings.kb_coverage_power * share ** (
             settings.intent_coverage_power
         ) * settings.uncovered_factor ** specific * self._novel_name_odds(names)
@@ -600,9 +612,9 @@ class LinearMatcher:
             return confidence
         names = [
             i for i, t in enumerate(tokens)
-            if t not in self._known_words and t.isalpha() and t not in FUNCTION_WORDS
-            and t not in QUESTION_WORDS and t not in frequencies()
-        ]
+            if t not in self._known_words and t.isalpha() and len(t) > 1
+            and t not in FUNCTION_WORDS and t not in QUESTION_WORDS and t not in frequencies()
+        ]  # a single letter ("quick q") names nothing
         context = [
             t for t in tokens
             if t in self._known_words and t not in FUNCTION_WORDS and t not in QUESTION_WORDS
