@@ -21,6 +21,7 @@ such spans, are general English knowledge shipped with the engine.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 PERSON, TIME, PLACE, AMOUNT = "person", "time", "place", "amount"
@@ -159,9 +160,10 @@ def gives_noun(noun: str, texts: Iterable[str]) -> bool:
                for text in texts)
 
 
-def example_nouns(examples: Iterable[Sequence[str]]) -> frozenset[str]:
-    """Return the type nouns that an intent's own (normalised) examples ask for."""
-    return frozenset(n for tokens in examples if (n := asked_noun(tokens)) is not None)
+def example_nouns(examples: Iterable[Sequence[str]], least: int = 1) -> frozenset[str]:
+    """Return the type nouns that at least ``least`` of an intent's examples ask for."""
+    counts = Counter(n for tokens in examples if (n := asked_noun(tokens)) is not None)
+    return frozenset(n for n, c in counts.items() if c >= least)
 
 
 def question_kind(tokens: Sequence[str]) -> str | None:
@@ -191,6 +193,7 @@ def answer_kinds(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def example_kinds(examples: Iterable[Sequence[str]]) -> frozenset[str]:
-    """Return the kinds that an intent's own (normalised) examples ask for."""
-    return frozenset(k for tokens in examples if (k := question_kind(tokens)) is not None)
+def example_kinds(examples: Iterable[Sequence[str]], least: int = 1) -> frozenset[str]:
+    """Return the kinds that at least ``least`` of an intent's (normalised) examples ask."""
+    counts = Counter(k for tokens in examples if (k := question_kind(tokens)) is not None)
+    return frozenset(k for k, c in counts.items() if c >= least)

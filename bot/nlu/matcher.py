@@ -164,6 +164,9 @@ class MatcherSettings:
         name_specificity: How specific an unknown rare word counts (0 below a weight of
             0.5, 1 for a name), for ``uncovered_factor``; softened per intent by how often
             its examples name something new (see ``_novel_name_odds``).
+        kind_example_share: An intent with an answer in words gives a kind of answer its
+            text does not show ("who" against an answer naming nobody) only when at least
+            this share of its examples, and two, ask for it.
     """
 
     block_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
@@ -196,6 +199,7 @@ class MatcherSettings:
     new_word_rarity: float = 0.7
     foreign_word_share: float = 0.3
     name_specificity: float = 1.0
+    kind_example_share: float = 0.1
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -848,8 +852,22 @@ def _novel_names(docs: list[list[str]], labels: list[int], n_intents: int) -> np
     return np.divide(novel, counts, out=np.zeros(n_intents), where=counts > 0)
 
 
+def _least_asking(texts: list[str], examples: list[list[str]], share: float) -> int:
+    """Return how many examples must ask for a kind before the intent is taken to give it.
+
+    A custom action's answer is not known in advance: one example asking "who invested"
+    tells what it answers. An answer in words tells for itself; an example asking more
+    than it says (a generated "which city is it in" against "based in France") counts only
+    when ``share`` of the examples (and at least two) ask the same.
+    """
+    if not texts:
+        return 1
+    return max(2, math.ceil(share * len(examples)))
+
+
 def _kind_capable(
-    kb: KnowledgeBase, names: list[str], docs: list[list[str]], labels: list[int]
+    kb: KnowledgeBase, names: list[str], docs: list[list[str]], labels: list[int],
+    share: float,
 ) -> np.ndarray:
     """Return, per kind of answer and intent, whether the intent can give that kind."""
     examples: dict[int, list[list[str]]] = {}
@@ -857,23 +875,23 @@ def _kind_capable(
         examples.setdefault(label, []).append(tokens)
     capable = np.zeros((len(KINDS), len(names)), dtype=bool)
     for label, name in enumerate(names):
-        # A custom action's answer is not known in advance: its examples tell what it
-        # answers ("who invested", "did X invest").
-        kinds = answer_kinds(answer_texts(kb, name)) | example_kinds(examples.get(label, []))
+        texts = answer_texts(kb, name)
+        asked = examples.get(label, [])
+        kinds = answer_kinds(texts) | example_kinds(asked, _least_asking(texts, asked, share))
         for row, kind in enumerate(KINDS):
             capable[row, label] = kind in kinds
     return capable
 
 
 def _noun_capable(
-    kb: KnowledgeBase, names: list[str], docs: list[list[str]], labels: list[int]
+    kb: KnowledgeBase, names: list[str], docs: list[list[str]], labels: list[int],
+    share: float,
 ) -> np.ndarray:
     """Return, per type noun and intent, whether the intent's answer gives that type.
 
     "which city" is answered by an answer naming a city, not by one that names only a
-    country (:func:`bot.nlu.kinds.gives_noun`). The answer's text is what it can give, even
-    when an example asks for more; only an intent without a text answer (a custom action)
-    is read from what its examples ask.
+    country (:func:`bot.nlu.kinds.gives_noun`), nor by one whose examples ask "which
+    city" once (see :func:`_least_asking`).
     """
     examples: dict[int, list[list[str]]] = {}
     for tokens, label in zip(docs, labels, strict=True):
@@ -881,7 +899,8 @@ def _noun_capable(
     capable = np.zeros((len(NOUNS), len(names)), dtype=bool)
     for label, name in enumerate(names):
         texts = answer_texts(kb, name)
-        asked = frozenset() if texts else example_nouns(examples.get(label, []))
+        own = examples.get(label, [])
+        asked = example_nouns(own, _least_asking(texts, own, share))
         for row, noun in enumerate(NOUNS):
             capable[row, label] = noun in asked or gives_noun(noun, texts)
     return capable
@@ -964,8 +983,8 @@ def _fit(
         "stem_own": np.array(
             [_owned_share(stem_intents[s], settings.own_word_prior) if s in stem_intents
              else 0.0 for s in stems], dtype=np.float32),
-        "kind_capable": _kind_capable(kb, names, docs, labels),
-        "noun_capable": _noun_capable(kb, names, docs, labels),
+        "kind_capable": _kind_capable(kb, names, docs, labels, settings.kind_example_share),
+        "noun_capable": _noun_capable(kb, names, docs, labels, settings.kind_example_share),
         "novel_names": _novel_names(docs, labels, len(names)),
         "entity_words": np.array(sorted({
             t for table in kb.lookups for value in table.elements
@@ -1009,7 +1028,8 @@ def build_matcher(
         "version": MATCHER_VERSION,
         "code": code_fingerprint(),
         "settings": [settings.block_weights, settings.epochs_budget, settings.min_epochs,
-                     settings.max_epochs, settings.learning_rate, settings.rival_word_prior],
+                     settings.max_epochs, settings.learning_rate, settings.rival_word_prior,
+                     settings.own_word_prior, settings.kind_example_share],
         "intents": [[n, [e.text for e in kb.intents[n].examples]] for n in names],
         "synonyms": sorted(pairs),
         "lookups": [[t.name, list(t.elements)] for t in kb.lookups],
