@@ -855,10 +855,11 @@ def _novel_names(docs: list[list[str]], labels: list[int], n_intents: int) -> np
 def _least_asking(texts: list[str], examples: list[list[str]], share: float) -> int:
     """Return how many examples must ask for a kind before the intent is taken to give it.
 
-    A custom action's answer is not known in advance: one example asking "who invested"
-    tells what it answers. An answer in words tells for itself; an example asking more
-    than it says (a generated "which city is it in" against "based in France") counts only
-    when ``share`` of the examples (and at least two) ask the same.
+    A custom action's answer is not known in advance (``texts``, its responses, are
+    empty; a title is no answer): one example asking "who invested" tells what it
+    answers. An answer in words tells for itself; an example asking more than it says (a
+    generated "which city is it in" against "based in France") counts only when ``share``
+    of the examples (and at least two) ask the same.
     """
     if not texts:
         return 1
@@ -877,7 +878,8 @@ def _kind_capable(
     for label, name in enumerate(names):
         texts = answer_texts(kb, name)
         asked = examples.get(label, [])
-        kinds = answer_kinds(texts) | example_kinds(asked, _least_asking(texts, asked, share))
+        least = _least_asking(answer_texts(kb, name, with_title=False), asked, share)
+        kinds = answer_kinds(texts) | example_kinds(asked, least)
         for row, kind in enumerate(KINDS):
             capable[row, label] = kind in kinds
     return capable
@@ -900,7 +902,8 @@ def _noun_capable(
     for label, name in enumerate(names):
         texts = answer_texts(kb, name)
         own = examples.get(label, [])
-        asked = example_nouns(own, _least_asking(texts, own, share))
+        asked = example_nouns(
+            own, _least_asking(answer_texts(kb, name, with_title=False), own, share))
         for row, noun in enumerate(NOUNS):
             capable[row, label] = noun in asked or gives_noun(noun, texts)
     return capable
