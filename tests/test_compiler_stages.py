@@ -125,6 +125,25 @@ def test_heading_questions_read_as_english() -> None:
     assert "is it a toy company" in asked and not any("what is the is" in q for q in asked)
 
 
+def test_a_customer_asks_what_the_subject_sells_and_a_title_shortened() -> None:
+    sells = _questions("Harbour Kites sells four stunt kites.")
+    assert "what kites can i buy" in sells and "what can i buy from harbour" in sells
+    certified = _questions("Harbour Kites became a certified B Corporation in 2021.")
+    assert "is harbour a certified b corporation" in certified
+    assert "are they a b corp" in certified
+
+
+def test_a_fact_is_named_after_the_name_it_introduces() -> None:
+    from bot.compiler.entries import _name
+    from bot.compiler.segment import Subject
+
+    sentence = "A Swiss Water decaf called Quiet Hour joined the range in 2022."
+    spans = sp.extract_spans(sentence)
+    clause = read_clause(sentence, [(s.start, s.end) for s in spans])
+    assert _name(sentence, spans, clause, Subject("Harbour", "harbour", ())) == (
+        "quiet_hour", "Quiet Hour")
+
+
 def test_a_passive_amount_is_asked_in_its_own_direction() -> None:
     questions = _questions("Growers are paid a floor price of $2.60 per pound.")
     assert "how much are growers paid" in questions

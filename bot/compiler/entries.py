@@ -179,19 +179,39 @@ def _name(text: str, spans: list[sp.Span], clause, subject: Subject) -> tuple[st
         if word in lx.TOPIC_WORDS and (lx.TOPIC_WORDS[word] != "location" or len(words) < 25):
             topic = lx.TOPIC_WORDS[word]
             return topic, topic.capitalize()
+    for np in (clause.subject, clause.obj):  # a name the clause introduces: "Quiet Hour"
+        named = [s.text for s in spans if s.kind in (sp.NAME, sp.ORG) and tx.clean(s.text)
+                 in np and tx.clean(s.text) != tx.clean(np)
+                 and subject.short not in tx.words(s.text)] if np else []
+        if named:
+            return tx.slug(named[0], 3), named[0]
     parts = []
     if not qs._about_subject(clause.subject, subject):
         parts += tx.content_words(qs._simple_np(clause.subject))[-1:]
     if clause.obj:
         parts += tx.content_words(qs._simple_np(clause.obj))[-1:]
     if not parts and clause.verb and clause.verb not in ("be", "have"):
-        parts.append(clause.verb)
+        parts += _first_rare_noun(text, spans) or [clause.verb]  # "roasted in a warehouse"
     if not parts:
         names = [s.text for s in spans if s.kind in (sp.NAME, sp.ORG, sp.PLACE)]
         parts = tx.content_words(names[0])[:2] if names else tx.content_words(text)[:2]
     parts = [p for p in parts if p not in tx.words(subject.name)] or parts
     key = tx.slug(" ".join(dict.fromkeys(parts)), 2)
     return key, key.replace("_", " ").capitalize()
+
+
+def _first_rare_noun(text: str, spans: list[sp.Span]) -> list[str]:
+    """The first noun of the sentence rare enough to name it ("warehouse"; not "edge")."""
+    taken = [(s.start, s.end) for s in spans]
+    for match in re.finditer(r"(?<![\w-])[A-Za-z][a-z]+(?![\w-])", text):
+        word = match.group(0)
+        if word[:1].isupper() or any(a <= match.start() < b for a, b in taken):
+            continue
+        found = qs.lemmas(word)
+        if (not found or "NOUN" in found and "VERB" not in found) and not sp.common_word(
+                word, 3000):
+            return [word]
+    return []
 
 
 def _heading_title(heading: str) -> str:

@@ -124,6 +124,15 @@ VERB_FAMILIES: tuple[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], ..
     (_set("chair"), ("chair",), ("chair",)),
     (_set("lead head run"), ("lead", "run"), ("leader", "head")),
 )
+# What a customer does when the subject does this: "X sells coffee" -> "can i buy coffee".
+CUSTOMER_VERBS = {"sell": "buy", "offer": "get", "stock": "buy", "serve": "get",
+                  "supply": "get", "rent": "rent", "publish": "buy", "make": "buy"}
+# How people shorten the words of a name or a title ("b corporation" -> "b corp").
+ABBREVIATIONS = {"corporation": "corp", "company": "co", "incorporated": "inc",
+                 "limited": "ltd", "university": "uni", "international": "intl",
+                 "association": "assoc", "laboratory": "lab", "laboratories": "labs",
+                 "technology": "tech", "information": "info", "application": "app",
+                 "applications": "apps", "advertisement": "ad", "television": "tv"}
 # What people say happened to the subject of a passive verb: "it was founded" -> "when did
 # it start"; "it was released" -> "when did it come out".
 INTRANSITIVE = {

@@ -111,6 +111,8 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
             for alternate in lx.INTRANSITIVE.get(lemma, ()):
                 out.append(f"when will {thing} {alternate}" if future else
                            f"when did {thing} {alternate}")
+        elif span.kind == sp.PLACE and head in _LOCATING:
+            continue  # "a developer based in X": asked "where is X based" by the place step
         elif span.kind == sp.PLACE and subject.short not in tx.words(span.text):
             did = "did" if before[at][0].casefold() == vbd.split()[0] else does
             out += [f"where {was if past else be} {thing} {vbn}" if passive else
@@ -135,6 +137,7 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
     return out
 
 
+_LOCATING = frozenset(("base", "locate", "headquarter", "situate"))
 _PLACE_QUESTIONS = ("where is the {n}", "which town is the {n} in", "which city is the {n} in")
 _MONEY_QUESTIONS = ("how much was the {n}", "how big was the {n}", "what was the {n}")
 _SOURCE_QUESTIONS = ("who provided the {n}", "where did the {n} come from")
@@ -621,10 +624,22 @@ def _yes_no_questions(text: str, clause: Clause, who: str, about_subject: bool) 
     if not who:
         return out
     if clause.verb in ("be", "become") and clause.obj:
-        obj = " ".join(w for w in clause.obj.split() if w not in ("been", "still"))
-        head = _simple_np(obj)
+        obj = []
+        for word in clause.obj.split():  # "an energy developer based in ...": the developer
+            if word in lx.NAMING_PARTICIPLES or word in (
+                    "based", "located", "owned", "run", "headquartered", "founded"):
+                break
+            if word not in ("been", "still"):
+                obj.append(word)
+        head = _simple_np(" ".join(obj))
         if head:
-            out += [f"is {who} {head}", head]
+            plain = re.sub(r"^(?:an?|the) ", "", head)
+            out += [f"is {who} {head}", f"are they {head}"]
+            out += [plain] if _clipped_noun_phrase(plain.split()) else []
+            short = _abbreviated(head)
+            if short != head:
+                out += [f"is {who} {short}", f"are they {short}"]
+    out += _customer_questions(clause, who, about_subject)
     negation = re.search(r"\bthere (?:is|are) no ([\w'’\- ]{2,30}?)(?:[.,;]|$)", text)
     if negation:
         thing = tx.clean(negation.group(1))
@@ -636,6 +651,38 @@ def _yes_no_questions(text: str, clause: Clause, who: str, about_subject: bool) 
             if place:
                 out += [f"is {who} on {place}", f"can i get {who} on {place}"]
     return out
+
+
+def _abbreviated(phrase: str) -> str:
+    """"a certified b corporation" -> "a b corp": the adjective dropped, the noun shortened."""
+    words = phrase.split()
+    if not any(w in lx.ABBREVIATIONS for w in words):
+        return phrase
+    words = [lx.ABBREVIATIONS.get(w, w) for w in words]
+    if len(words) > 2 and words[0] in ("a", "an", "the"):
+        words = [words[0], *words[2:]] if words[1].endswith(("ed", "ful", "al")) else words
+        if words[0] in ("a", "an"):
+            words[0] = "an" if words[1][:1] in "aeiou" else "a"
+    return " ".join(words)
+
+
+def _customer_questions(clause: Clause, who: str, about_subject: bool) -> list[str]:
+    """What a customer asks when the subject sells, serves or offers something.
+
+    "Ridgeline sells three coffees" -> "what can i buy from ridgeline", "what coffees can
+    i buy", "can i buy coffees from them".
+    """
+    verb = lx.CUSTOMER_VERBS.get(clause.verb)
+    if not verb or not about_subject or clause.passive or not clause.obj:
+        return []
+    head = [w for w in tx.words(clause.obj) if not re.search(r"\d", w)
+            and w not in lx.NUMBER_WORDS and w not in _DROP_WORDS]
+    if not head:
+        return []
+    noun = head[-1]
+    return [f"what can i {verb} from {who}", f"what can i {verb} from them",
+            f"what {noun} can i {verb}", f"can i {verb} {noun} from {who}",
+            f"what {noun} do they {clause.verb}", f"what does {who} {clause.verb}"]
 
 
 def faq_questions(question: str, subject: Subject) -> list[str]:
