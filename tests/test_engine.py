@@ -358,6 +358,17 @@ def test_follow_up_with_a_topic_is_not_read_as_a_name(small_kb, follow_up):
     assert len(runner.calls) == 1
 
 
+def test_an_intent_reading_an_entity_needs_a_message_asking_about_one(small_kb):
+    engine, runner = backers_engine(small_kb)
+    # everyday words the intent never uses, and no name: not a question about a backer
+    assert engine.handle("u", "the backers honestly").parse.intent.name != "fact_backers"
+    assert runner.calls == []
+    # in the intent's own words, about no backer in particular: the action asks back
+    assert engine.handle("u", "did anyone back them").parse.intent.name == "fact_backers"
+    assert engine.handle("u", "did comet back them").parse.entities[0].value == "Comet Capital"
+    assert len(runner.calls) == 2
+
+
 def test_vague_message_naming_an_entity_offers_the_intents_that_read_it(small_kb):
     engine, runner = backers_engine(small_kb)
     assert engine.handle("u", "comet xylophone").decision == "fallback"  # does not fit

@@ -324,3 +324,20 @@ def test_a_name_an_example_annotates_is_not_template_wording(small_kb):
     found = residue_entity("starfund one of the backers?", "ask_backed", index)
     assert [(e.entity, e.value) for e in found] == [("investor", "Starfund")]
     assert residue_entity("did anyone back them", "ask_backed", index) == ()
+
+
+def test_an_everyday_word_annotated_as_a_value_is_a_name(small_kb):
+    """"apple" is an everyday word, but ``did [apple](investor) ...`` makes it a name."""
+    from bot.dialog.followup import residue_entity
+
+    kb = kb_with_an_asking_action(small_kb)
+    index = ContextIndex(kb)
+    assert residue_entity("apple one of the backers?", "ask_backed", index) == ()
+    intents = dict(kb.intents)
+    intents["ask_backed"] = replace(intents["ask_backed"], examples=(
+        *intents["ask_backed"].examples,
+        Example("did apple back acme", entities=(("apple", "investor"),))))
+    index = ContextIndex(replace(kb, intents=intents))
+    assert index.annotated("investor") == {"starfund", "apple"}
+    found = residue_entity("apple one of the backers?", "ask_backed", index)
+    assert [(e.entity, e.value) for e in found] == [("investor", "Apple")]

@@ -24,6 +24,7 @@ from bot.dialog.followup import (
     MORE,
     ContextIndex,
     Reading,
+    asks_in_its_words,
     contextual_ranking,
     join_context,
     merge_rankings,
@@ -337,6 +338,10 @@ class Engine:
         resolved = result is not None and result.resolved
         if resolved or (decision.kind != ANSWER and self._clean_answer(m, ranking)):
             decision = Decision(ANSWER, intent=ranking[0])
+        if (decision.kind == ANSWER and decision.intent is not None
+                and not self._asks_what_it_reads(m, decision.intent.name)):
+            ranking = [s for s in ranking if s.name != decision.intent.name]
+            decision = decide(ranking, nlu)
         if decision.kind == ANSWER and decision.intent is not None:
             name = decision.intent.name
             index = self._context_index(brain)
@@ -347,6 +352,21 @@ class Engine:
                              entity_payload(name, named) if named else None)
             return self._answer(brain, m.sender, m.text, answer, state)
         return self._unsure(replace(m, ranking=tuple(ranking)), decision)
+
+    def _asks_what_it_reads(self, m: _Message, intent: str) -> bool:
+        """False when ``intent`` reads an entity the message neither names nor asks about.
+
+        An intent answered by reading an entity ("did [cisco](investor) invest") fits a
+        message that names one (found by the extractor, or the leftover name), a
+        conversation that has one (a slot), or a message asking in the intent's own words
+        ("did anyone invest"); "quick q, mistral, what are they" is none of these.
+        """
+        index = self._context_index(m.brain)
+        needs = index.needs(intent)
+        if not needs or needs <= {e.entity for e in m.entities} | set(m.state.slots):
+            return True
+        return bool(asks_in_its_words(m.question, intent, index)
+                    or residue_entity(m.question, intent, index))
 
     def _clean_answer(self, m: _Message, ranking: list[IntentScore]) -> bool:
         """True when the top intent is within ``clean_answer_margin`` of the answer threshold.

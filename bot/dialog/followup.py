@@ -220,7 +220,9 @@ def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Enti
     [cisco](investor) one of mistral's investors": the words its examples never use, here
     "tencent", are the name asked about. Only a single run of one to three such words
     counts, none of them a function word or an everyday English word (below
-    ``MIN_NAME_RARITY``, :func:`bot.nlu.english.rarity`).
+    ``MIN_NAME_RARITY``, :func:`bot.nlu.english.rarity`), unless the knowledge base
+    annotates that word as a value of the entity somewhere (``did [apple](investor)
+    invest``): then it is a name, however everyday.
 
     Args:
         message: The question.
@@ -234,11 +236,10 @@ def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Enti
     if len(needs) != 1:
         return ()
     (need,) = needs
-    known = {stem(w) for w in index._intent_words(intent)}
     tokens = normalize(message).split()
-    flags = [t not in FUNCTION_WORDS and t not in QUESTION_WORDS and stem(t) not in known
-             for t in tokens]
-    if any(f and (len(t) < 2 or rarity(t, 3.0) < MIN_NAME_RARITY)
+    flags = _leftover_flags(tokens, intent, index)
+    names = index.annotated(need)
+    if any(f and t not in names and (len(t) < 2 or rarity(t, 3.0) < MIN_NAME_RARITY)
            for t, f in zip(tokens, flags, strict=True)):
         return ()  # "quick q, mistral, what are they": everyday words, no name
     runs = "".join("x" if f else "." for f in flags).split(".")
@@ -249,6 +250,22 @@ def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Enti
     words = tokens[start:start + len(runs[0])]
     found = entity_as_typed(message, words, need)
     return (found,) if found is not None else ()
+
+
+def _leftover_flags(tokens: list[str], intent: str, index: ContextIndex) -> list[bool]:
+    """Flag the tokens that are neither function words nor words of ``intent``'s examples."""
+    known = {stem(w) for w in index._intent_words(intent)}
+    return [t not in FUNCTION_WORDS and t not in QUESTION_WORDS and stem(t) not in known
+            for t in tokens]
+
+
+def asks_in_its_words(message: str, intent: str, index: ContextIndex) -> bool:
+    """Return whether every content word of ``message`` is one of ``intent``'s examples.
+
+    "did anyone invest" asks what ``did [cisco](investor) invest`` asks, about no name in
+    particular; "quick q, mistral, what are they" has words that intent never uses.
+    """
+    return not any(_leftover_flags(normalize(message).split(), intent, index))
 
 
 def entity_as_typed(message: str, words: list[str], entity: str) -> Entity | None:
@@ -322,6 +339,7 @@ class ContextIndex:
         self._vocabulary_list: list[str] = []
         self._kinds: dict[str, dict[str, float]] = {}
         self._per_intent: dict[str, frozenset[str]] = {}
+        self._annotated: dict[str, frozenset[str]] | None = None
         self._lock = threading.Lock()
 
     def _words(self) -> frozenset[str]:
@@ -425,6 +443,18 @@ class ContextIndex:
         words = {w for w in normalize(rest).split() if w not in FUNCTION_WORDS}
         return tuple(name for name, needs in self._needs.items()
                      if needs & wanted and words <= self._intent_words(name))
+
+    def annotated(self, entity: str) -> frozenset[str]:
+        """Return the words of the values the examples annotate as ``entity``."""
+        with self._lock:
+            if self._annotated is None:
+                values: dict[str, set[str]] = {}
+                for intent in self._kb.intents.values():
+                    for example in intent.examples:
+                        for value, name in example.entities:
+                            values.setdefault(name, set()).update(normalize(value).split())
+                self._annotated = {k: frozenset(v) for k, v in values.items()}
+            return self._annotated.get(entity, frozenset())
 
     def _intent_words(self, intent: str) -> frozenset[str]:
         """Return the words of ``intent``'s examples, the names that fill a slot left out.

@@ -72,7 +72,8 @@ FUNCTION_WORDS = frozenset({
     "until", "while", "ok", "okay", "yes", "yeah", "hmm", "well", "really", "please",
     "tell", "know", "one", "ones", "still", "yet", "ever", "even", "much", "many",
     "get", "got", "more", "else", "plus", "via", "per", "whats", "thing", "things",
-    "kind", "sort", "lot", "bit",
+    "kind", "sort", "lot", "bit", "anyone", "anybody", "someone", "somebody", "everyone",
+    "everybody", "anything", "something", "everything", "whoever", "whatever",
 }) | ANAPHORS
 
 # Question words by the kind of answer they ask for ("from whom?" asks for a person).
