@@ -148,6 +148,23 @@ def test_a_passive_amount_is_asked_in_its_own_direction() -> None:
     questions = _questions("Growers are paid a floor price of $2.60 per pound.")
     assert "how much are growers paid" in questions
     assert "how much did growers pay" not in questions
+    assert "what do growers get" in questions
+
+
+def test_two_nouns_joined_are_one_subject_and_paid_for_has_its_plain_forms() -> None:
+    assert "where are the towers and blades put together" in _questions(
+        "The towers and blades are being put together at the Port of Invercarran.")
+    loan = _questions("In 2020 Harbour moved into a boathouse in Galway, paid for with a "
+                      "$1.2 million loan from Atlantic Credit Union.")
+    assert "how was the boathouse financed" in loan
+
+
+def test_an_faq_about_what_goes_to_someone_is_also_asked_from_their_side() -> None:
+    from bot.compiler.questions import faq_questions
+    from bot.compiler.segment import Subject
+
+    asked = faq_questions("How much goes to local clubs?", Subject("Harbour", "harbour", ()))
+    assert "what do local clubs get" in asked
 
 
 def test_intent_names_are_stable_across_recompiles(tmp_path: Path) -> None:

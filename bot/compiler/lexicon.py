@@ -124,6 +124,10 @@ VERB_FAMILIES: tuple[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], ..
     (_set("chair"), ("chair",), ("chair",)),
     (_set("lead head run"), ("lead", "run"), ("leader", "head")),
 )
+# Verbs whose passive subject receives something: "growers are paid $2" -> "what do growers
+# get"; and the ways people say something was paid for.
+GIVING_VERBS = _set("pay give offer award grant send")
+PAID_FOR = ("paid for", "financed", "funded")
 # What a customer does when the subject does this: "X sells coffee" -> "can i buy coffee".
 CUSTOMER_VERBS = {"sell": "buy", "offer": "get", "stock": "buy", "serve": "get",
                   "supply": "get", "rent": "rent", "publish": "buy", "make": "buy"}

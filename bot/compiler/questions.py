@@ -124,6 +124,8 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
                                          else does)
             out += [f"how much {was if past else be} {thing} {vbn}" if passive else
                     f"how much {aux} {thing} {vb}"]  # "growers are paid": not "did they pay"
+            if passive and head in lx.GIVING_VERBS:  # what the receiver gets
+                out += [f"what {does} {thing} get", f"how much {does} {thing} get"]
             if lemma == "cost":
                 out += [f"what {does} {thing} cost", f"{thing} price", f"{thing} cost"]
         elif span.kind == sp.COUNT and span.noun or span.kind == sp.MEASURE and lemma == "have":
@@ -269,7 +271,8 @@ def _participle_question(before: list[tuple[str, int]], anchors: list[str]) -> l
     if not anchors:
         return []
     noun = anchors[0]
-    return [f"how was the {noun} {verb}", f"how is the {noun} {verb}"]
+    verbs = lx.PAID_FOR if verb in lx.PAID_FOR else (verb,)
+    return [f"how was the {noun} {v}" for v in verbs] + [f"how is the {noun} {verb}"]
 
 
 def _participle_word(word: str) -> bool:
@@ -340,8 +343,12 @@ def _thing(before: list[tuple[str, int]], spans: list[sp.Span], subject: Subject
            default: str) -> str:
     """The noun phrase a verb is about: the words after the last comma before it."""
     words: list[str] = []
-    for word, _ in reversed(before):
+    for index in range(len(before) - 1, -1, -1):
+        word = before[index][0]
         low = word.casefold()
+        if low == "and" and words and index >= 2 and _noun_pair(before[index - 2:index], words):
+            words.insert(0, word)  # "the towers and blades are put together"
+            continue
         if word in ",;:(" or low in ("and", "while", "but", "then"):
             break
         words.insert(0, word)
@@ -361,6 +368,15 @@ def _thing(before: list[tuple[str, int]], spans: list[sp.Span], subject: Subject
     if re.match(r"^(?:in|on|at|for|since|by|from|after|before|during)\b", folded):
         return default
     return _simple_np(folded)
+
+
+def _noun_pair(left: list[tuple[str, int]], right: list[str]) -> bool:
+    """True for "the towers" + "and" + "blades ...": two plain nouns joined, one subject."""
+    article, noun = (w.casefold() for w, _ in left)
+    first = right[0].casefold()
+    return article in ("the", "its", "their") and all(
+        w.isalpha() and w.islower() and "NOUN" in lemmas(w)
+        for w in (noun, first))
 
 
 def _chunks(text: str, subject: Subject, spans: list[sp.Span] = (),
@@ -705,6 +721,9 @@ def faq_questions(question: str, subject: Subject) -> list[str]:
                           re.sub(rf"\b{re.escape(short)}'s\b", "their", cleaned)))
         out.append(re.sub(r"\b(it|they|the studio|the company)\b", short, cleaned))
     out.append(re.sub(r"\b(visitors|people|customers|you)\b", "i", cleaned))
+    goes = re.match(r"^(?:how much|what)\s+(?:money\s+)?goes to\s+(.+)$", cleaned)
+    if goes:  # "how much goes to local communities" -> "what do local communities get"
+        out += [f"what do {goes.group(1)} get", f"how much do {goes.group(1)} get"]
     out.append(re.sub(r"^(what|which|who|how|where|when)\s+(is|are|does|do)\s+", r"\1 ",
                       cleaned))
     words = cleaned.split()
