@@ -153,14 +153,6 @@ def test_real_english_words_are_not_corrected(built: matcher.LinearMatcher):
     assert tokens[1] == "funded" and 0.0 < trust[1] < 1.0
 
 
-def test_typo_odds_weigh_word_frequencies():
-    from bot.nlu.english import typo_odds
-
-    assert typo_odds("qwxz", "what", 1) == 1.0  # not an English word: a typo
-    assert typo_odds("founded", "funded", 1) < 0.1  # both common words: not a typo
-    assert typo_odds("wat", "what", 1) > 0.5  # rare word next to a very common one
-
-
 def test_message_without_content_word_is_not_answered(built: matcher.LinearMatcher):
     for text in ("why?", "who?", "how so"):
         assert decide(built.rank(text), NLU).kind != ANSWER, text

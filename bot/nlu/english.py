@@ -1,13 +1,11 @@
-"""How common an English word is, to tell a real word from a typo.
+"""How common an English word is, to tell a real word from a typo or a name.
 
-The typo corrector only sees the knowledge base's own words, so on its own it would
-"correct" a real English word the examples happen not to use ("founded") into a known
-one ("funded"). This module reads the English word frequencies that the
-``pyspellchecker`` package ships (its ``resources/en.json.gz``; nothing is downloaded),
-keeps the ``VOCABULARY_SIZE`` most frequent words, and weighs the two explanations of an
-unknown word, as a noisy-channel spell checker does: the user meant the known word and
-made ``d`` typing errors (each about ``edit_prior`` likely), or the user meant the word as
-typed. The list is read lazily, on the first correction.
+This module reads the English word frequencies that the ``pyspellchecker`` package ships
+(its ``resources/en.json.gz``; nothing is downloaded) and keeps the ``VOCABULARY_SIZE``
+most frequent words. The spelling corrector (:mod:`bot.nlu.spelling`) never changes a
+listed word ("founded" is not a typo of "funded") and corrects other words to listed
+ones; :func:`rarity` tells a common unknown word ("located") from a name or rare term
+("xai"). The list is read lazily, on first use.
 """
 
 from __future__ import annotations
@@ -40,34 +38,6 @@ def frequencies() -> dict[str, int]:
     words = ((word, int(count)) for word, count in counts.items() if word.isalpha())
     ranked = sorted(words, key=lambda item: -item[1])  # stable: ties keep the list's order
     return dict(ranked[:VOCABULARY_SIZE])
-
-
-@lru_cache(maxsize=1)
-def _rarest() -> int:
-    return min(frequencies().values(), default=1)
-
-
-def typo_odds(word: str, candidate: str, distance: int, edit_prior: float = 0.01) -> float:
-    """Return the probability that ``word`` is a misspelling of ``candidate``.
-
-    Args:
-        word: The word as typed (normalised), unknown to the knowledge base.
-        candidate: The closest known word.
-        distance: Edits between them.
-        edit_prior: Likelihood of one typing error.
-
-    Returns:
-        1.0 when ``word`` is not a listed English word; otherwise
-        ``p(candidate) * edit_prior ** distance`` against ``p(word)``, where a candidate
-        missing from the list (a name, a domain term) counts as the rarest listed word.
-    """
-    counts = frequencies()
-    real = counts.get(word)
-    if not real:
-        return 1.0
-    floor = _rarest()
-    typo = max(counts.get(candidate, 0), floor) * edit_prior ** max(1, distance)
-    return typo / (typo + real)
 
 
 @lru_cache(maxsize=1)

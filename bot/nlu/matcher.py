@@ -8,7 +8,8 @@ How it works (see the README section "How matching works, and the benchmarks" fo
    time (:mod:`bot.nlu.linear`). Its scores go through a softmax.
 3. At query time, words the knowledge base has never seen are read through the
    paraphrase lexicon (:mod:`bot.nlu.paraphrase`: "turnover" as "revenue"), else
-   corrected with rapidfuzz (edit distance against the known words), so typos match.
+   spelling-corrected (:mod:`bot.nlu.spelling`: to a known word, or to the English word
+   a typo stands for, or chat shorthand), so typos match.
 4. The confidence of an intent is its softmax probability times the share of the
    message's information (IDF weight) that the intent covers: its examples fully, its
    answer's words (responses, title) at ``answer_weight``. An unknown word weighs by its
@@ -32,12 +33,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
-from bot.nlu.english import frequencies, rarity, typo_odds
+from bot.nlu.english import frequencies, rarity
 from bot.nlu.features import FeatureSpace
 from bot.nlu.kinds import (
     AMOUNT,
@@ -57,6 +56,7 @@ from bot.nlu.linear import fit_hinge
 from bot.nlu.normalize import stem, synonym_map, tokenize
 from bot.nlu.paraphrase import load_lexicon
 from bot.nlu.parse import IntentScore
+from bot.nlu.spelling import KB, SpellingCorrector
 from bot.nlu.subjects import comparison_names, question_subject
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,8 @@ KINDS = (PERSON, TIME, PLACE, AMOUNT)
 NOUNS = tuple(sorted(TYPE_NOUNS))
 _CODE_FILES = (
     "normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py", "english.py",
-    "kinds.py", "paraphrase.py", "paraphrases.yml", "subjects.py",
+    "kinds.py", "paraphrase.py", "paraphrases.yml", "subjects.py", "spelling.py",
+    "shorthand.yml",
 )
 
 
@@ -105,9 +106,9 @@ class MatcherSettings:
         max_typo_distance: Most edits (OSA distance: a swap of two letters is one edit)
             allowed when correcting an unknown word of 7 letters or more; shorter words
             get one edit.
-        typo_prior: How much a corrected word counts as known in the coverage factor is
-            ``n / (n + typo_prior)``, ``n`` being how often the examples use the word it
-            was corrected to: a typo of a frequent word is likelier than of a rare one.
+        typo_kb_share: How much a corrected word counts as known is its probability
+            among the words as close to the typed one, under a mixture of the knowledge
+            base's word frequencies (this share) and English (:mod:`bot.nlu.spelling`).
         function_weight: Factor on the coverage weight of general function words
             (:data:`bot.nlu.lexicon.FUNCTION_WORDS`).
         content_free_factor: Factor on the confidence of a message with no content word
@@ -179,7 +180,7 @@ class MatcherSettings:
     kb_coverage_power: float = 0.0
     intent_coverage_power: float = 1.5
     max_typo_distance: int = 2
-    typo_prior: float = 2.0
+    typo_kb_share: float = 0.5
     function_weight: float = 0.25
     content_free_factor: float = 0.5
     rival_word_weight: float = 0.5
@@ -264,10 +265,16 @@ class LinearMatcher:
         for text, label in zip(arrays["example_texts"].tolist(),
                                arrays["example_labels"].tolist(), strict=True):
             self._example_stems.setdefault(int(label), []).append(frozenset(str(text).split()))
-        self._correct = lru_cache(maxsize=8192)(self._correct_word)
         # rank, new_words and covers of one message read it once
         self._understood = lru_cache(maxsize=256)(self._read)
         self._lexicon = load_lexicon()
+        self._speller = SpellingCorrector(
+            self._word_counts,
+            protected={*self._entity_words, *self._slots,
+                       *(w for g in self._lexicon.groups for m in g.members for w in m)},
+            kb_stems=self._stem_index, max_distance=settings.max_typo_distance,
+            kb_share=settings.typo_kb_share, short_word_length=settings.short_word_length,
+        )
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Return the arrays that fully describe this matcher (for the cache)."""
@@ -326,29 +333,28 @@ class LinearMatcher:
         shared[contained] = confidence[contained].mean()
         return shared
 
-    def _correct_word(self, word: str) -> tuple[str, float]:
-        """Return the known word closest to ``word`` and how much to trust it."""
-        if word in self._known_words or word in FUNCTION_WORDS:
-            return word, 1.0
-        if not word.isalpha():
-            return self._number_like(word), 1.0
-        if len(word) < 3:
-            return word, 1.0
-        limit = 1 if len(word) < 7 else self._settings.max_typo_distance
-        found = process.extractOne(word, self._words, scorer=OSA.distance, score_cutoff=limit)
-        if not found:
-            return word, 1.0
-        if len(word) <= self._settings.short_word_length and not (
-            found[0] in FUNCTION_WORDS or found[0] in QUESTION_WORDS
-        ):
-            return word, 1.0
-        count = self._word_counts[found[0]]
-        # A real English word the examples do not use ("founded") is no typo of a known
-        # one ("funded"): weigh both explanations (see bot.nlu.english).
-        typo = typo_odds(word, found[0], int(found[1]))
-        if typo < 0.5:
-            return word, 1.0
-        return found[0], typo * count / (count + self._settings.typo_prior)
+    def _spell(self, token: str) -> list[tuple[str, float]]:
+        """Return the words ``token`` stands for and their trust (see :mod:`bot.nlu.spelling`).
+
+        An unknown number is read as a known one of its form; a word corrected to English
+        (or shorthand) the knowledge base does not use is read through the paraphrase
+        lexicon too ("turnovr" -> "turnover" -> "revenue").
+        """
+        if not token.isalpha() and token not in self._known_words:
+            number = self._number_like(token)
+            if number != token:
+                return [(number, 1.0)]
+        correction = self._speller.correct(token)
+        if correction is None:
+            return [(token, 1.0)]
+        meant = list(correction.meant)
+        if correction.source != KB and not any(w in self._known_words for w in meant):
+            rewrite = self._lexicon.rewrite(meant, self._uses)
+            if any(rewrite.from_lexicon):
+                trust = (self._settings.weak_paraphrase_trust if any(rewrite.weak)
+                         else self._settings.paraphrase_trust)
+                return [(w, trust * correction.trust) for w in rewrite.tokens]
+        return [(w, correction.trust) for w in meant]
 
     def _number_like(self, word: str) -> str:
         """Return the most frequent known number of the same form as ``word`` ("42" -> "10").
@@ -379,7 +385,7 @@ class LinearMatcher:
         Returns:
             Tokens (unknown words replaced by the closest known word, if close enough;
             unknown function words such as "anyway" dropped) and, for each, 1.0, or
-            less for a corrected word (see ``typo_prior``).
+            less for a corrected word (see ``typo_kb_share``).
         """
         tokens, trust = self._understood(text)
         return list(tokens), list(trust)
@@ -393,16 +399,16 @@ class LinearMatcher:
             rewrite.tokens, rewrite.from_lexicon, rewrite.weak or [False] * len(rewrite.tokens),
             strict=True,
         ):
-            if token not in self._known_words and token in FUNCTION_WORDS:
-                continue
             if paraphrased:
-                tokens.append(token)
-                trust.append(self._settings.weak_paraphrase_trust if weak
-                             else self._settings.paraphrase_trust)
+                if token in self._known_words or token not in FUNCTION_WORDS:
+                    tokens.append(token)
+                    trust.append(self._settings.weak_paraphrase_trust if weak
+                                 else self._settings.paraphrase_trust)
                 continue
-            corrected, belief = self._correct(token)
-            tokens.append(corrected)
-            trust.append(belief)
+            for word, belief in self._spell(token):
+                if word in self._known_words or word not in FUNCTION_WORDS:
+                    tokens.append(word)
+                    trust.append(belief)
         return tuple(tokens), tuple(trust)
 
     def new_words(self, text: str, names_only: bool = False) -> list[str]:

@@ -1,0 +1,312 @@
+"""Correct the spelling of a message's words before they are matched.
+
+People type fast: "mistrl", "invesotrs", "plannin", "togther", "u", "ppl". Left as typed,
+such a word is unknown to the knowledge base, counts as a name the source does not cover
+and sinks the answer. :class:`SpellingCorrector` reads each normalised token once:
+
+1. A word the knowledge base's examples use is never changed.
+2. Chat shorthand (``shorthand.yml`` next to this module, general chat English: "u" ->
+   "you", "ppl" -> "people", "idk" -> "i do not know") stands for its words.
+3. Other protected words (entity values, words of the paraphrase lexicon, function and
+   question words) are never changed, nor a token with a digit: a number or a code
+   (the matcher reads numbers).
+4. A word of the English frequency list (:mod:`bot.nlu.english`) is meant as typed:
+   "founded" is not a typo of "funded", nor "maker" of "make", however much more
+   frequent the other word is.
+5. Any other token is corrected to a knowledge-base word within the edit budget (OSA
+   distance via rapidfuzz, so a swap of two letters is one edit: one edit for words of
+   4 to 6 letters, two from 7), the closest and then the most used; the knowledge base's
+   words come first because they carry the evidence (unless an English word is fewer
+   edits away). Failing that, to a frequent English word within the same budget
+   (pyspellchecker's candidates one edit away; two edits are searched with rapidfuzz,
+   much faster than generating them), preferring a word whose stem the knowledge base
+   uses ("weigts" -> "weights", not "weighs"), then the more frequent word.
+6. A token of three letters or fewer is corrected only to a function or question word
+   ("teh" -> "the"; "cfo" is not "ceo"), and never to other English: a short word has too
+   many neighbours. An English correction needs ``min_english_chars`` letters. A token
+   with no candidate in budget is a name ("xai", "anthropic") and is left as typed, so the
+   bot can still say that its sources do not cover it.
+
+Each correction carries a trust in (0, 1] for the matcher: how much the corrected word
+counts as the word it stands for (see :meth:`SpellingCorrector.correct`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.nlu.english import frequencies
+from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
+from bot.nlu.normalize import stem
+
+logger = logging.getLogger(__name__)
+
+SHORTHAND_PATH = Path(__file__).with_name("shorthand.yml")
+
+KB = "kb"
+ENGLISH = "english"
+SHORTHAND = "shorthand"
+
+
+class ShorthandError(ValueError):
+    """The shorthand file is unreadable or malformed; the message names file:line:col."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """How one typed token was read.
+
+    Attributes:
+        typed: The token as typed (normalised).
+        meant: The word or words it stands for.
+        source: ``kb`` (a knowledge-base word), ``english`` (a frequent English word) or
+            ``shorthand`` (chat shorthand).
+        distance: Edits between ``typed`` and ``meant`` (0 for shorthand).
+        trust: How much ``meant`` counts as if typed, in (0, 1].
+    """
+
+    typed: str
+    meant: tuple[str, ...]
+    source: str
+    distance: int
+    trust: float
+
+
+def load_shorthand(path: Path = SHORTHAND_PATH) -> dict[str, tuple[str, ...]]:
+    """Return the shorthand table: token -> the words it stands for.
+
+    Raises:
+        ShorthandError: When the file is unreadable or not a mapping of words to words.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ShorthandError(f"{path}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ShorthandError(f"{where}: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(data, dict):
+        raise ShorthandError(f"{path}:1:1: expected a mapping of shorthand to words")
+    table: dict[str, tuple[str, ...]] = {}
+    for key, value in data.items():
+        if not isinstance(key, str) or not isinstance(value, str) or not value.split():
+            raise ShorthandError(f"{path}: entry {key!r}: expected 'shorthand: words'")
+        table[key.casefold()] = tuple(value.casefold().split())
+    return table
+
+
+@lru_cache(maxsize=1)
+def shipped_shorthand() -> dict[str, tuple[str, ...]]:
+    """Return the shipped shorthand table (empty, with a warning, if it cannot be read)."""
+    try:
+        return load_shorthand()
+    except ShorthandError as exc:
+        logger.warning("chat shorthand unavailable: %s", exc)
+        return {}
+
+
+class _EnglishIndex:
+    """The frequent English words, by length, for candidate searches (built lazily)."""
+
+    def __init__(self) -> None:
+        self._checker = None
+        self._by_length: dict[int, list[str]] = {}
+        for word in frequencies():
+            self._by_length.setdefault(len(word), []).append(word)
+
+    def near(self, word: str, distance: int) -> list[tuple[str, int]]:
+        """Return the English words at most ``distance`` edits from ``word``, with distances."""
+        if distance <= 1:
+            return [(w, 1) for w in self._one_edit(word)]
+        pool = [w for n in range(len(word) - distance, len(word) + distance + 1)
+                for w in self._by_length.get(n, ())]
+        hits = process.extract(word, pool, scorer=OSA.distance, score_cutoff=distance,
+                               limit=None)
+        return [(w, int(d)) for w, d, _ in hits]
+
+    def _one_edit(self, word: str) -> set[str]:
+        if self._checker is None:
+            from spellchecker import SpellChecker
+
+            checker = SpellChecker(language=None, distance=1)
+            checker.word_frequency.load_json(frequencies())
+            self._checker = checker
+        return set(self._checker.candidates(word) or ()) - {word}
+
+
+@lru_cache(maxsize=1)
+def _median_count() -> int:
+    counts = sorted(frequencies().values())
+    return counts[len(counts) // 2] if counts else 1
+
+
+@lru_cache(maxsize=1)
+def _total_count() -> int:
+    return max(1, sum(frequencies().values()))
+
+
+@lru_cache(maxsize=1)
+def _english_index() -> _EnglishIndex:
+    return _EnglishIndex()
+
+
+class SpellingCorrector:
+    """Reads typed tokens as the words they stand for (see the module docstring).
+
+    Args:
+        kb_words: The knowledge base's words and how often its examples use each.
+        protected: More words never changed (entity values, paraphrase-lexicon words).
+        kb_stems: Stems the knowledge base uses (examples and answers), to prefer an
+            English correction the knowledge base has evidence for.
+        max_distance: Most edits for a word of ``long_word_chars`` letters or more.
+        kb_share: The share of a question's words expected to be the knowledge base's
+            words rather than English at large (for the trust of a correction).
+        short_word_length: Tokens of at most this many letters are corrected only to a
+            function or question word.
+        min_english_chars: Fewest letters for a correction to a word the knowledge base
+            does not use.
+        long_word_chars: Words at least this long may be ``max_distance`` edits away.
+        shorthand: Token -> words; the shipped table when None.
+    """
+
+    def __init__(
+        self,
+        kb_words: Mapping[str, int],
+        protected: Iterable[str] = (),
+        kb_stems: Iterable[str] = (),
+        *,
+        max_distance: int = 2,
+        kb_share: float = 0.5,
+        short_word_length: int = 3,
+        min_english_chars: int = 5,
+        long_word_chars: int = 7,
+        shorthand: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self._counts = dict(kb_words)
+        self._words = sorted(self._counts, key=lambda w: (-self._counts[w], w))
+        self._known = frozenset(self._counts) | frozenset(protected) | FUNCTION_WORDS | (
+            QUESTION_WORDS)
+        self._targets = self._words + sorted(
+            (FUNCTION_WORDS | QUESTION_WORDS) - frozenset(self._counts))
+        self._kb_stems = frozenset(kb_stems) | {stem(w) for w in self._counts}
+        self._max_distance = max_distance
+        self._kb_share = kb_share
+        self._total = max(1, sum(self._counts.values()))
+        self._short = short_word_length
+        self._min_english = min_english_chars
+        self._long = long_word_chars
+        self._shorthand = dict(shipped_shorthand() if shorthand is None else shorthand)
+        self.correct = lru_cache(maxsize=8192)(self._correct)
+
+    def _budget(self, word: str) -> int:
+        return 1 if len(word) < self._long else self._max_distance
+
+    def _correct(self, token: str) -> Correction | None:
+        """Return how ``token`` is read, or None when it stands as typed.
+
+        The trust of a knowledge-base correction is its share among the words as close
+        (:meth:`_share`); an English correction and shorthand have trust 1.0 (the word is
+        then ordinary English, not evidence for an intent).
+        """
+        if token in self._counts:
+            return None  # the knowledge base's own wording, shorthand or not
+        meant = self._shorthand.get(token)
+        if meant is not None:
+            return Correction(token, meant, SHORTHAND, 0, 1.0)
+        if token in self._known or not token.isalpha() or len(token) < 3:
+            return None
+        if token in frequencies():
+            return None  # a word English knows is meant as typed ("founded", "maker")
+        found = self._kb_candidate(token)
+        if found is not None and found[1] > 1 and len(token) >= self._min_english:
+            closer = self._english_candidate(token, found[1] - 1)
+            if closer is not None:
+                return closer  # one edit from English beats two from the knowledge base
+        if found is not None:
+            word, distance = found
+            return Correction(token, (word,), KB, distance, self._share(token, word, distance))
+        if len(token) < self._min_english:
+            return None
+        return self._english_candidate(token, self._budget(token))
+
+    def _kb_candidate(self, token: str) -> tuple[str, int] | None:
+        hits = process.extract(token, self._targets, scorer=OSA.distance,
+                               score_cutoff=self._budget(token), limit=None)
+        if len(token) <= self._short:
+            hits = [h for h in hits if h[0] in FUNCTION_WORDS or h[0] in QUESTION_WORDS]
+        if not hits:
+            return None
+        # the closest, then the most used (targets are sorted by use)
+        word, distance, _ = min(hits, key=lambda hit: (hit[1], hit[2]))
+        return word, int(distance)
+
+    def _share(self, token: str, word: str, distance: int) -> float:
+        """Return how likely ``word`` is what ``token`` means, against its rivals.
+
+        The rivals are the other words as close to ``token`` (English words, and the
+        knowledge base's), each counted by its English frequency (a word outside the list,
+        such as a name the knowledge base uses, as the list's median word); words of the
+        same stem are one reading, and so are the knowledge base's own misspellings of
+        ``word``. Each word is weighed by how likely a question to this bot is to use it:
+        a mixture of its share of the knowledge base's words (``kb_share``) and of
+        English (the rest), so "forgee" is "forge" in a bot about Forge, not "forget".
+        """
+        counts = frequencies()
+        floor = _median_count()
+        meant = stem(word)
+        rivals = {w for w, d in _english_index().near(token, distance) if d == distance}
+        rivals.update(w for w, d, _ in process.extract(
+            token, self._words, scorer=OSA.distance, score_cutoff=distance, limit=None)
+            if d == distance)
+        rivals = {w for w in rivals if stem(w) != meant and (
+            w in counts or OSA.distance(w, word) > self._budget(word))}
+
+        def weight(candidate: str) -> float:
+            english = max(counts.get(candidate, 0), floor) / _total_count()
+            own = self._counts.get(candidate, 0) / self._total
+            return self._kb_share * own + (1.0 - self._kb_share) * english
+
+        mine = weight(word)
+        return mine / (mine + sum(weight(w) for w in rivals))
+
+    def _english_candidate(self, token: str, budget: int) -> Correction | None:
+        near = _english_index().near(token, budget)
+        if not near:
+            return None
+        counts = frequencies()
+        word, distance = min(near, key=lambda hit: (
+            hit[1], stem(hit[0]) not in self._kb_stems, -counts.get(hit[0], 0), hit[0]))
+        return Correction(token, (word,), ENGLISH, distance, 1.0)
+
+    def read(self, tokens: Iterable[str]) -> tuple[list[str], list[float], list[Correction]]:
+        """Return the corrected tokens, the trust of each, and the corrections made.
+
+        Args:
+            tokens: Normalised tokens of a message.
+
+        Returns:
+            Tokens with each correction's words in place of the typed token (shorthand may
+            give several), their trust (1.0 for a token kept as typed), and the corrections.
+        """
+        out: list[str] = []
+        trust: list[float] = []
+        made: list[Correction] = []
+        for token in tokens:
+            correction = self.correct(token)
+            if correction is None:
+                out.append(token)
+                trust.append(1.0)
+                continue
+            made.append(correction)
+            out.extend(correction.meant)
+            trust.extend([correction.trust] * len(correction.meant))
+        return out, trust, made
