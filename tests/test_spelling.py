@@ -63,7 +63,8 @@ def test_a_knowledge_base_word_wins_over_a_commoner_english_one_in_trust(speller
     # "forgee" is one edit from "forget" too, a far commoner English word; in a bot whose
     # knowledge base talks about Forge, Forge is what it means
     correction = speller.correct("forgee")
-    assert correction.meant == ("forge",) and correction.trust > 0.5
+    assert correction.meant == ("forge",) and 0.5 < correction.trust < 1.0
+    assert speller.correct("rokets").trust == 1.0  # nothing else is that close
 
 
 def test_chat_shorthand_stands_for_its_words_unless_the_knowledge_base_uses_it(speller):
