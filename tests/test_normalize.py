@@ -37,3 +37,11 @@ def test_stem_meets_word_forms():
     assert stem("chatting") == "chat"
     assert stem("business") == "business"
     assert stem("ceo") == "ceo"
+
+
+def test_an_agent_noun_of_a_short_verb_keeps_its_ending():
+    # "maker" is no form of "making" (nor "baker" of "baking"); longer stems still meet
+    assert stem("maker") == stem("makers") == "maker"
+    assert stem("maker") != stem("making")
+    assert stem("founder") == stem("founded") == "found"
+    assert stem("leaders") == stem("leading") == "lead"

@@ -66,6 +66,13 @@ def tokenize(text: str, synonyms: dict[str, str] | None = None) -> list[str]:
     return normalize(text, synonyms).split()
 
 
+def _short_syllable(base: str) -> bool:
+    """Return True for a consonant-vowel-consonant stem of three letters ("mak", "bak")."""
+    vowels = "aeiou"
+    return len(base) == 3 and base[0] not in vowels and base[1] in vowels and (
+        base[2] not in vowels + "wxy")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Strip one common English ending, keeping at least three letters.
@@ -85,6 +92,8 @@ def stem(word: str) -> str:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
             base = word[: -len(suffix)]
+            if suffix in ("er", "ers") and _short_syllable(base):
+                return word[:-1] if suffix == "ers" else word  # "maker" is not "making"
             if suffix in ("ing", "ed", "er", "ers") and base[-1] == base[-2] and (
                 base[-1] not in "aeiouls"
             ):
