@@ -154,3 +154,8 @@ def test_the_bot_does_not_say_its_sources_miss_a_mistyped_word(kb_dir: Path):
     assert "plannin" not in reply and "anothr" not in reply
     turn = engine.handle("u2", "who runs anthropic")
     assert "anthropic" in " ".join(r.text for r in turn.responses).casefold()
+
+
+def test_another_form_of_a_knowledge_base_word_is_read_as_that_word(speller):
+    correction = SpellingCorrector({"chatbot": 2}).correct("chatbots")
+    assert correction.meant == ("chatbot",) and correction.trust == 1.0

@@ -4,7 +4,8 @@ People type fast: "mistrl", "invesotrs", "plannin", "togther", "u", "ppl". Left 
 such a word is unknown to the knowledge base, counts as a name the source does not cover
 and sinks the answer. :class:`SpellingCorrector` reads each normalised token once:
 
-1. A word the knowledge base's examples use is never changed.
+1. A word the knowledge base's examples use is never changed; another form of one (the
+   same stem, not itself English) is read as that word ("chatbots" as "chatbot").
 2. Chat shorthand (``shorthand.yml`` next to this module, general chat English: "u" ->
    "you", "ppl" -> "people", "idk" -> "i do not know") stands for its words.
 3. Other protected words (entity values, words of the paraphrase lexicon, function and
@@ -198,6 +199,9 @@ class SpellingCorrector:
         self._targets = self._words + sorted(
             (FUNCTION_WORDS | QUESTION_WORDS) - frozenset(self._counts))
         self._kb_stems = frozenset(kb_stems) | {stem(w) for w in self._counts}
+        self._by_stem: dict[str, str] = {}
+        for word in self._words:  # most used first
+            self._by_stem.setdefault(stem(word), word)
         self._max_distance = max_distance
         self._kb_share = kb_share
         self._total = max(1, sum(self._counts.values()))
@@ -226,6 +230,10 @@ class SpellingCorrector:
             return None
         if token in frequencies():
             return None  # a word English knows is meant as typed ("founded", "maker")
+        form = self._by_stem.get(stem(token))
+        if form is not None and stem(token) != token:
+            # another form of a word the knowledge base uses ("chatbots"): read as its form
+            return Correction(token, (form,), KB, int(OSA.distance(token, form)), 1.0)
         found = self._kb_candidate(token)
         if found is not None and found[1] > 1 and len(token) >= self._min_english:
             closer = self._english_candidate(token, found[1] - 1)
