@@ -159,6 +159,19 @@ def test_two_nouns_joined_are_one_subject_and_paid_for_has_its_plain_forms() -> 
     assert "how was the boathouse financed" in loan
 
 
+def test_what_came_first_what_comes_next_who_led_and_how_it_sold() -> None:
+    first = _questions("The workshop's first release, the stunt kite Gullwing, sold about "
+                       "9,000 copies in its first year.")
+    assert "what was their debut release" in first and "what was their first kite" in first
+    assert not any("first year" in q for q in first)
+    assert "how well did gullwing sell" in first
+    nxt = _questions("The next kite, Storm Petrel, is planned for release in 2026.")
+    assert "what are they working on next" in nxt and "what is the next kite" in nxt
+    led = _questions("In 2022 Harbour Kites raised a $2 million round led by Atlantic "
+                     "Ventures.")
+    assert "who led the round" in led
+
+
 def test_an_faq_about_what_goes_to_someone_is_also_asked_from_their_side() -> None:
     from bot.compiler.questions import faq_questions
     from bot.compiler.segment import Subject

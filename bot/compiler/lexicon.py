@@ -128,6 +128,16 @@ VERB_FAMILIES: tuple[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], ..
 # get"; and the ways people say something was paid for.
 GIVING_VERBS = _set("pay give offer award grant send")
 PAID_FOR = ("paid for", "financed", "funded")
+# The noun people ask a verb's result with: "it sold 3 million copies" -> "saltmarsh sales".
+VERB_NOUNS = {"sell": "sales", "earn": "earnings", "grow": "growth", "win": "awards",
+              "lose": "losses", "export": "exports", "produce": "output"}
+# Nouns of time: "in its first year" says when, it names nothing that came first.
+TIME_NOUNS = _set("year years month months week weeks day days time quarter half season "
+                  "decade century")
+# Words for what comes first and what comes next, as people ask them.
+FIRST_WORDS = ("first", "debut")
+NEXT_QUESTIONS = ("what is next for {s}", "what are they working on next",
+                  "what comes next", "what is the next {n}", "what is their next {n}")
 # What a customer does when the subject does this: "X sells coffee" -> "can i buy coffee".
 CUSTOMER_VERBS = {"sell": "buy", "offer": "get", "stock": "buy", "serve": "get",
                   "supply": "get", "rent": "rent", "publish": "buy", "make": "buy"}

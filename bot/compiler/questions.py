@@ -58,6 +58,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _place_questions(text, spans, clause, who, about_subject, subject)
     out += _yes_no_questions(text, clause, who, about_subject)
     out += _detail_questions(text, spans, subject)
+    out += _sequence_questions(text, subject)
     out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
     if context and not about_subject and clause.subject.startswith("the "):
@@ -132,6 +133,10 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
             aux = "will" if future else does
             noun = tx.clean(span.noun).split()[-1]
             out += [f"how many {noun} {aux} {thing} {vb}"]
+            if head in lx.VERB_NOUNS and before[at][0].casefold() == vbd.split()[0] and (
+                    not future):  # "it sold 3.1 million copies": "saltmarsh sales"
+                out += [f"{thing} {lx.VERB_NOUNS[head]}", f"how well did {thing} {vb}",
+                        f"how many {noun} has {thing} {vbn}"]
         elif span.kind in (sp.PERSON, sp.ORG) and passive and _by_before(text, span):
             out += [f"who {vbz} {thing}", f"who {vbd} {thing}"]
             if span.kind == sp.ORG:
@@ -180,6 +185,13 @@ def _detail_questions(text: str, spans: list[sp.Span], subject: Subject) -> list
                     for s in spans):
                 out += [q.format(n=noun) for q in _SOURCE_QUESTIONS]
             out += _participle_question(before, anchors)
+        elif span.kind in (sp.ORG, sp.PERSON) and len(before) >= 3 and before[-1][0] == "by" and (
+                _participle_word(before[-2][0].casefold())):
+            noun = before[-3][0].casefold()  # "a round led by Fjordline Ventures"
+            noun = noun if before[-3][0].islower() and _content_noun(noun) else ""
+            if noun:
+                verb = before[-2][0].casefold()
+                out += [f"who {verb} the {noun}", f"which company {verb} the {noun}"]
         elif span.kind == sp.MEASURE and before and before[-1][0].casefold() == "of":
             noun = _noun_before(before[:-1], taken, subject)
             out += _size_questions(noun, span) if noun else []
@@ -211,6 +223,33 @@ def _noun_of(adjective: str) -> str:
     """"powerful" -> "power", "heavy" -> "weight", for clipped questions ("turbine power")."""
     return {"powerful": "power", "heavy": "weight", "tall": "height", "far": "distance"}.get(
         adjective, "size")
+
+
+_FIRST = re.compile(r"(?:\bits|\btheir|'s) first ([a-z]+)"
+                    r"(?:,? (?:the|a|an) (?:[a-z\-]+ )?([a-z]+)\b)?")
+_NEXT = re.compile(r"\b(?:the|its|their) (?:next|upcoming) ([a-z]+)")
+_PLANNED = re.compile(r"\b(?:planned|will|due|expected|coming|on the way|upcoming)\b")
+
+
+def _sequence_questions(text: str, subject: Subject) -> list[str]:
+    """Questions on what came first and what comes next.
+
+    "The studio's first release, the puzzle game X" -> "what was their first game", "what
+    was their debut release"; "the next game, X, is planned for 2026" -> "what are they
+    working on next", "what is the next game".
+    """
+    out: list[str] = []
+    short = subject.short
+    folded = text.casefold()
+    for match in _FIRST.finditer(folded):
+        for noun in filter(None, match.groups()):
+            if _content_noun(noun) and noun not in lx.TIME_NOUNS:
+                out += [f"what was their {w} {noun}" for w in lx.FIRST_WORDS]
+                out.append(f"what was {short}'s first {noun}")
+    nxt = _NEXT.search(folded)
+    if nxt and _PLANNED.search(folded) and _content_noun(nxt.group(1)):
+        out += [q.format(s=short, n=nxt.group(1)) for q in lx.NEXT_QUESTIONS]
+    return out
 
 
 def _content_noun(word: str) -> bool:
