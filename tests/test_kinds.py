@@ -130,3 +130,12 @@ def test_one_example_asking_more_than_the_answer_says_does_not_make_it_say_it(ma
     when = matcher.rank("when did the bakery open")
     assert who[0].name == when[0].name == "fact_opened"
     assert who[0].confidence < 0.5 * when[0].confidence
+
+
+def test_the_subject_every_intent_shares_is_no_evidence_for_one(matcher):
+    # "bakery" is in every intent's examples: "the bakery in brief" names nothing asked
+    tokens, _ = matcher.understand("the bakery in brief")
+    assert matcher._without_evidence(tokens).all()
+    assert decide(matcher.rank("the bakery in brief"), NLU).kind != ANSWER
+    tokens, _ = matcher.understand("where is the bakery")
+    assert not matcher._without_evidence(tokens)[matcher.intents.index("fact_home")]

@@ -114,6 +114,9 @@ class MatcherSettings:
         content_free_factor: Factor on the confidence of a message with no content word
             (only function and question words: "why?"), except for intents that have
             that very message as an example.
+        no_evidence_factor: Factor on the confidence of an intent for which no content
+            word of the message speaks (:meth:`LinearMatcher._without_evidence`: "mistral
+            in one sentence", where every intent is about Mistral).
         rival_word_weight: How much a key word of another intent weighs against an intent
             that never uses it. A word's "key-ness" is the share of its examples that
             belong to its main intent times ``(c - 1) / (c - 1 + rival_word_prior)``, ``c``
@@ -168,6 +171,8 @@ class MatcherSettings:
         kind_example_share: An intent with an answer in words gives a kind of answer its
             text does not show ("who" against an answer naming nobody) only when at least
             this share of its examples, and two, ask for it.
+        common_word_spread: A word that at least this share of the intents' examples use
+            (the knowledge base's own subject) speaks for no intent in particular.
     """
 
     block_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
@@ -183,6 +188,7 @@ class MatcherSettings:
     typo_kb_share: float = 0.5
     function_weight: float = 0.25
     content_free_factor: float = 0.5
+    no_evidence_factor: float = 0.7
     rival_word_weight: float = 0.5
     rival_word_prior: float = 6.0
     short_word_length: int = 3
@@ -201,6 +207,7 @@ class MatcherSettings:
     foreign_word_share: float = 0.3
     name_specificity: float = 1.0
     kind_example_share: float = 0.1
+    common_word_spread: float = 0.3
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -256,15 +263,18 @@ class LinearMatcher:
         for word, label in zip(arrays["compared_words"].tolist(),
                                arrays["compared_labels"].tolist(), strict=True):
             self._compared.setdefault(str(word), []).append(int(label))
-        self._plain_examples: dict[str, set[int]] = {}
-        for text, label in zip(arrays["plain_texts"].tolist(), arrays["plain_labels"].tolist(),
-                               strict=True):
-            self._plain_examples.setdefault(str(text), set()).add(int(label))
         self._number_forms: dict[str, str] | None = None
         self._example_stems: dict[int, list[frozenset[str]]] = {}
         for text, label in zip(arrays["example_texts"].tolist(),
                                arrays["example_labels"].tolist(), strict=True):
             self._example_stems.setdefault(int(label), []).append(frozenset(str(text).split()))
+        self._examples_by_stems: dict[frozenset[str], set[int]] = {}
+        for label, examples in self._example_stems.items():
+            for example in examples:
+                self._examples_by_stems.setdefault(example, set()).add(label)
+        # the share of intents whose examples use each stem
+        self._spread = (self._stem_intents > 0).mean(axis=1) if len(self.intents) else (
+            np.zeros(len(stems)))
         # rank, new_words and covers of one message read it once
         self._understood = lru_cache(maxsize=256)(self._read)
         self._lexicon = load_lexicon()
@@ -298,7 +308,6 @@ class LinearMatcher:
             "entity_words": np.array(sorted(self._entity_words), dtype=np.str_),
             "kind_capable": np.array([self._kind_capable[k] for k in KINDS]),
             "noun_capable": np.array([self._noun_capable[n] for n in NOUNS]),
-            **_plain_arrays(self._plain_examples),
             "slot_tokens": np.array(self._slots, dtype=np.str_),
             **_compared_arrays(self._compared),
             "example_texts": np.array(
@@ -666,6 +675,31 @@ class LinearMatcher:
             capable &= self._noun_capable[noun]
         return capable
 
+    def _without_evidence(self, tokens: list[str]) -> np.ndarray:
+        """Return, per intent, whether no content word of the message speaks for it.
+
+        A content word speaks for an intent when the intent's examples or answer use it and
+        it is no word most intents use (``common_word_spread``: the knowledge base's own
+        subject, "mistral" in "mistral in one sentence", tells no intent from another);
+        the type noun asked for speaks for the answers giving that type. A message with no
+        content word at all ("why?") has evidence for none. An intent with the message as
+        an example needs no more.
+        """
+        evidence = np.zeros(len(self.intents), dtype=bool)
+        for token in set(tokens):
+            if token in FUNCTION_WORDS or token in QUESTION_WORDS:
+                continue
+            row = self._stem_index.get(stem(token))
+            if row is None or self._spread[row] >= self._settings.common_word_spread:
+                continue
+            evidence |= (self._stem_intents[row] + self._stem_answers[row]) > 0
+        noun = asked_noun(tokens)
+        if noun is not None:
+            evidence |= self._noun_capable[noun]
+        words = frozenset(stem(t) for t in tokens)
+        evidence[list(self._examples_by_stems.get(words, ()))] = True
+        return ~evidence
+
     def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
         """Return up to ``limit`` intents, best first, with confidences in [0, 1]."""
         tokens, trust = self.understand(text)
@@ -687,13 +721,10 @@ class LinearMatcher:
         ranked = confidence  # ties after sharing keep the fitted order
         if self._settings.share_candidates:
             confidence = self._share_unresolved(tokens, confidence)
-        if is_content_free(tokens):
-            # "why?" says nothing about its subject: no confident answer, unless an
-            # intent's examples are that very message.
-            exact = np.zeros(len(self.intents), dtype=bool)
-            exact[list(self._plain_examples.get(" ".join(tokens), ()))] = True
-            confidence = np.where(exact, confidence,
-                                  confidence * self._settings.content_free_factor)
+        content_free = all(t in FUNCTION_WORDS or t in QUESTION_WORDS for t in tokens)
+        factor = (self._settings.content_free_factor if content_free
+                  else self._settings.no_evidence_factor)
+        confidence = np.where(self._without_evidence(tokens), confidence * factor, confidence)
         order = np.lexsort((-ranked, -confidence))[:limit]
         return [
             IntentScore(self.intents[i], float(min(1.0, max(0.0, confidence[i]))))
@@ -714,11 +745,6 @@ def number_form(token: str) -> str | None:
     if not _NUMBER.fullmatch(token):
         return None
     return re.sub(r"[0-9]", "0", token)
-
-
-def is_content_free(tokens: list[str]) -> bool:
-    """Return True when every token is a function word or a question word."""
-    return all(t in FUNCTION_WORDS or t in QUESTION_WORDS for t in tokens)
 
 
 def _key_share(per_intent: Counter[int], prior: float) -> float:
@@ -750,14 +776,6 @@ def _owned_share(per_intent: Counter[int], prior: float) -> float:
     """
     top = max(per_intent.values())
     return top / sum(per_intent.values()) * top / (top + prior)
-
-
-def _plain_arrays(plain: dict[str, set[int]]) -> dict[str, np.ndarray]:
-    pairs = sorted((text, label) for text, labels in plain.items() for label in labels)
-    return {
-        "plain_texts": np.array([p[0] for p in pairs], dtype=np.str_),
-        "plain_labels": np.array([p[1] for p in pairs], dtype=np.int64),
-    }
 
 
 def _compared_arrays(compared: dict[str, list[int]]) -> dict[str, np.ndarray]:
@@ -954,10 +972,6 @@ def _fit(
         stem_docs.update(stems)
         for s in stems:
             stem_intents.setdefault(s, Counter())[label] += 1
-    plain: dict[str, set[int]] = {}
-    for tokens, label in zip(docs, labels, strict=True):
-        if is_content_free(tokens):
-            plain.setdefault(" ".join(tokens), set()).add(label)
     answers = _answer_stems(kb, names, synonyms)
     # a title is a label ("Strategy (Palantir playbook)"), not a sentence about the name
     compared = [comparison_names(answer_texts(kb, name, with_title=False)) for name in names]
@@ -1001,7 +1015,6 @@ def _fit(
             t for s in kb.synonyms for text in (s.value, *s.examples)
             for t in tokenize(text)}), dtype=np.str_),
 
-        **_plain_arrays(plain),
         "slot_tokens": np.array(slots, dtype=np.str_),
         **_compared_arrays({
             word: [label for label, found in enumerate(compared) if word in found]
