@@ -12,7 +12,7 @@ from bot.config import BotConfig, DialogConfig, NluConfig
 from bot.dialog.engine import ACTION_UNAVAILABLE_TEXT, Brain, Engine, build_brain
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase, Response, ResponseVariant, Rule
-from bot.nlu.parse import Entity
+from bot.nlu.parse import Entity, IntentScore
 
 
 def texts(turn: Turn) -> str:
@@ -261,6 +261,40 @@ def test_free_follow_up_about_the_last_answer_is_read_with_it(small_kb):
     assert "Pebble" in texts(turn)
     # the rockets answer says nothing of a weight
     assert engine.handle("u", "then how heavy is it").parse.intent.name == FALLBACK_INTENT
+
+
+class TableMatcher:
+    """Ranks from a table; the answers use the words given per intent."""
+
+    def __init__(self, table: dict[str, list[tuple[str, float]]],
+                 words: dict[str, set[str]]) -> None:
+        self._table, self._words = table, words
+
+    def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
+        return [IntentScore(n, c) for n, c in self._table.get(text, [])][:limit]
+
+    def covers(self, text: str, intent: str) -> bool:
+        return bool(text.split()) and set(text.split()) <= self._words.get(intent, set())
+
+    def foreign_words(self, text: str, intent: str) -> list[str]:
+        return []
+
+    def new_words(self, text: str, names_only: bool = False) -> list[str]:
+        return []
+
+
+def test_follow_up_after_a_single_did_you_mean_is_about_that_candidate(small_kb):
+    example = small_kb.intents["fact_rockets"].examples[0].text
+    matcher = TableMatcher({
+        "rocket stuff": [("fact_rockets", 0.4)],
+        f"why build them at all {example}": [("fact_rockets", 0.7)],
+    }, {"fact_rockets": {"build", "rockets"}})
+    engine = Engine(Brain(small_kb, matcher), BotConfig())
+    assert engine.handle("u", "rocket stuff").decision == "suggest"
+    turn = engine.handle("u", "why build them at all")
+    assert (turn.parse.intent.name, turn.decision) == ("fact_rockets", "answer")
+    # without that candidate on screen, the same message has nothing to lean on
+    assert engine.handle("v", "why build them at all").parse.intent.name == FALLBACK_INTENT
 
 
 def test_turning_back_to_a_subject_is_a_new_question(small_kb):

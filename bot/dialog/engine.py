@@ -322,9 +322,10 @@ class Engine:
                 ranking = merge_rankings(ranking, brain.matcher.rank(reduced, limit=10))
         context = m.message
         result = None
-        if dialog.context and state.last_intent and state.last_intent in kb.intents:
+        topic, topic_text = _topic(state, kb)
+        if dialog.context and topic is not None:
             result = contextual_ranking(
-                m.question, m.reading, ranking, state.last_intent, state.last_text or "",
+                m.question, m.reading, ranking, topic, topic_text,
                 self._context_index(brain), self._ranker(brain), dialog, nlu,
                 new_words=getattr(brain.matcher, "new_words", None),
                 covers=getattr(brain.matcher, "covers", None),
@@ -333,7 +334,7 @@ class Engine:
             if result is not None:
                 ranking = result.ranking
                 if result.joined:
-                    context = join_context(state.last_text or "", m.message)
+                    context = join_context(topic_text, m.message)
         decision = decide(ranking, nlu)
         resolved = result is not None and result.resolved
         if resolved or (decision.kind != ANSWER and self._clean_answer(m, ranking)):
@@ -533,6 +534,19 @@ class Engine:
                 logger.warning("no runner for custom action %s", action)
                 replies.append(Reply(ACTION_UNAVAILABLE_TEXT))
         return replies, events
+
+
+def _topic(state: ConversationState, kb: KnowledgeBase) -> tuple[str | None, str]:
+    """Return the intent a follow-up leans on, and the text it stands for.
+
+    That is the last answer, or the one "did you mean" candidate offered since: "why
+    bother building it" after "Did you mean “The AI cloud”?" is about that candidate.
+    """
+    if len(state.suggestions) == 1 and state.suggestions[0] in kb.intents:
+        return state.suggestions[0], say.context_text(kb, state.suggestions[0])
+    if state.last_intent and state.last_intent in kb.intents:
+        return state.last_intent, state.last_text or ""
+    return None, ""
 
 
 def _updated_slots(
