@@ -172,6 +172,28 @@ def test_what_came_first_what_comes_next_who_led_and_how_it_sold() -> None:
     assert "who led the round" in led
 
 
+def test_the_fact_saying_what_the_subject_is_answers_what_is_it() -> None:
+    doc, subject = _doc()
+    entries = {e.intent: e for e in build_entries(doc, subject)}
+    owner = [name for name, e in entries.items() if "what is harbour" in e.examples]
+    assert owner and entries[owner[0]].answer.startswith("Harbour Kites is a kite workshop")
+    assert "tell me about harbour" in entries[owner[0]].examples
+
+
+def test_a_listed_group_is_asked_who_and_with_its_verb() -> None:
+    questions = _questions("The investors named are Atlantic Ventures, Gull Capital and "
+                           "Tern Partners.", "Harbour Kites")
+    assert "who are the investors" in questions and "who invested in harbour" in questions
+
+
+def test_a_heading_about_his_vision_names_whose() -> None:
+    from bot.compiler.entries import _heading_questions
+    from bot.compiler.segment import Subject
+
+    asked = _heading_questions("His vision", Subject("Harbour", "harbour", ()), "Nora Byrne")
+    assert "what is byrne's vision" in asked and "nora byrne's vision" in asked
+
+
 def test_an_faq_about_what_goes_to_someone_is_also_asked_from_their_side() -> None:
     from bot.compiler.questions import faq_questions
     from bot.compiler.segment import Subject

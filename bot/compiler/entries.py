@@ -88,8 +88,8 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
             continue
         key = fact.key or (tx.slug(fact.heading) if fact.heading else entry.key)
         entry = Entry(FACT, key, _heading_title(fact.heading) or entry.title, fact.text,
-                      _heading_questions(fact.heading, subject) + entry.examples,
-                      entry.details)
+                      _heading_questions(fact.heading, subject, _person(entries))
+                      + entry.examples, entry.details)
         groups[fact.group] = entry
         entries.append(entry)
     for pair in doc.faq:
@@ -102,8 +102,45 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
         entry.examples = qs.clean_examples(entry.examples + _noun_variants(entry, subject),
                                            qs.MAX_FAQ_WORDS if entry.kind == FAQ else
                                            qs.MAX_WORDS)
+    identity = _identity_entry(entries, subject)
+    if identity is not None:  # its own questions first, then what it says
+        noun = subject.nouns[0] if subject.nouns else "organisation"
+        identity.examples = qs.clean_examples([q.format(s=subject.short, n=noun) for q in (
+            lx.IDENTITY_QUESTIONS)] + identity.examples, qs.MAX_FAQ_WORDS)
+    for entry in entries:
         entry.examples = entry.examples[:MAX_EXAMPLES]
     return _unique_keys(entries)
+
+
+def _identity_entry(entries: list[Entry], subject: Subject) -> Entry | None:
+    """The entry that says what the subject is: it answers "what is ridgeline".
+
+    That is the first one whose answer opens "Ridgeline ... is a ...".
+    """
+    if not subject.short:
+        return None
+    names = [re.escape(n) for n in (subject.name, qs_display(subject)) if n]
+    opening = re.compile(rf"^(?:{'|'.join(names)})\s+(?:is|are)\s+(?:a|an|the)\b",
+                         re.IGNORECASE)
+    found = [e for e in entries if opening.match(e.answer)]
+    return found[0] if found else None
+
+
+def qs_display(subject: Subject) -> str:
+    """The subject's short name as written in the text ("Ridgeline")."""
+    for word in subject.name.split():
+        if tx.clean(word) == subject.short:
+            return word
+    return ""
+
+
+def _person(entries: list[Entry]) -> str:
+    """The person the last entry is about (for a following "His vision" heading)."""
+    if not entries:
+        return ""
+    people = [s.text for s in sp.extract_spans(f"{entries[-1].title}. {entries[-1].answer}")
+              if s.kind == sp.PERSON]
+    return people[0] if people else ""
 
 
 def _noun_variants(entry: Entry, subject: Subject, limit: int = 4) -> list[str]:
@@ -218,7 +255,7 @@ def _heading_title(heading: str) -> str:
     return heading.strip()
 
 
-def _heading_questions(heading: str, subject: Subject) -> list[str]:
+def _heading_questions(heading: str, subject: Subject, person: str = "") -> list[str]:
     """Questions on a section heading ("Strategy: the Palantir playbook").
 
     A heading written as a question ("Is it Europe's OpenAI?") is asked as an FAQ
@@ -235,8 +272,12 @@ def _heading_questions(heading: str, subject: Subject) -> list[str]:
         if not part or part == short:
             continue
         words = part.split()
-        if words[0] in tx.PRONOUNS:  # "his vision"
+        if words[0] in tx.PRONOUNS:  # "his vision", and whose it is: "mensch's vision"
             out += [part, f"what is {part}"]
+            if person and words[0] in ("his", "her", "their"):
+                rest = " ".join(words[1:])
+                for name in dict.fromkeys((tx.clean(person), tx.clean(person).split()[-1])):
+                    out += [f"{name}'s {rest}", f"what is {name}'s {rest}"]
         elif all(w[:1].isupper() for w in written.split()) and len(words) > 1:
             kind = sp.extract_spans(written)
             who = "who is" if any(s.kind == sp.PERSON for s in kind) else "what is"

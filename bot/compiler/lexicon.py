@@ -131,6 +131,12 @@ PAID_FOR = ("paid for", "financed", "funded")
 # The noun people ask a verb's result with: "it sold 3 million copies" -> "saltmarsh sales".
 VERB_NOUNS = {"sell": "sales", "earn": "earnings", "grow": "growth", "win": "awards",
               "lose": "losses", "export": "exports", "produce": "output"}
+# What people ask about the subject itself; asked of the fact that says what it is.
+IDENTITY_QUESTIONS = ("what is {s}", "who are {s}", "who is {s}", "what does {s} do",
+                      "tell me about {s}", "what is {s} about", "{s}", "what kind of {n} is {s}",
+                      "explain {s}")
+# The preposition a verb takes for its object, when it is not a plain object.
+VERB_PREPOSITIONS = {"invest": "in", "work": "for", "partner": "with", "belong": "to"}
 # Nouns of time: "in its first year" says when, it names nothing that came first.
 TIME_NOUNS = _set("year years month months week weeks day days time quarter half season "
                   "decade century")

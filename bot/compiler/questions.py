@@ -59,6 +59,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _yes_no_questions(text, clause, who, about_subject)
     out += _detail_questions(text, spans, subject)
     out += _sequence_questions(text, subject)
+    out += _list_questions(spans, clause, subject)
     out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
     if context and not about_subject and clause.subject.startswith("the "):
@@ -250,6 +251,46 @@ def _sequence_questions(text: str, subject: Subject) -> list[str]:
     if nxt and _PLANNED.search(folded) and _content_noun(nxt.group(1)):
         out += [q.format(s=short, n=nxt.group(1)) for q in lx.NEXT_QUESTIONS]
     return out
+
+
+def _list_questions(spans: list[sp.Span], clause: Clause, subject: Subject) -> list[str]:
+    """Questions on a clause listing people or organisations under a noun.
+
+    "The investors named are A, B and C" -> "who are the investors", "investors", "who
+    invested in x".
+    """
+    names = [s for s in spans if s.kind in (sp.ORG, sp.NAME, sp.PERSON)
+             and subject.short not in tx.words(s.text)]
+    words = tx.words(clause.subject)
+    if len(names) < 2 or not words or clause.verb not in ("be", "include"):
+        return []
+    noun = words[-1] if len(words) < 4 else ""
+    if words[:1] == ["the"] and len(words) > 1:
+        noun = words[1] if words[1].endswith("s") else noun  # "the investors named"
+    if not noun or not noun.endswith("s") or _about_subject(clause.subject, subject):
+        return []
+    short = subject.short
+    out = [f"who are the {noun}", noun, f"who are {short}'s {noun}", f"{short} {noun}",
+           f"list the {noun}"]
+    verb = _agent_verb(noun)
+    if verb:
+        by = lx.VERB_PREPOSITIONS.get(verb)
+        vbd = inflect(verb, "VBD")
+        out += [f"who {vbd} {by} {short}" if by else f"who {vbd} {short}",
+                f"who {inflect(verb, 'VBZ')} {by} {short}" if by else f"who {verb}s {short}"]
+    return out
+
+
+def _agent_verb(noun: str) -> str:
+    """The verb of an agent noun: "investors" -> "invest", "backers" -> "back"."""
+    singular = noun[:-1] if noun.endswith("s") else noun
+    for suffix in ("or", "er"):
+        if singular.endswith(suffix):
+            base = singular[: -len(suffix)]
+            for candidate in (base, base + "e"):
+                if "VERB" in lemmas(candidate) and lemmas(candidate)["VERB"][0] == candidate:
+                    return candidate
+    return ""
 
 
 def _content_noun(word: str) -> bool:
