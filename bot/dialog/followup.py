@@ -461,7 +461,7 @@ class ContextIndex:
 
         ``did [apple](investor) invest`` teaches "did", "invest" and "in", not "apple":
         a name annotated as an entity is what the question is about, so another message
-        naming it ("apple one of the shareholders?") still has it as its leftover name.
+        naming it ("apple among the backers, right?") still has it as its leftover name.
         """
         self._words()
         with self._lock:
