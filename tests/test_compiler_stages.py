@@ -107,6 +107,23 @@ def test_each_detail_of_a_sentence_is_asked_with_the_noun_it_belongs_to() -> Non
         assert expected in questions
 
 
+def test_a_participle_phrase_with_its_own_detail_is_a_fact_of_its_own() -> None:
+    from bot.compiler.segment import split_details
+
+    assert split_details("In 2020 Harbour moved into a boathouse of 900 square metres in "
+                         "Galway's dock district, paid for with a $1.2 million loan from "
+                         "Atlantic Credit Union.") == [
+        "In 2020 Harbour moved into a boathouse of 900 square metres in Galway's dock "
+        "district.", "The boathouse was paid for with a $1.2 million loan from Atlantic "
+        "Credit Union."]
+    whole = "The breakthrough came with Gullwing, a stunt kite, released in May 2023."
+    assert split_details(whole) == [whole]
+    paid = _questions("The boathouse was paid for with a $1.2 million loan from Atlantic "
+                      "Credit Union.")
+    assert "how was the boathouse financed" in paid
+    assert not any(q.endswith(("get", "is the boathouse paid")) for q in paid)
+
+
 def test_a_measure_is_asked_with_what_its_unit_measures() -> None:
     questions = _questions("The farm will have 12 turbines of 5 megawatts each.")
     assert "how powerful is each turbine" in questions

@@ -229,6 +229,8 @@ def _name(text: str, spans: list[sp.Span], clause, subject: Subject) -> tuple[st
         parts += tx.content_words(qs._simple_np(clause.obj))[-1:]
     if not parts and clause.verb and clause.verb not in ("be", "have"):
         parts += _first_rare_noun(text, spans) or [clause.verb]  # "roasted in a warehouse"
+    elif len(parts) == 1 and clause.passive and clause.verb not in ("be", "have"):
+        parts.append(clause.form("VBN"))  # "the roastery was paid for": roastery_paid
     if not parts:
         names = [s.text for s in spans if s.kind in (sp.NAME, sp.ORG, sp.PLACE)]
         parts = tx.content_words(names[0])[:2] if names else tx.content_words(text)[:2]

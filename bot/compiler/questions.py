@@ -121,6 +121,10 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
                     f"where {did} {thing} {vb}"]
         elif span.kind == sp.MONEY and passive and at and before[at - 1][0] == ",":
             continue  # "..., paid for with $3m": asked about the noun it follows
+        elif span.kind == sp.MONEY and passive and head == "pay" and at + 1 < len(before) and (
+                before[at + 1][0].casefold() == "for"):  # "the roastery was paid for with"
+            out += [f"how {was} {thing} {v}" for v in lx.PAID_FOR]
+            out += [f"how much did {thing} cost"]
         elif span.kind == sp.MONEY:
             aux = "will" if future else ("did" if vbd.split()[0] == before[at][0].casefold()
                                          else does)
@@ -656,8 +660,8 @@ def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
     subj = _simple_np(clause.subject)
     if verb and who:
         vb = inflect(verb, "VB")
-        if clause.passive:
-            be = "are" if who.endswith("s") else "is"
+        if clause.passive and not re.search(rf"\b{inflect(verb, 'VBN')} for\b", text):
+            be = "are" if who.endswith("s") else "is"  # not "paid for": what it cost
             out += [f"how much {be} {who} {inflect(verb, 'VBN')}",
                     f"what {be} {who} {inflect(verb, 'VBN')}"]
         del vb

@@ -178,11 +178,72 @@ def segment(doc: Document, subject: Subject) -> list[Fact]:
                 if not keyed and _without_detail(resolved):
                     aside.append(resolved)
                     continue
-                facts.append(Fact(resolved, section.heading, section.key,
-                                  index if keyed else None))
+                for part in split_details(resolved) if not keyed else [resolved]:
+                    facts.append(Fact(part, section.heading, section.key,
+                                      index if keyed else None))
             if aside and len(facts) == before:  # a paragraph of such sentences only
                 facts.append(Fact(" ".join(aside), section.heading, section.key, None))
     return facts
+
+
+_PARTICIPLE_TAIL = re.compile(r",\s+(?P<verb>[a-z]+)(?P<rest>\s.+?)\.?$")
+_MIN_PART_WORDS = 6
+
+
+def split_details(sentence: str) -> list[str]:
+    """Split a sentence whose participle phrase gives a detail of its own.
+
+    "In 2020 Ridgeline moved into a roastery of 2,400 square metres in the harbour
+    district, paid for with a $3.2 million loan from X." is two facts people ask about
+    separately (where and how big; how it was financed): "In 2020 Ridgeline moved into a
+    roastery ... district." and "The roastery was paid for with a $3.2 million loan from
+    X." The thing the phrase is about is the head noun of the main clause's object.
+    A sentence without such a phrase is returned whole.
+    """
+    from bot.compiler.clause import inflect, lemmas
+
+    match = _PARTICIPLE_TAIL.search(sentence)
+    if not match:
+        return [sentence]
+    verb = match.group("verb")
+    lemma = (lemmas(verb).get("VERB") or ("",))[0]
+    head = sentence[:match.start()]
+    tail = match.group("rest")
+    if not lemma or inflect(lemma, "VBN") != verb or len(head.split()) < _MIN_PART_WORDS or (
+            len(tail.split()) < 3) or not any(
+            s.kind != sp.NAME for s in sp.extract_spans(tail)) or "," in head[-40:]:
+        return [sentence]
+    noun = _object_head(head)
+    if not noun:
+        return [sentence]
+    return [f"{head}.", f"The {noun} was {verb}{tail.rstrip('.')}."]
+
+
+def _object_head(clause: str) -> str:
+    """The head noun of the clause's first object.
+
+    That is the last plain noun before the first preposition that follows one: "roastery"
+    of "moved into a purpose-built roastery of 2,400 square metres in ...".
+    """
+    from bot.compiler.clause import lemmas
+
+    candidate = ""
+    seen_determiner = False
+    for word in re.findall(r"[\w'’\-]+|,", clause):
+        low = word.casefold()
+        if low in ("a", "an", "the", "its", "their"):
+            seen_determiner = True
+            continue
+        if not seen_determiner:
+            continue
+        if (low in lx.PREPOSITIONS or word == ",") and candidate:
+            return candidate
+        found = lemmas(low)
+        if word.islower() and word.isalpha() and (not found or "NOUN" in found):
+            candidate = low
+        elif not word.islower() or low in lx.PREPOSITIONS:
+            candidate = ""
+    return ""
 
 
 _CONTINUES = re.compile(r"^(?:Most|Many|Some|All|None|Both|Several|Few|\d[\d,]*)\s+"
