@@ -161,3 +161,12 @@ def test_a_little_below_the_threshold_is_answered_when_nothing_points_away(engin
     off = Engine(engine.brain, BotConfig(nlu=NluConfig(
         answer_threshold=confidence + 0.05, clean_answer_margin=0.0)))
     assert say(off, "j", "who is the director")[0].decision != "answer"
+
+
+def test_a_type_the_closest_answer_cannot_give_is_refused_as_not_in_the_sources(engine):
+    # the hours answer gives times and days, not a year: understood, but not in the sources
+    engine.reset("k")
+    turn, reply = say(engine, "k", "in what year does the gallery open")
+    assert turn.decision == "fallback"
+    assert "year" in reply and "say nothing about" in reply
+    assert "not sure what you mean" not in reply

@@ -406,8 +406,9 @@ class Engine:
         """Offer "did you mean" buttons (carrying the message's entities), or fall back.
 
         One candidate is offered as a yes / no question. A fallback says why: the message
-        names something the knowledge base does not cover (a near miss), or it is close to
-        something the bot knows but unclear, or nothing known is close.
+        names something the knowledge base does not cover (a near miss), or asks what the
+        closest answer cannot give ("which city" against one naming a country), or it is
+        close to something the bot knows but unclear, or nothing known is close.
         """
         brain, state, entities = m.brain, m.state, m.entities
         kb = brain.kb
@@ -437,6 +438,12 @@ class Engine:
         self._store.put(m.sender, replace(state, suggestions=(), choices=()))
         new_words = getattr(brain.matcher, "new_words", None)
         missing = new_words(m.message, names_only=True) if new_words is not None else []
+        lacking = getattr(brain.matcher, "missing_type", None)
+        if not missing and lacking is not None and top >= nlu.rephrase_threshold:
+            # "which city is it in" against an answer naming a country: understood, but
+            # the sources do not say
+            gap = lacking(m.message, ranking[0].name)
+            missing = [gap] if gap else []
         if missing:
             reply = say.not_covered(kb, missing, state.turns)
         elif top >= nlu.rephrase_threshold:

@@ -675,6 +675,21 @@ class LinearMatcher:
             capable &= self._noun_capable[noun]
         return capable
 
+    def missing_type(self, text: str, intent: str) -> str | None:
+        """Return the type noun ``text`` asks for that ``intent``'s answer cannot give.
+
+        "which city" against an answer naming only a country: "city"; None when the
+        question names no type or the answer gives it. A refusal can then say truthfully
+        that the sources do not tell, rather than that the question is unclear. (A bare
+        "who" or "when" is not enough: the closest intent may merely be the wrong one.)
+        """
+        if intent not in self.intents:
+            return None
+        noun = asked_noun(self.understand(text)[0])
+        if noun is None or self._noun_capable[noun][self.intents.index(intent)]:
+            return None
+        return noun
+
     def _without_evidence(self, tokens: list[str]) -> np.ndarray:
         """Return, per intent, whether no content word of the message speaks for it.
 
