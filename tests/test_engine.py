@@ -286,7 +286,7 @@ class TableMatcher:
 def test_follow_up_after_a_single_did_you_mean_is_about_that_candidate(small_kb):
     example = small_kb.intents["fact_rockets"].examples[0].text
     matcher = TableMatcher({
-        "rocket stuff": [("fact_rockets", 0.4)],
+        "rocket stuff": [("fact_rockets", 0.33)],
         f"why build them at all {example}": [("fact_rockets", 0.7)],
     }, {"fact_rockets": {"build", "rockets"}})
     engine = Engine(Brain(small_kb, matcher), BotConfig())
