@@ -211,6 +211,16 @@ def test_a_heading_about_his_vision_names_whose() -> None:
     assert "what is byrne's vision" in asked and "nora byrne's vision" in asked
 
 
+def test_a_defined_name_and_the_items_of_a_list_are_asked_about() -> None:
+    defined = _questions("Skyline is a design tool on which customers draw their own kites.")
+    assert {"what is skyline", "what is skyline for", "what can i do with skyline"} <= set(
+        defined)
+    items = _questions("Harbour Kites makes stunt kites, delta kites, box kites and "
+                       "power kites for two Galway clubs.", "Harbour Kites")
+    assert "do they have box kites" in items and "box kites" in items
+    assert not any("galway" in q and q.startswith("do they have") for q in items)
+
+
 def test_an_faq_about_what_goes_to_someone_is_also_asked_from_their_side() -> None:
     from bot.compiler.questions import faq_questions
     from bot.compiler.segment import Subject

@@ -60,6 +60,8 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _detail_questions(text, spans, subject)
     out += _sequence_questions(text, subject)
     out += _list_questions(spans, clause, subject)
+    out += _definition_questions(text, spans, subject)
+    out += _item_questions(text, subject)
     out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
     if context and not about_subject and clause.subject.startswith("the "):
@@ -282,6 +284,57 @@ def _list_questions(spans: list[sp.Span], clause: Clause, subject: Subject) -> l
         vbd = inflect(verb, "VBD")
         out += [f"who {vbd} {by} {short}" if by else f"who {vbd} {short}",
                 f"who {inflect(verb, 'VBZ')} {by} {short}" if by else f"who {verb}s {short}"]
+    return out
+
+
+def _definition_questions(text: str, spans: list[sp.Span], subject: Subject) -> list[str]:
+    """Questions on a named thing the sentence defines: what it is, what it is for.
+
+    "Forge is a platform on which customers build ..." -> "what is forge", "what is forge
+    for", "what can i do with forge", "who is forge for".
+    """
+    opening = [s for s in spans if s.kind in (sp.NAME, sp.ORG) and s.start == 0
+               and subject.short not in tx.words(s.text)]
+    if not opening:
+        return []
+    rest = text[opening[0].end:]
+    verb = re.match(r"\s+(is|are)\s+(?:a|an|the|\w+ed)\b", rest)
+    if not verb:
+        return []
+    name, be = tx.clean(opening[0].text), verb.group(1)
+    out = [f"what {be} {name}", f"what {be} {name} for", f"tell me about {name}", name]
+    if re.search(r"\b(?:on|with|through) which\b|\bthat (?:lets|helps|allows)\b", rest):
+        out += [f"what can i do with {name}", f"who {be} {name} for"]  # a tool people use
+    return out
+
+
+_LIST_ITEM = re.compile(r"^(?:[a-z][\w\-]*\s){0,2}[a-z][\w\-]*$")
+
+
+def _item_questions(text: str, subject: Subject) -> list[str]:
+    """Each item of a list of plain noun phrases, asked yes / no and clipped.
+
+    "LLMs, multimodal models, reasoning models and audio models" -> "do they have
+    reasoning models", "does x have audio models", "reasoning models".
+    """
+    out: list[str] = []
+    for clause in re.split(r"[:;.]|\bsuch as\b|\bincluding\b", text):
+        parts = [re.sub(r"\s*\([^)]*\)", "", p).strip().casefold()
+                 for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", clause)]
+        items = [p for p in parts if _LIST_ITEM.match(p)]
+        if len(parts) < 3 or len(items) < 2:  # a list: "A, B and C" (its ends may be longer)
+            continue
+        for item in items:
+            words = item.split()
+            written = re.search(rf"\b{re.escape(item)}\b", clause, re.IGNORECASE)
+            if written and re.search(r"\b[A-Z][a-z]", written.group(0)) or any(
+                    w in lx.NUMBER_WORDS or re.search(r"\d", w) for w in words):
+                continue  # a name ("Bellingham roasters") or a count, not a kind of thing
+            if words[0] in tx.STOPWORDS or not words[-1].endswith("s") or (
+                    "NOUN" not in lemmas(words[-1]) and lemmas(words[-1])):
+                continue
+            out += [f"do they have {item}", f"does {subject.short} have {item}"]
+            out += [item] if _clipped_noun_phrase(words) or len(words) > 1 else []
     return out
 
 
