@@ -139,3 +139,13 @@ def test_the_subject_every_intent_shares_is_no_evidence_for_one(matcher):
     assert decide(matcher.rank("the bakery in brief"), NLU).kind != ANSWER
     tokens, _ = matcher.understand("where is the bakery")
     assert not matcher._without_evidence(tokens)[matcher.intents.index("fact_home")]
+
+
+def test_half_an_answer_to_two_questions_is_not_confident(matcher):
+    one = matcher.rank("where is the bakery based")
+    two = matcher.rank("where is the bakery based and when did it open")
+    same = matcher.rank("where is the bakery based and where is it located")
+    assert one[0].name == "fact_home" and decide(one, NLU).kind == ANSWER
+    # the second question is another intent's: answering the first alone would mislead
+    assert decide(two, NLU).kind != ANSWER
+    assert decide(same, NLU).kind == ANSWER

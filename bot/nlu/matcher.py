@@ -720,6 +720,26 @@ class LinearMatcher:
         tokens, trust = self.understand(text)
         if not tokens or not self.intents:
             return []
+        confidence, ranked = self._confidence(tokens, trust)
+        second = _second_question(tokens)
+        if second is not None:
+            # "who is the ceo and what does he stand for": an answer to the first question
+            # that is not the best answer to the second answers half the message
+            top = int(np.argmax(confidence))
+            part, _ = self._confidence(tokens[second:], trust[second:])
+            if int(np.argmax(part)) != top:
+                confidence = confidence.copy()
+                confidence[top] *= self._settings.uncovered_factor
+        order = np.lexsort((-ranked, -confidence))[:limit]
+        return [
+            IntentScore(self.intents[i], float(min(1.0, max(0.0, confidence[i]))))
+            for i in order
+        ]
+
+    def _confidence(
+        self, tokens: list[str], trust: list[float]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the confidence of every intent, and the order ties keep (see :meth:`rank`)."""
         probabilities, coverage = self.scores(tokens, trust)
         confidence = probabilities * coverage
         confidence = self._fill_slots(tokens, trust, confidence)
@@ -740,14 +760,26 @@ class LinearMatcher:
         factor = (self._settings.content_free_factor if content_free
                   else self._settings.no_evidence_factor)
         confidence = np.where(self._without_evidence(tokens), confidence * factor, confidence)
-        order = np.lexsort((-ranked, -confidence))[:limit]
-        return [
-            IntentScore(self.intents[i], float(min(1.0, max(0.0, confidence[i]))))
-            for i in order
-        ]
+        return confidence, ranked
 
 
 _NUMBER = re.compile(r"[$€]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|s)?")
+
+
+def _second_question(tokens: list[str]) -> int | None:
+    """Return where a second question starts ("... and what does he stand for"), or None.
+
+    A second question opens with "and" and a question word, and both questions have a
+    content word.
+    """
+    def has_content(part: list[str]) -> bool:
+        return any(t not in FUNCTION_WORDS and t not in QUESTION_WORDS for t in part)
+
+    for i in range(1, len(tokens) - 1):
+        if (tokens[i] == "and" and tokens[i + 1] in QUESTION_WORDS
+                and has_content(tokens[:i]) and has_content(tokens[i + 1:])):
+            return i + 1
+    return None
 
 
 def _specificity(weight: float) -> float:
