@@ -79,6 +79,17 @@ def test_founding_sentence_gives_who_when_where_questions() -> None:
     assert "how many people work at harbour" in entries["fact_headcount"].examples
 
 
+def test_a_long_opening_phrase_is_left_as_written() -> None:
+    from bot.compiler.segment import Subject, resolve
+
+    subject = Subject("Harbour Kites", "harbour", ("workshop",))
+    assert resolve("For its first years Harbour sewed in a rented shed on the edge of town.",
+                   "", subject) == (
+        "For its first years Harbour sewed in a rented shed on the edge of town.")
+    assert resolve("In 2023 the workshop opened a shop.", "", subject) == (
+        "In 2023 Harbour opened a shop.")
+
+
 def test_junk_examples_are_dropped() -> None:
     kept = clean_examples(["the", "founded", "2009", "march", "who founded it", "decaf",
                            "Who founded it?"])

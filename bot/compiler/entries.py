@@ -247,8 +247,8 @@ def _first_rare_noun(text: str, spans: list[sp.Span]) -> list[str]:
         if word[:1].isupper() or any(a <= match.start() < b for a, b in taken):
             continue
         found = qs.lemmas(word)
-        if (not found or "NOUN" in found and "VERB" not in found) and not sp.common_word(
-                word, 3000):
+        noun = not found or "NOUN" in found and not word.endswith(("ed", "ing"))
+        if noun and not sp.common_word(word, 3000):
             return [word]
     return []
 

@@ -18,9 +18,12 @@ from bot.compiler import spans as sp
 from bot.compiler import text as tx
 from bot.compiler.document import Document
 
+_INTRO_WORD = r"(?:In|Since|By|From|After|Before|For|Under|During|Together with|Until)\b"
+# "In 2023, ..." or a short phrase before a pronoun or "the": "In 2023 the cooperative";
+# never a long one ("For its first nine years Ridgeline roasted in a warehouse on the ...").
 _LEADING_PHRASE = re.compile(
-    r"^(?P<intro>(?:In|Since|By|From|After|Before|For|Under|During|Together with|Until)\b"
-    r"[^,;]{1,80}?(?:,\s*|\s+(?=(?:it|its|they|their|the)\b)))", re.IGNORECASE)
+    rf"^(?P<intro>{_INTRO_WORD}(?:[^,;]{{1,80}}?,\s*|(?:\s+[\w'’\-]+){{1,4}}?\s+"
+    r"(?=(?:it|its|they|their|the)\b)))", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^(?P<pronoun>It|Its|They|Their)\b(?P<possessive>)")
 MIN_DETAIL_WORDS = 8
 # A headed section of at most this many sentences is one fact named after its heading;
