@@ -232,6 +232,17 @@ def test_a_defined_name_and_the_items_of_a_list_are_asked_about() -> None:
     assert not any("galway" in q and q.startswith("do they have") for q in items)
 
 
+def test_an_faq_verb_gets_its_plain_synonyms_in_the_same_form() -> None:
+    from bot.compiler.questions import faq_questions
+    from bot.compiler.segment import Subject
+
+    asked = faq_questions("When will the mill start producing flour?",
+                          Subject("Harbour", "harbour", ()))
+    assert "when will the mill start generating flour" in asked
+    assert not any("found producing" in q or "set up producing" in q for q in asked)
+    assert not any("years" in q for q in _questions("For nine years Harbour sewed kites."))
+
+
 def test_an_faq_about_what_goes_to_someone_is_also_asked_from_their_side() -> None:
     from bot.compiler.questions import faq_questions
     from bot.compiler.segment import Subject

@@ -684,8 +684,9 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
     out: list[str] = []
     verb = clause.verb if clause.verb and clause.verb != "be" else "have"
     for span in spans:
-        if span.kind not in (sp.COUNT, sp.MEASURE) or not span.noun:
-            continue
+        if span.kind not in (sp.COUNT, sp.MEASURE) or not span.noun or (
+                tx.clean(span.noun).split()[-1] in lx.TIME_NOUNS):
+            continue  # "for nine years" says how long, nobody asks "how many years"
         noun = tx.clean(span.noun)
         head = noun.split()[-1]
         nouns = list(dict.fromkeys([noun, head]))
@@ -873,12 +874,16 @@ def faq_questions(question: str, subject: Subject) -> list[str]:
     for variant in list(out):
         plain = re.sub(r"\b(?:types|kinds|sorts) of\s+", "", variant)
         out.append(plain)
-        for word in plain.split():
+        words = plain.split()
+        for index, word in enumerate(words):
             lemma = (lemmas(word).get("VERB") or ("",))[0]
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if following.endswith("ing") and "VERB" in lemmas(following):
+                continue  # "start producing": the verb is the one after
             for family, others, _ in lx.VERB_FAMILIES:
                 if lemma in family and word not in ("is", "are", "do", "does"):
-                    out += [re.sub(rf"\b{word}\b", other, plain) for other in others
-                            if other != lemma]
+                    out += [re.sub(rf"\b{word}\b", _inflected_like(other, word, lemma), plain)
+                            for other in others if other != lemma]
     for variant in list(out):
         perfect = re.match(r"^(.*?)\b(?:has|have)\s+(.+?)\s+(\w+)$", variant)
         if perfect:  # "how much money has x raised" -> "how much money did x raise"
@@ -891,6 +896,15 @@ def faq_questions(question: str, subject: Subject) -> list[str]:
     if 2 <= len(words) <= 3:
         out += [" ".join(words), f"{short} {' '.join(words)}"]
     return clean_examples(out, MAX_FAQ_WORDS)
+
+
+def _inflected_like(verb: str, word: str, lemma: str) -> str:
+    """``verb`` in the form ``word`` has: "generate" like "producing" -> "generating"."""
+    head, _, rest = verb.partition(" ")
+    for tag in ("VBG", "VBD", "VBN", "VBZ"):
+        if word != lemma and inflect(lemma, tag) == word:
+            return f"{inflect(head, tag)} {rest}".strip()
+    return verb
 
 
 def clean_examples(examples: list[str], max_words: int = MAX_WORDS) -> list[str]:
