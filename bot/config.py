@@ -39,7 +39,7 @@ class NluConfig:
     answer_threshold: float = 0.5
     suggest_threshold: float = 0.3
     rephrase_threshold: float = 0.1
-    clean_answer_margin: float = 0.15
+    clean_answer_margin: float = 0.12
     ambiguity_threshold: float = 0.15
     max_suggestions: int = 3
     max_message_chars: int = 1000
