@@ -159,3 +159,27 @@ def test_the_bot_does_not_say_its_sources_miss_a_mistyped_word(kb_dir: Path):
 def test_another_form_of_a_knowledge_base_word_is_read_as_that_word(speller):
     correction = SpellingCorrector({"chatbot": 2}).correct("chatbots")
     assert correction.meant == ("chatbot",) and correction.trust == 1.0
+
+
+def test_a_message_is_read_once_into_one_value_every_reader_shares(kb_dir: Path):
+    from bot.dialog.followup import ELLIPTICAL, PLAIN, read_message
+
+    built = build_matcher(load_knowledge_base(kb_dir))
+    utterance = built.read("wat abt teh factroy?")
+    assert built.read("wat abt teh factroy?") is utterance  # read once, then shared
+    assert utterance.tokens == ("wat", "abt", "teh", "factroy")
+    assert utterance.words == ("what", "about", "the", "factory")
+    assert [c.typed for c in utterance.corrections] == ["wat", "abt", "teh", "factroy"]
+    assert "factory" in utterance.terms and len(utterance.trust) == len(utterance.terms)
+    assert list(utterance.terms) == built.understand("wat abt teh factroy?")[0]
+    # the follow-up reader sees the corrected words: "what about ..." leans on the topic
+    assert read_message(utterance.words).kind == ELLIPTICAL
+    assert read_message(utterance.text).kind == PLAIN
+
+
+def test_without_a_reading_matcher_a_message_is_its_plain_tokens():
+    from bot.nlu.parse import Utterance
+
+    plain = Utterance.plain("What's Acme's revenue?")
+    assert plain.tokens == plain.words == plain.terms == ("what", "is", "acme", "revenue")
+    assert plain.normalized == "what is acme revenue" and plain.corrections == ()

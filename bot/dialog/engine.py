@@ -40,7 +40,7 @@ from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
 from bot.nlu.normalize import normalize
-from bot.nlu.parse import Entity, EntityExtractor, IntentScore, Matcher, Parse
+from bot.nlu.parse import Entity, EntityExtractor, IntentScore, Matcher, Parse, Utterance
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +110,8 @@ class _Message:
             ``Engine._understood``).
         ranking: The matcher's ranking of ``message``.
         reading: How ``message`` leans on the conversation (follow-up or not).
+        utterance: ``message`` normalised and spelling-corrected, once (the matcher's
+            reading of it, :class:`bot.nlu.parse.Utterance`).
     """
 
     sender: str
@@ -120,6 +122,7 @@ class _Message:
     entities: tuple[Entity, ...] = ()
     ranking: tuple[IntentScore, ...] = ()
     reading: Reading | None = None
+    utterance: Utterance | None = None
 
     @property
     def question(self) -> str:
@@ -286,7 +289,7 @@ class Engine:
             return None
         decision = decide(list(m.ranking), self._config.nlu)
         if decision.kind == ANSWER and decision.intent is not None:
-            typed = normalize(m.message)
+            typed = m.utterance.normalized
             intent = m.brain.kb.intents.get(decision.intent.name)
             if intent is not None and any(normalize(e.text) == typed for e in intent.examples):
                 return None
@@ -317,8 +320,9 @@ class Engine:
         nlu, dialog = self._config.nlu, self._config.dialog
         ranking = list(m.ranking)
         if m.reading.kind == ELLIPTICAL:
-            reduced = strip_references(m.question)
-            if reduced and reduced != normalize(m.question):
+            words = m.reading.question.split() if m.reading.question else m.utterance.words
+            reduced = strip_references(words)
+            if reduced and reduced != " ".join(words):
                 ranking = merge_rankings(ranking, brain.matcher.rank(reduced, limit=10))
         context = m.message
         result = None
@@ -391,11 +395,13 @@ class Engine:
         if m.reading is not None:
             return m
         brain = m.brain
-        reading = read_message(m.message, self._config.dialog.followup_max_words)
+        read = getattr(brain.matcher, "read", None)  # a matcher reads a message once
+        utterance = read(m.message) if read is not None else Utterance.plain(m.message)
+        reading = read_message(utterance.words, self._config.dialog.followup_max_words)
         return replace(
             m, entities=self._entities(brain, m.message),
             ranking=tuple(brain.matcher.rank(reading.question or m.message, limit=10)),
-            reading=reading,
+            reading=reading, utterance=utterance,
         )
 
     @staticmethod

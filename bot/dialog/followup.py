@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -113,20 +113,21 @@ def without_openers(tokens: list[str]) -> tuple[list[str], bool]:
     return tokens, changed
 
 
-def read_message(text: str, max_words: int = 4) -> Reading:
+def read_message(text: str | Sequence[str], max_words: int = 4) -> Reading:
     """Classify a message as a request for more, an elliptical follow-up, or plain.
 
     Openers that carry no subject ("ok", "quick question") are read past; a message
     turning back to a named subject ("back to the funding, ...") is a new question.
 
     Args:
-        text: The message (raw or normalised).
+        text: The message (raw or normalised), or its words as already read (the
+            :class:`bot.nlu.parse.Utterance`'s spelling-corrected ``words``).
         max_words: A message with more content words than this is always ``plain``.
 
     Returns:
         The reading, with the message's content words.
     """
-    typed = normalize(text).split()
+    typed = normalize(text).split() if isinstance(text, str) else list(text)
     tokens, new_topic = without_openers(typed)
     question = " ".join(tokens) if len(tokens) < len(typed) else None
     content = tuple(t for t in tokens if t not in FUNCTION_WORDS and not t.isdigit())
@@ -142,19 +143,19 @@ def read_message(text: str, max_words: int = 4) -> Reading:
     return Reading(PLAIN, content, question)
 
 
-def strip_references(text: str) -> str:
+def strip_references(text: str | Sequence[str]) -> str:
     """Return ``text`` without the words that point back to the conversation.
 
     A leading connector ("and", "what about") and pronouns ("it", "its", "his") refer to
     what was said before; without them, "what about its models?" is asked as "models".
 
     Args:
-        text: The message.
+        text: The message, or its words as already read (see :func:`read_message`).
 
     Returns:
         The normalised message without those words (possibly empty).
     """
-    tokens = normalize(text).split()
+    tokens = normalize(text).split() if isinstance(text, str) else list(text)
     for connector in sorted(CONNECTORS, key=len, reverse=True):
         if tuple(tokens[: len(connector)]) == connector:
             tokens = tokens[len(connector) :]

@@ -53,9 +53,9 @@ from bot.nlu.kinds import (
 )
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
-from bot.nlu.normalize import stem, synonym_map, tokenize
+from bot.nlu.normalize import apply_synonyms, stem, synonym_map, tokenize
 from bot.nlu.paraphrase import load_lexicon
-from bot.nlu.parse import IntentScore
+from bot.nlu.parse import Correction, IntentScore, Utterance
 from bot.nlu.spelling import KB, SpellingCorrector
 from bot.nlu.subjects import comparison_names, question_subject
 
@@ -281,6 +281,7 @@ class LinearMatcher:
         self._speller = SpellingCorrector(
             self._word_counts,
             protected={*self._entity_words, *self._slots,
+                       *(w for phrase in synonyms for w in phrase.split()),
                        *(w for g in self._lexicon.groups for m in g.members for w in m)},
             kb_stems=self._stem_index, max_distance=settings.max_typo_distance,
             kb_share=settings.typo_kb_share, short_word_length=settings.short_word_length,
@@ -342,28 +343,28 @@ class LinearMatcher:
         shared[contained] = confidence[contained].mean()
         return shared
 
-    def _spell(self, token: str) -> list[tuple[str, float]]:
-        """Return the words ``token`` stands for and their trust (see :mod:`bot.nlu.spelling`).
+    def _spell(self, token: str) -> tuple[list[tuple[str, float]], Correction | None]:
+        """Return the words ``token`` stands for, their trust, and the correction made.
 
         An unknown number is read as a known one of its form; a word corrected to English
         (or shorthand) the knowledge base does not use is read through the paraphrase
-        lexicon too ("turnovr" -> "turnover" -> "revenue").
+        lexicon too ("turnovr" -> "turnover" -> "revenue"). See :mod:`bot.nlu.spelling`.
         """
         if not token.isalpha() and token not in self._known_words:
             number = self._number_like(token)
             if number != token:
-                return [(number, 1.0)]
+                return [(number, 1.0)], None
         correction = self._speller.correct(token)
         if correction is None:
-            return [(token, 1.0)]
+            return [(token, 1.0)], None
         meant = list(correction.meant)
         if correction.source != KB and not any(w in self._known_words for w in meant):
             rewrite = self._lexicon.rewrite(meant, self._uses)
             if any(rewrite.from_lexicon):
                 trust = (self._settings.weak_paraphrase_trust if any(rewrite.weak)
                          else self._settings.paraphrase_trust)
-                return [(w, trust * correction.trust) for w in rewrite.tokens]
-        return [(w, correction.trust) for w in meant]
+                return [(w, trust * correction.trust) for w in rewrite.tokens], correction
+        return [(w, correction.trust) for w in meant], correction
 
     def _number_like(self, word: str) -> str:
         """Return the most frequent known number of the same form as ``word`` ("42" -> "10").
@@ -396,14 +397,21 @@ class LinearMatcher:
             unknown function words such as "anyway" dropped) and, for each, 1.0, or
             less for a corrected word (see ``typo_kb_share``).
         """
-        tokens, trust = self._understood(text)
-        return list(tokens), list(trust)
+        utterance = self._understood(text)
+        return list(utterance.terms), list(utterance.trust)
 
-    def _read(self, text: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    def read(self, text: str) -> Utterance:
+        """Return ``text`` read once: tokens, corrections and the terms scored (cached)."""
+        return self._understood(text)
+
+    def _read(self, text: str) -> Utterance:
         """Normalise, paraphrase and correct ``text`` (cached: see ``_understood``)."""
-        rewrite = self._lexicon.rewrite(tokenize(text, self._synonyms), self._uses)
+        normalized = tokenize(text)
+        synonymous = apply_synonyms(" ".join(normalized), self._synonyms).split()
+        rewrite = self._lexicon.rewrite(synonymous, self._uses)
         tokens: list[str] = []
         trust: list[float] = []
+        corrections: list[Correction] = []
         for token, paraphrased, weak in zip(
             rewrite.tokens, rewrite.from_lexicon, rewrite.weak or [False] * len(rewrite.tokens),
             strict=True,
@@ -414,11 +422,16 @@ class LinearMatcher:
                     trust.append(self._settings.weak_paraphrase_trust if weak
                                  else self._settings.paraphrase_trust)
                 continue
-            for word, belief in self._spell(token):
+            spelled, correction = self._spell(token)
+            if correction is not None:
+                corrections.append(correction)
+            for word, belief in spelled:
                 if word in self._known_words or word not in FUNCTION_WORDS:
                     tokens.append(word)
                     trust.append(belief)
-        return tuple(tokens), tuple(trust)
+        words = self._speller.read(normalized)[0]
+        return Utterance(text, tuple(normalized), tuple(words), tuple(corrections),
+                         tuple(tokens), tuple(trust))
 
     def new_words(self, text: str, names_only: bool = False) -> list[str]:
         """Return the names and terms of ``text`` that the knowledge base never uses.

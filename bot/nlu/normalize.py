@@ -51,14 +51,26 @@ def normalize(text: str, synonyms: dict[str, str] | None = None) -> str:
         stripped = word.strip("\"'()[]{}.,;:!?")
         words.append(_CONTRACTIONS.get(stripped, word))
     tokens = _TOKEN.findall(" ".join(words).replace("'s ", " ").replace("'s", ""))
-    result = " ".join(tokens)
-    if synonyms:
-        padded = f" {result} "
-        for phrase, canonical in synonyms.items():
-            if f" {phrase} " in padded:
-                padded = padded.replace(f" {phrase} ", f" {canonical} ")
-        result = padded.strip()
-    return result
+    return apply_synonyms(" ".join(tokens), synonyms)
+
+
+def apply_synonyms(normalized: str, synonyms: dict[str, str] | None) -> str:
+    """Return normalised text with each synonym phrase replaced by its canonical value.
+
+    Args:
+        normalized: Text as :func:`normalize` returns it without synonyms.
+        synonyms: Folded phrase -> canonical form (:func:`synonym_map`), longest first.
+
+    Returns:
+        The text with whole-word phrases replaced.
+    """
+    if not synonyms:
+        return normalized
+    padded = f" {normalized} "
+    for phrase, canonical in synonyms.items():
+        if f" {phrase} " in padded:
+            padded = padded.replace(f" {phrase} ", f" {canonical} ")
+    return padded.strip()
 
 
 def tokenize(text: str, synonyms: dict[str, str] | None = None) -> list[str]:

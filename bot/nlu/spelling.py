@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,10 +46,14 @@ from rapidfuzz.distance import OSA
 from bot.nlu.english import frequencies
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.normalize import stem
+from bot.nlu.parse import Correction
 
 logger = logging.getLogger(__name__)
 
 SHORTHAND_PATH = Path(__file__).with_name("shorthand.yml")
+
+__all__ = ["ENGLISH", "KB", "SHORTHAND", "Correction", "ShorthandError", "SpellingCorrector",
+           "load_shorthand", "shipped_shorthand"]
 
 KB = "kb"
 ENGLISH = "english"
@@ -59,26 +62,6 @@ SHORTHAND = "shorthand"
 
 class ShorthandError(ValueError):
     """The shorthand file is unreadable or malformed; the message names file:line:col."""
-
-
-@dataclass(frozen=True)
-class Correction:
-    """How one typed token was read.
-
-    Attributes:
-        typed: The token as typed (normalised).
-        meant: The word or words it stands for.
-        source: ``kb`` (a knowledge-base word), ``english`` (a frequent English word) or
-            ``shorthand`` (chat shorthand).
-        distance: Edits between ``typed`` and ``meant`` (0 for shorthand).
-        trust: How much ``meant`` counts as if typed, in (0, 1].
-    """
-
-    typed: str
-    meant: tuple[str, ...]
-    source: str
-    distance: int
-    trust: float
 
 
 def load_shorthand(path: Path = SHORTHAND_PATH) -> dict[str, tuple[str, ...]]:
