@@ -159,6 +159,10 @@ def test_the_bot_does_not_say_its_sources_miss_a_mistyped_word(kb_dir: Path):
 def test_another_form_of_a_knowledge_base_word_is_read_as_that_word(speller):
     correction = SpellingCorrector({"chatbot": 2}).correct("chatbots")
     assert correction.meant == ("chatbot",) and correction.trust == 1.0
+    # a misspelling the knowledge base itself holds is no better reading than the word
+    # it misspells, even when it shares the typo's stem ("modls", "modles": "modl")
+    assert SpellingCorrector({"models": 30, "modles": 1}).correct("modls").meant == (
+        "models",)
 
 
 def test_a_message_is_read_once_into_one_value_every_reader_shares(kb_dir: Path):

@@ -4,8 +4,7 @@ People type fast: "mistrl", "invesotrs", "plannin", "togther", "u", "ppl". Left 
 such a word is unknown to the knowledge base, counts as a name the source does not cover
 and sinks the answer. :class:`SpellingCorrector` reads each normalised token once:
 
-1. A word the knowledge base's examples use is never changed; another form of one (the
-   same stem, not itself English) is read as that word ("chatbots" as "chatbot").
+1. A word the knowledge base's examples use is never changed.
 2. Chat shorthand (``shorthand.yml`` next to this module, general chat English: "u" ->
    "you", "ppl" -> "people", "idk" -> "i do not know") stands for its words.
 3. Other protected words (entity values, words of the paraphrase lexicon, function and
@@ -21,7 +20,9 @@ and sinks the answer. :class:`SpellingCorrector` reads each normalised token onc
    edits away). Failing that, to a frequent English word within the same budget
    (pyspellchecker's candidates one edit away; two edits are searched with rapidfuzz,
    much faster than generating them), preferring a word whose stem the knowledge base
-   uses ("weigts" -> "weights", not "weighs"), then the more frequent word.
+   uses ("weigts" -> "weights", not "weighs"), then the more frequent word. Another form
+   of a knowledge-base word ("chatbots" when the examples say "chatbot") is read as that
+   word, fully trusted.
 6. A token of three letters or fewer is corrected only to a function or question word
    ("teh" -> "the"; "cfo" is not "ceo"), and never to other English: a short word has too
    many neighbours. An English correction needs ``min_english_chars`` letters. A token
@@ -182,9 +183,6 @@ class SpellingCorrector:
         self._targets = self._words + sorted(
             (FUNCTION_WORDS | QUESTION_WORDS) - frozenset(self._counts))
         self._kb_stems = frozenset(kb_stems) | {stem(w) for w in self._counts}
-        self._by_stem: dict[str, str] = {}
-        for word in self._words:  # most used first
-            self._by_stem.setdefault(stem(word), word)
         self._max_distance = max_distance
         self._kb_share = kb_share
         self._total = max(1, sum(self._counts.values()))
@@ -213,10 +211,6 @@ class SpellingCorrector:
             return None
         if token in frequencies():
             return None  # a word English knows is meant as typed ("founded", "maker")
-        form = self._by_stem.get(stem(token))
-        if form is not None and stem(token) != token:
-            # another form of a word the knowledge base uses ("chatbots"): read as its form
-            return Correction(token, (form,), KB, int(OSA.distance(token, form)), 1.0)
         found = self._kb_candidate(token)
         if found is not None and found[1] > 1 and len(token) >= self._min_english:
             closer = self._english_candidate(token, found[1] - 1)
@@ -224,7 +218,9 @@ class SpellingCorrector:
                 return closer  # one edit from English beats two from the knowledge base
         if found is not None:
             word, distance = found
-            return Correction(token, (word,), KB, distance, self._share(token, word, distance))
+            # another form of the word ("chatbots" for "chatbot") is that word, fully
+            trust = 1.0 if stem(word) == stem(token) else self._share(token, word, distance)
+            return Correction(token, (word,), KB, distance, trust)
         if len(token) < self._min_english:
             return None
         return self._english_candidate(token, self._budget(token))
