@@ -9,6 +9,7 @@ def test_contractions_and_punctuation():
     assert normalize("What's Mistral's revenue??") == "what is mistral revenue"
     assert normalize("I don't know, can't say!") == "i do not know cannot say"
     assert normalize("whos the ceo") == "who is the ceo"
+    assert normalize("thats it, theres more") == "that is it there is more"
     assert normalize("it\u2019s fine") == "it is fine"
 
 

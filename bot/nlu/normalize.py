@@ -23,7 +23,10 @@ _CONTRACTIONS = {
     "we've": "we have", "they've": "they have", "you'll": "you will", "we'll": "we will",
     "he's": "he is", "she's": "she is", "im": "i am", "dont": "do not",
     "doesnt": "does not", "cant": "cannot", "wont": "will not", "isnt": "is not",
-    "didnt": "did not", "hows": "how is", "wheres": "where is",
+    "didnt": "did not", "hows": "how is", "wheres": "where is", "thats": "that is",
+    "theres": "there is", "youre": "you are", "theyre": "they are", "arent": "are not",
+    "wasnt": "was not", "werent": "were not", "hasnt": "has not", "havent": "have not",
+    "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not",
 }
 _TOKEN = re.compile(r"[a-z0-9$%€]+(?:[.,][0-9]+)*")
 _SUFFIXES = ("ies", "ied", "ing", "ers", "es", "ed", "er", "ly", "s")
