@@ -152,7 +152,8 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
 
 
 _LOCATING = frozenset(("base", "locate", "headquarter", "situate"))
-_PLACE_QUESTIONS = ("where is the {n}", "which town is the {n} in", "which city is the {n} in")
+_PLACE_QUESTIONS = ("where is the {n}", "which town is the {n} in", "what town is the {n} in",
+                    "which city is the {n} in", "what city is the {n} in")
 _MONEY_QUESTIONS = ("how much was the {n}", "how big was the {n}", "what was the {n}")
 _SOURCE_QUESTIONS = ("who provided the {n}", "where did the {n} come from")
 
@@ -756,7 +757,8 @@ def _place_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
     if not (clause.verb in ("be", "base", "locate", "headquarter", "")
             or re.search(r"\b(?:based|located|headquartered)\s+(?:in|at|near)\b", text)):
         return []
-    out = [f"where is {who}", f"which city is {who} in", f"where is {who} based"]
+    out = [f"where is {who}", f"which city is {who} in", f"what city is {who} in",
+           f"where is {who} based", f"which town is {who} in"]
     if about_subject:
         out += [f"where is {subject.short} located", "where are they based"]
     return out
