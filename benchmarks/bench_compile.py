@@ -14,7 +14,8 @@ The cases go through a real ``faqbot console --json`` subprocess of this tree on
 compiled folder (:mod:`bot.evaluation.cases`), so both compilers are judged by the same
 engine. Printed per document and compiler: answered right (in-scope questions), near
 misses refused, off-topic refused, intents and examples generated, self-test collisions
-(this compiler only) and the compile time (the whole ``faqbot compile`` command).
+and generated questions the engine does not answer (this compiler only) and the compile
+time (the whole ``faqbot compile`` command, self-test included).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ ARTICLES = ROOT.parent / "shared" / "data" / "articles"
 DEV = ROOT.parent / "shared" / "data" / "mistral_questions" / "dev.yml"
 SEED = ROOT / "seeds" / "mistral_ai.md"
 _SUMMARY = re.compile(r"(\d+) intents, (\d+) examples")
-_SELF_TEST = re.compile(r"self-test: .*?; (\d+) collisions")
+_SELF_TEST = re.compile(r"self-test: .*?; (\d+) collisions, (\d+) not answered")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Compiled:
     intents: int
     examples: int
     collisions: int | None
+    unanswered: int | None
     seconds: float
 
 
@@ -77,7 +79,8 @@ def compile_with(release: Path, document: Path, out: Path) -> Compiled:
     collisions = _SELF_TEST.search(result.stdout)
     return Compiled(int(summary.group(1)) if summary else 0,
                     int(summary.group(2)) if summary else 0,
-                    int(collisions.group(1)) if collisions else None, seconds)
+                    int(collisions.group(1)) if collisions else None,
+                    int(collisions.group(2)) if collisions else None, seconds)
 
 
 def measure(cases: Path, kb: Path) -> CaseReport:
@@ -118,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
                 compiled = compile_with(release, document, out)
                 right, near, off = shares(measure(cases, out))
                 collisions = "-" if compiled.collisions is None else str(compiled.collisions)
+                unanswered = "-" if compiled.unanswered is None else str(compiled.unanswered)
                 rows.append([name, label, right, near, off, compiled.intents,
-                             compiled.examples, collisions, f"{compiled.seconds:.1f}"])
+                             compiled.examples, collisions, unanswered,
+                             f"{compiled.seconds:.1f}"])
                 print(f"{name} / {label}: {right} % right", file=sys.stderr)
     print("## Compiler: knowledge bases compiled from unseen articles\n")
     print("Each document compiled alone with no curated files, then its cases through "
@@ -129,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
           "in-scope questions.\n")
     print(table(["document", "compiler", "answered right %", "near misses refused %",
                  "off-topic refused %", "intents", "examples", "self-test collisions",
-                 "compile s"], rows))
+                 "self-test not answered", "compile s"], rows))
     print()
     return 0
 
