@@ -282,6 +282,23 @@ def test_shipped_lexicon_rewrites_common_question_words() -> None:
         assert result.from_lexicon[-1]
 
 
+def test_shipped_lexicon_reads_business_idioms_as_plain_words() -> None:
+    """An idiom at the end of a question is read as the plain word the examples use."""
+    lexicon = load_lexicon()
+    company = knows("who is the ceo. how much funding has it raised. who are its investors. "
+                    "what are its plans. give me a summary")
+    cases = {
+        "who runs the show": "ceo",
+        "how big is the war chest": "funding",
+        "who are the money men": "investors",
+        "anything in the pipeline": "plans",
+        "the company in a nutshell": "summary",
+    }
+    for message, word in cases.items():
+        result = lexicon.rewrite(tokenize(message), company)
+        assert result.tokens[-1] == word, (message, result)
+
+
 def test_no_member_is_repeated_in_one_group_and_phrases_are_short() -> None:
     for group in load_lexicon().groups:
         assert len(set(group.members)) == len(group.members)
