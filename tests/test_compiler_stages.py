@@ -194,7 +194,7 @@ def test_what_came_first_what_comes_next_who_led_and_how_it_sold() -> None:
     assert not any("first year" in q for q in first)
     assert "how well did gullwing sell" in first
     nxt = _questions("The next kite, Storm Petrel, is planned for release in 2026.")
-    assert "what are they working on next" in nxt and "what is the next kite" in nxt
+    assert "what are they doing next" in nxt and "what is the next kite" in nxt
     led = _questions("In 2022 Harbour Kites raised a $2 million round led by Atlantic "
                      "Ventures.")
     assert "who led the round" in led

@@ -244,7 +244,7 @@ def _sequence_questions(text: str, subject: Subject) -> list[str]:
 
     "The studio's first release, the puzzle game X" -> "what was their first game", "what
     was their debut release"; "the next game, X, is planned for 2026" -> "what are they
-    working on next", "what is the next game".
+    doing next", "what is the next game".
     """
     out: list[str] = []
     short = subject.short
