@@ -50,7 +50,7 @@ SOURCE_EXAMPLES = (
 MIN_ENGLISH_SHARE = 0.12
 HELP_EXAMPLES = (
     "help", "what can you do", "what can i ask", "what do you know", "menu", "options",
-    "which subjects can you help with", "how does this work", "what questions can you answer",
+    "what subjects can you help with", "how does this work", "what questions can you answer",
     "what can you tell me", "commands", "i need help",
 )
 
