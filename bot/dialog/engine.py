@@ -108,10 +108,12 @@ class _Message:
         brain: The knowledge base and indexes this message is read with.
         entities: Entities found in ``message`` (with ``ranking`` and ``reading``, set by
             ``Engine._understood``).
-        ranking: The matcher's ranking of ``message``.
+        ranking: The matcher's ranking of ``message`` (re-ranked by the follow-up reader).
         reading: How ``message`` leans on the conversation (follow-up or not).
         utterance: ``message`` normalised and spelling-corrected, once (the matcher's
             reading of it, :class:`bot.nlu.parse.Utterance`).
+        context: What an answer is remembered by when it is not ``message`` (both
+            messages, when a follow-up was read with the one before).
     """
 
     sender: str
@@ -123,6 +125,7 @@ class _Message:
     ranking: tuple[IntentScore, ...] = ()
     reading: Reading | None = None
     utterance: Utterance | None = None
+    context: str | None = None
 
     @property
     def question(self) -> str:
@@ -242,8 +245,13 @@ class Engine:
         if turn is not None:
             return turn
         message = self._understood(message)
-        return self._read_more(message) or self._read_named(message) or (
-            self._read_question(message))
+        turn = self._read_more(message) or self._read_named(message)
+        if turn is not None:
+            return turn
+        followed = self._read_follow_up(message)
+        if isinstance(followed, Turn):
+            return followed
+        return self._read_question(followed)
 
     # -- the readers: each returns a turn, or None to pass the message on ----------------
     def _read_choice(self, m: _Message) -> Turn | _Message | None:
@@ -313,10 +321,14 @@ class Engine:
                          entity_payload(last, named))
         return self._answer(m.brain, m.sender, m.text, answer, state)
 
-    def _read_question(self, m: _Message) -> Turn:
-        """A question: ranked on its own, then with the conversation's topic, then decided."""
+    def _read_follow_up(self, m: _Message) -> Turn | _Message:
+        """A follow-up: the message read again with the conversation's topic.
+
+        Returns:
+            The turn when context decides the answer; otherwise the message with its
+            candidates as context ranks them, for :meth:`_read_question` to decide on.
+        """
         brain, state = m.brain, m.state
-        kb = brain.kb
         nlu, dialog = self._config.nlu, self._config.dialog
         ranking = list(m.ranking)
         if m.reading.kind == ELLIPTICAL:
@@ -324,39 +336,49 @@ class Engine:
             reduced = strip_references(words)
             if reduced and reduced != " ".join(words):
                 ranking = merge_rankings(ranking, brain.matcher.rank(reduced, limit=10))
-        context = m.message
-        result = None
-        topic, topic_text = _topic(state, kb)
-        if dialog.context and topic is not None:
-            result = contextual_ranking(
-                m.question, m.reading, ranking, topic, topic_text,
-                self._context_index(brain), self._ranker(brain), dialog, nlu,
-                new_words=getattr(brain.matcher, "new_words", None),
-                covers=getattr(brain.matcher, "covers", None),
-                foreign=getattr(brain.matcher, "foreign_words", None),
-            )
-            if result is not None:
-                ranking = result.ranking
-                if result.joined:
-                    context = join_context(topic_text, m.message)
+        m = replace(m, ranking=tuple(ranking))
+        topic, topic_text = _topic(state, brain.kb)
+        if not dialog.context or topic is None:
+            return m
+        result = contextual_ranking(
+            m.question, m.reading, ranking, topic, topic_text,
+            self._context_index(brain), self._ranker(brain), dialog, nlu,
+            new_words=getattr(brain.matcher, "new_words", None),
+            covers=getattr(brain.matcher, "covers", None),
+            foreign=getattr(brain.matcher, "foreign_words", None),
+        )
+        if result is None:
+            return m
+        m = replace(m, ranking=tuple(result.ranking),
+                    context=join_context(topic_text, m.message) if result.joined else None)
+        if result.resolved and self._asks_what_it_reads(m, result.ranking[0].name):
+            return self._commit(m, result.ranking[0], result.ranking)
+        return m
+
+    def _read_question(self, m: _Message) -> Turn:
+        """A question: its candidates decided on (answer, did-you-mean or refusal)."""
+        nlu = self._config.nlu
+        ranking = list(m.ranking)
         decision = decide(ranking, nlu)
-        resolved = result is not None and result.resolved
-        if resolved or (decision.kind != ANSWER and self._clean_answer(m, ranking)):
+        if decision.kind != ANSWER and self._clean_answer(m, ranking):
             decision = Decision(ANSWER, intent=ranking[0])
         if (decision.kind == ANSWER and decision.intent is not None
                 and not self._asks_what_it_reads(m, decision.intent.name)):
             ranking = [s for s in ranking if s.name != decision.intent.name]
             decision = decide(ranking, nlu)
         if decision.kind == ANSWER and decision.intent is not None:
-            name = decision.intent.name
-            index = self._context_index(brain)
-            needs = index.needs(name)
-            named = () if not needs or any(e.entity in needs for e in m.entities) else (
-                residue_entity(m.message, name, index))
-            answer = _Answer(decision.intent, tuple(ranking), (*m.entities, *named), context,
-                             entity_payload(name, named) if named else None)
-            return self._answer(brain, m.sender, m.text, answer, state)
+            return self._commit(m, decision.intent, ranking)
         return self._unsure(replace(m, ranking=tuple(ranking)), decision)
+
+    def _commit(self, m: _Message, intent: IntentScore, ranking: list[IntentScore]) -> Turn:
+        """Answer ``intent``, with the name it reads when only the leftover words give it."""
+        index = self._context_index(m.brain)
+        needs = index.needs(intent.name)
+        named = () if not needs or any(e.entity in needs for e in m.entities) else (
+            residue_entity(m.message, intent.name, index))
+        answer = _Answer(intent, tuple(ranking), (*m.entities, *named), m.context or m.message,
+                         entity_payload(intent.name, named) if named else None)
+        return self._answer(m.brain, m.sender, m.text, answer, m.state)
 
     def _asks_what_it_reads(self, m: _Message, intent: str) -> bool:
         """False when ``intent`` reads an entity the message neither names nor asks about.
