@@ -48,7 +48,7 @@ def test_elliptical_messages(text):
 @pytest.mark.parametrize("text", [
     "how much revenue does mistral make", "who is the ceo of mistral",
     "tell me more about the new open weight model release plans",
-    "what are the sales", "funding",
+    "what are the sales", "funding", "is starfund one of the backers",
 ])
 def test_plain_questions(text):
     assert read_message(text).kind == PLAIN
@@ -304,6 +304,7 @@ def test_read_choice_picks(small_kb, text, number):
     ("who leads it?", "who leads"),
     ("And what about his vision", "vision"),
     ("from whom?", "from whom"),
+    ("and is comet one of them", "is comet one of"),
 ])
 def test_strip_references(text, reduced):
     assert strip_references(text) == reduced

@@ -39,6 +39,7 @@ from bot.dialog.lexicon import (
     MORE_PHRASES,
     MORE_TRIGGERS,
     OPENERS,
+    PARTITIVES,
     QUESTION_WORDS,
     TOPIC_CHANGES,
     question_kinds,
@@ -138,9 +139,18 @@ def read_message(text: str | Sequence[str], max_words: int = 4) -> Reading:
         t in MORE_FILLER or t in MORE_TRIGGERS or t in FUNCTION_WORDS for t in tokens
     ):
         return Reading(MORE, (), question)
-    if not content or any(t in ANAPHORS for t in tokens) or _starts_with(tokens, CONNECTORS):
+    if not content or any(_references(tokens)) or _starts_with(tokens, CONNECTORS):
         return Reading(ELLIPTICAL, content, question)
     return Reading(PLAIN, content, question)
+
+
+def _references(tokens: list[str]) -> list[bool]:
+    """Flag the tokens that point back to the conversation ("it", "his", "that one").
+
+    "one" before "of" is a part of what follows ("one of the investors"), not a reference.
+    """
+    return [t in ANAPHORS and not (t in PARTITIVES and tokens[i + 1 : i + 2] == ["of"])
+            for i, t in enumerate(tokens)]
 
 
 def strip_references(text: str | Sequence[str]) -> str:
@@ -160,7 +170,7 @@ def strip_references(text: str | Sequence[str]) -> str:
         if tuple(tokens[: len(connector)]) == connector:
             tokens = tokens[len(connector) :]
             break
-    return " ".join(t for t in tokens if t not in ANAPHORS)
+    return " ".join(t for t, ref in zip(tokens, _references(tokens), strict=True) if not ref)
 
 
 NAMED_EXTRACTOR = "context"

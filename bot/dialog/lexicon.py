@@ -13,6 +13,9 @@ ANAPHORS = frozenset({
     "there", "then", "one", "ones", "same", "former", "latter",
 })
 
+# Anaphors that are a quantity, not a reference, before "of" ("one of the investors").
+PARTITIVES = frozenset({"one", "ones"})
+
 # Openings of a message that continue the previous exchange.
 CONNECTORS = (
     ("and",), ("but",), ("so",), ("also",), ("plus",), ("then",), ("or",),
