@@ -197,7 +197,10 @@ def test_what_came_first_what_comes_next_who_led_and_how_it_sold() -> None:
     assert "what are they doing next" in nxt and "what is the next kite" in nxt
     led = _questions("In 2022 Harbour Kites raised a $2 million round led by Atlantic "
                      "Ventures.")
-    assert "who led the round" in led
+    assert "who led the round" in led and "which vc led the round" in led
+    chain = _questions("Since 2022 the kites have been sold in all 31 stores of the regional "
+                       "toy chain Northfield Markets.")
+    assert "which toy chain" in chain
 
 
 def test_the_fact_saying_what_the_subject_is_answers_what_is_it() -> None:

@@ -138,6 +138,14 @@ IDENTITY_QUESTIONS = ("what is {s}", "who are {s}", "who is {s}", "what does {s}
                       "explain {s}")
 # The preposition a verb takes for its object, when it is not a plain object.
 VERB_PREPOSITIONS = {"invest": "in", "work": "for", "partner": "with", "belong": "to"}
+# What people call an organisation by the word its name ends with ("Fjordline Ventures":
+# "which vc").
+ORG_KINDS = {"ventures": ("vc", "investor"), "capital": ("vc", "investor"),
+             "partners": ("investor",), "bank": ("bank", "lender"), "union": ("lender",),
+             "fund": ("fund", "investor"), "markets": ("chain", "retailer"),
+             "interactive": ("publisher",), "games": ("studio",), "studios": ("studio",),
+             "turbines": ("manufacturer", "supplier"), "institute": ("institute",),
+             "university": ("university",)}
 # Nouns of time: "in its first year" says when, it names nothing that came first.
 TIME_NOUNS = _set("year years month months week weeks day days time quarter half season "
                   "decade century")

@@ -192,6 +192,9 @@ def _detail_questions(text: str, spans: list[sp.Span], subject: Subject) -> list
                     s.kind in (sp.ORG, sp.NAME, sp.PERSON) and s.start >= span.end
                     for s in spans):
                 out += [q.format(n=noun) for q in _SOURCE_QUESTIONS]
+                out += [f"which {kind} provided the {noun}" for kind in _org_kinds(
+                    next(s for s in spans if s.kind in (sp.ORG, sp.NAME, sp.PERSON)
+                         and s.start >= span.end)) if kind != "company"]
             out += _participle_question(before, anchors)
         elif span.kind in (sp.ORG, sp.PERSON) and len(before) >= 3 and before[-1][0] == "by" and (
                 _participle_word(before[-2][0].casefold())):
@@ -199,13 +202,27 @@ def _detail_questions(text: str, spans: list[sp.Span], subject: Subject) -> list
             noun = noun if before[-3][0].islower() and _content_noun(noun) else ""
             if noun:
                 verb = before[-2][0].casefold()
-                out += [f"who {verb} the {noun}", f"which company {verb} the {noun}"]
+                out += [f"who {verb} the {noun}"] + [f"which {kind} {verb} the {noun}" for kind
+                                                    in _org_kinds(span)]
         elif span.kind == sp.MEASURE and before and before[-1][0].casefold() == "of":
             noun = _noun_before(before[:-1], taken, subject)
             out += _size_questions(noun, span) if noun else []
         if noun:
             anchors.append(noun)
+        if span.kind == sp.ORG and before:  # "the regional grocery chain Northfield Markets"
+            descriptor = [w.casefold() for w, _ in before[-3:] if w.islower()]
+            heads = [w for w in descriptor if w in lx.ORG_NOUNS]
+            if heads and descriptor[-1] == heads[-1]:
+                phrase = " ".join(descriptor[-2:]) if len(descriptor) > 1 and (
+                    descriptor[-2] not in tx.STOPWORDS) else heads[-1]
+                out += [f"which {phrase}", f"what is the {phrase}", f"which {heads[-1]}"]
     return out
+
+
+def _org_kinds(span: sp.Span) -> list[str]:
+    """What people call an organisation: "which vc" for "Fjordline Ventures"."""
+    last = tx.clean(span.text).split()[-1] if span.text.split() else ""
+    return ["company", *lx.ORG_KINDS.get(last, ())]
 
 
 def _size_questions(noun: str, span: sp.Span) -> list[str]:
