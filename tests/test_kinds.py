@@ -1,4 +1,4 @@
-"""Type nouns ("which city") and comparison names ("in the manner of X") in the matcher."""
+"""Question kinds, type nouns ("which city"), counts, prices, ages and comparison names."""
 
 from pathlib import Path
 
@@ -7,8 +7,20 @@ import pytest
 from bot.config import NluConfig
 from bot.dialog.decision import ANSWER, decide
 from bot.kb.loader import load_knowledge_base
-from bot.nlu.kinds import asked_noun, gives_noun
+from bot.nlu.kinds import (
+    AGE,
+    AMOUNT,
+    DURATION,
+    MONEY,
+    answer_kinds,
+    asked_noun,
+    count_noun,
+    counted_words,
+    gives_noun,
+    question_kind,
+)
 from bot.nlu.matcher import build_matcher
+from bot.nlu.normalize import tokenize
 from bot.nlu.subjects import comparison_names, question_subject
 
 KB = """\
@@ -149,3 +161,122 @@ def test_half_an_answer_to_two_questions_is_not_confident(matcher):
     # the second question is another intent's: answering the first alone would mislead
     assert decide(two, NLU).kind != ANSWER
     assert decide(same, NLU).kind == ANSWER
+
+
+STUDIO = """\
+version: "3.1"
+nlu:
+- intent: fact_hit
+  examples: |
+    - how well did tidepool sell
+    - how many copies of tidepool were sold
+    - what were the sales of tidepool
+    - how many copies did it sell
+    - was tidepool a success
+- intent: fact_start
+  examples: |
+    - when was the studio started
+    - who started the studio
+    - what year was the studio founded
+    - who founded it
+- intent: fact_range
+  examples: |
+    - which boxes does the studio make
+    - what board games are for sale
+    - what do they sell
+    - tell me about the small box of tidepool
+- intent: fact_team
+  examples: |
+    - how big is the team
+    - how large is the studio
+    - how many developers does the studio have
+responses:
+  utter_fact_hit:
+  - text: Tidepool sold 2.4 million copies in its first two years.
+  utter_fact_start:
+  - text: The studio was started in 2012 by Ines Varga and Tom Okafor.
+  utter_fact_range:
+  - text: The studio makes three boxes of Tidepool, a small one, a family one and a
+      collector's edition.
+  utter_fact_team:
+  - text: The studio employs about 35 people in two offices.
+"""
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("studio")
+    (folder / "kb.yml").write_text(STUDIO, encoding="utf-8")
+    return build_matcher(load_knowledge_base(Path(folder)), use_cache=False)
+
+
+def test_the_kind_a_question_asks_for():
+    assert question_kind(tokenize("how much does the small box cost")) == MONEY
+    assert question_kind(tokenize("how much is a small box")) == MONEY
+    assert question_kind(tokenize("what is the price of the family box")) == MONEY
+    assert question_kind(tokenize("how much of it is sold abroad")) == AMOUNT
+    assert question_kind(tokenize("how much did sales grow")) == AMOUNT
+    assert question_kind(tokenize("how old is ines")) == AGE
+    assert question_kind(tokenize("how long does a game take")) == DURATION
+    assert question_kind(tokenize("how long ago was it started")) != DURATION
+
+
+def test_what_a_how_many_question_counts():
+    assert count_noun(tokenize("how many players can sit at one table")) == ("players",)
+    assert count_noun(tokenize("how many of their staff work from home")) == ("staff", "work")
+    assert count_noun(tokenize("how many times bigger is it")) == ()
+    assert count_noun(tokenize("how much is it")) == ()
+
+
+def test_what_the_figures_of_an_answer_count():
+    assert "copies" in counted_words(tokenize("Tidepool sold 2.4 million copies in 2019."))
+    assert "headcount" in counted_words(tokenize("It has a headcount of 300."))
+    assert "ines" not in counted_words(tokenize("It was started in 2012 by Ines Varga."))
+    assert "tidepool" not in counted_words(tokenize("Tidepool sold 2.4 million copies."))
+
+
+def test_what_kinds_an_answer_gives():
+    assert MONEY in answer_kinds(["A small box costs €25."])
+    assert MONEY in answer_kinds(["It sells for 30 dollars."])
+    assert MONEY not in answer_kinds(["It sold 2.4 million copies."])
+    assert AGE in answer_kinds(["Ines Varga, 41 years old, runs it."])
+    assert AGE not in answer_kinds(["It was started in 2012 by Ines Varga."])
+    assert DURATION in answer_kinds(["A game lasts about forty minutes."])
+
+
+def test_a_count_of_something_else_does_not_answer_how_many(studio):
+    copies = studio.rank("how many copies were sold")
+    players = studio.rank("how many players can play tidepool")
+    assert copies[0].name == "fact_hit" and decide(copies, NLU).kind == ANSWER
+    assert decide(players, NLU).kind != ANSWER
+    assert studio.missing_type("how many players can play tidepool", "fact_hit") == "players"
+
+
+def test_a_count_of_a_word_the_lexicon_groups_with_the_noun_answers(studio):
+    # the answer counts "people"; the lexicon groups staff, employees and people
+    staff = studio.rank("how many employees does the studio have")
+    assert staff[0].name == "fact_team"
+    assert studio.counting(("employees",))[studio.intents.index("fact_team")]
+    assert not studio.counting(("players",)).any()
+    assert studio.missing_type("how many employees does the studio have", "fact_team") is None
+
+
+def test_a_price_question_is_not_answered_without_a_sum_of_money(studio, tmp_path):
+    question = "what does the small box of tidepool cost"
+    ranking = studio.rank(question)
+    assert ranking[0].name == "fact_range"
+    assert decide(ranking, NLU).kind != ANSWER
+    assert studio.missing_type(question, "fact_range") == "price"
+    priced = STUDIO.replace("a small one,", "a small one for €25,")
+    (tmp_path / "kb.yml").write_text(priced, encoding="utf-8")
+    with_price = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    ranking = with_price.rank(question)
+    assert ranking[0].name == "fact_range" and decide(ranking, NLU).kind == ANSWER
+
+
+def test_an_age_is_not_answered_by_a_founding_year(studio):
+    when = studio.rank("when was the studio started")
+    age = studio.rank("how old is ines varga")
+    assert when[0].name == "fact_start" and decide(when, NLU).kind == ANSWER
+    assert decide(age, NLU).kind != ANSWER
+    assert studio.missing_type("how old is ines varga", "fact_start") == "age"

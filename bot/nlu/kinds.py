@@ -11,6 +11,15 @@ signs, years, month and day names, capitalised names, a capitalised word after "
 "at" or "from". An intent whose own examples ask that kind of question ("who runs it")
 can give that kind, whatever its answer looks like.
 
+Some questions ask for a narrower type than their opening tells. "How much is a bag" or
+"what does it cost" asks for money: an answer with figures but no sum of money (no currency
+sign or name, nothing "free") does not give a price. "How many players" asks for a count of
+players: an answer gives it only when one of its figures counts players, or a word the
+paraphrase lexicon groups with "players" (the matcher checks that, see :func:`count_noun`
+and :func:`counted_words`), so "sold 3.1 million copies" does not answer it. "How old"
+asks for an age ("aged 41", "a 40-year-old", "born in"), which a founding year does not
+give; "how long" for a duration or a length ("for six years", "since 2019", "12 km").
+
 A "which / what NOUN" question names the type it asks for ("which city", "what year",
 "what percentage"): an answer gives that type only with a span of it (a year, a percentage,
 a city's name), so a place answer that names only a country does not answer "which city".
@@ -24,22 +33,44 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
+
 PERSON, TIME, PLACE, AMOUNT = "person", "time", "place", "amount"
+MONEY, AGE, DURATION = "money", "age", "duration"
 
 # Openings that ask for a kind, longest first; matched on normalised tokens.
 _QUESTION_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
     (("who",), PERSON), (("whom",), PERSON), (("whose",), PERSON),
     (("when",), TIME), (("what", "year"), TIME), (("which", "year"), TIME),
     (("what", "date"), TIME), (("what", "time"), TIME), (("how", "long", "ago"), TIME),
-    (("how", "old"), TIME), (("since", "when"), TIME), (("what", "day"), TIME),
+    (("how", "old"), AGE), (("how", "long"), DURATION), (("since", "when"), TIME),
+    (("what", "day"), TIME),
     (("what", "month"), TIME), (("which", "day"), TIME), (("which", "month"), TIME),
     (("where",), PLACE), (("what", "city"), PLACE), (("which", "city"), PLACE),
     (("what", "country"), PLACE), (("which", "country"), PLACE),
     (("what", "address"), PLACE), (("how", "far"), PLACE),
     (("how", "much"), AMOUNT), (("how", "many"), AMOUNT), (("what", "percent"), AMOUNT),
     (("what", "percentage"), AMOUNT), (("what", "share"), AMOUNT),
-    (("how", "big"), AMOUNT), (("how", "large"), AMOUNT), (("what", "price"), AMOUNT),
+    (("how", "big"), AMOUNT), (("how", "large"), AMOUNT), (("what", "price"), MONEY),
+    (("how", "expensive"), MONEY), (("how", "cheap"), MONEY),
 ), key=lambda item: -len(item[0])))
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that make a question about an amount ask for a sum of money ("how much do they
+# charge"); the first group alone is enough in any question ("what is the price").
+_PRICE_WORDS = _set(
+    "cost costs costing price prices priced pricing fee fees charge charges charged "
+    "expensive cheap pricey")
+_MONEY_WORDS = _PRICE_WORDS | _set(
+    "money cash pay pays paid spend spends spent afford worth salary wage wages")
+_BE = _set("is are was were")
+# After "how many": words that belong to the question, not to the noun counted, and nouns
+# that ask how often or by what factor rather than for a count ("how many times bigger").
+_NOUN_SKIP = _set("of the its their his her those these our your my this that")
+_NOT_COUNTED = frozenset({"time", "times"})
 
 _MONTHS = ("january february march april may june july august september october november "
            "december monday tuesday wednesday thursday friday saturday sunday")
@@ -65,6 +96,31 @@ _ROLE = re.compile(
 )
 
 
+_CURRENCY = (r"(dollars?|euros?|pounds?|usd|eur|gbp|chf|cents?|pence|yen|yuan|francs?|"
+             r"rupees?|kronor|krona|kroner|pesos?|bucks)")
+_NUMBER_WORD = (r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                r"twenty|thirty|forty|fifty|sixty|hundred|a few|several|a couple of|a|an)")
+_UNITS_OF_TIME = r"(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(y|ies))"
+_AGE = re.compile(
+    r"\b\d+[- ]years?[- ]old\b|\b" + _NUMBER_WORD + r"[- ]years?[- ]old\b|\baged?\s\d"
+    r"|\bage of\b|\bborn\b|\bin (his|her|their) (teens|twenties|thirties|forties|fifties|"
+    r"sixties|seventies|eighties|nineties)\b|\b\d+\s?" + _UNITS_OF_TIME + r"\s+old\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(\d[\d.,]*|" + _NUMBER_WORD + r")[- ](more\s)?" + _UNITS_OF_TIME + r"\b"
+    r"|\bsince\b|\buntil\b|\b(all|half) (day|night|week|year)\b"
+    r"|\b\d[\d.,]*\s?(km|kilomet(re|er)s?|miles?|met(re|er)s?|m|feet|ft|cm|inches|yards)\b",
+    re.IGNORECASE,
+)
+_NUMBER_TOKEN = re.compile(r"[$€£¥]?\d[\d.,]*(%|k|m|bn|s)?")
+_NUMBER_WORDS = _set(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred hundreds thousand thousands million millions billion billions "
+    "dozen dozens several")
+_YEAR_TOKEN = re.compile(r"(1[5-9]\d\d|20\d\d)s?")
+_BEFORE_YEAR = _set("in since from by until till of the to before after during")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 _DATE = re.compile(
     _YEAR.pattern + r"|\b(" + "|".join(_MONTHS.split()) + r")\b|\b\d{1,2}(st|nd|rd|th)\b",
@@ -72,7 +128,10 @@ _DATE = re.compile(
 )
 _PERCENT = re.compile(r"\d\s?%|\b(percent|per cent|percentage)\b", re.IGNORECASE)
 _MONEY = re.compile(
-    r"[$€£¥]\s?\d|\d[\d.,]*\s?(dollars|euros|pounds|usd|eur|gbp|cents)\b|\bfree\b",
+    r"[$€£¥]\s?\d|\b(usd|eur|gbp|chf)\s?\d"
+    r"|\b(\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)"
+    r"\s?(k|m|bn|thousand|million|billion|trillion)?\s?"
+    + _CURRENCY + r"\b|\bfree\b",
     re.IGNORECASE,
 )
 _COUNTRIES = """
@@ -170,12 +229,81 @@ def question_kind(tokens: Sequence[str]) -> str | None:
     """Return the kind of answer the question asks for, or None.
 
     Only the first kind-asking phrase counts ("who ... and when ..." asks for a person).
+    "How much" asks for money with a word of paying ("how much does it cost", "how much
+    money") or before a verb "be" that does not measure a part ("how much is a bag", but
+    not "how much of it is"); a price word asks for money in a question with no other kind
+    ("what is the price of a bag").
     """
     for start in range(len(tokens)):
         for words, kind in _QUESTION_PATTERNS:
             if tuple(tokens[start : start + len(words)]) == words:
+                if words == ("how", "much") and _asks_money(tokens, start + 2):
+                    return MONEY
                 return kind
+    if any(t in _PRICE_WORDS for t in tokens):
+        return MONEY
     return None
+
+
+def _asks_money(tokens: Sequence[str], after: int) -> bool:
+    """Return True when a "how much" question ending at ``after`` asks for a sum of money."""
+    if any(t in _MONEY_WORDS for t in tokens):
+        return True
+    rest = tokens[after : after + 2]
+    return bool(rest) and rest[0] in _BE and (len(rest) < 2 or rest[1] not in {"of", "left"})
+
+
+def count_noun(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Return the words of what a "how many" question counts, or () for none.
+
+    "how many players can join" -> ("players",); "how many of the members farm" ->
+    ("members", "farm"): the words after "how many" (past "of the", "their" ...) up to
+    the next function word. "How many times" asks how often, not for a count of a noun.
+    """
+    for start in range(len(tokens) - 1):
+        if (tokens[start], tokens[start + 1]) != ("how", "many"):
+            continue
+        at = start + 2
+        while at < len(tokens) and tokens[at] in _NOUN_SKIP:
+            at += 1
+        words: list[str] = []
+        while (at < len(tokens) and len(words) < 3 and tokens[at] not in FUNCTION_WORDS
+               and tokens[at] not in QUESTION_WORDS):
+            words.append(tokens[at])
+            at += 1
+        if not words or words[0] in _NOT_COUNTED:
+            return ()
+        return tuple(words)
+    return ()
+
+
+def counted_words(tokens: Sequence[str]) -> set[str]:
+    """Return the words an answer's figures count, from its normalised ``tokens``.
+
+    "sold 3.1 million copies" counts "copies"; "a headcount of 300" counts "headcount":
+    the content words right after a figure (past its "million"), and those just before
+    "of" and a figure. A year after "in", "since" ... counts nothing.
+    """
+    counted: set[str] = set()
+    for at, token in enumerate(tokens):
+        if not _is_number(token) or (at and _is_number(tokens[at - 1])):
+            continue
+        if _YEAR_TOKEN.fullmatch(token) and at and tokens[at - 1] in _BEFORE_YEAR:
+            continue
+        after = at + 1
+        while after < len(tokens) and _is_number(tokens[after]):
+            after += 1
+        while (after < len(tokens) and after <= at + 4 and tokens[after] not in FUNCTION_WORDS
+               and not _is_number(tokens[after])):
+            counted.add(tokens[after])
+            after += 1
+        if at >= 2 and tokens[at - 1] == "of" and tokens[at - 2] not in FUNCTION_WORDS:
+            counted.add(tokens[at - 2])
+    return counted
+
+
+def _is_number(token: str) -> bool:
+    return bool(_NUMBER_TOKEN.fullmatch(token)) or token in _NUMBER_WORDS
 
 
 def answer_kinds(texts: Iterable[str]) -> frozenset[str]:
@@ -186,6 +314,12 @@ def answer_kinds(texts: Iterable[str]) -> frozenset[str]:
             kinds.add(TIME)
         if _AMOUNT.search(text):
             kinds.add(AMOUNT)
+        if _MONEY.search(text):
+            kinds.add(MONEY)
+        if _AGE.search(text):
+            kinds.add(AGE)
+        if _DURATION.search(text):
+            kinds.add(DURATION)
         if _NAME.search(text) or _ROLE.search(text):
             kinds.add(PERSON)
         if _PLACE.search(text):
@@ -196,4 +330,11 @@ def answer_kinds(texts: Iterable[str]) -> frozenset[str]:
 def example_kinds(examples: Iterable[Sequence[str]], least: int = 1) -> frozenset[str]:
     """Return the kinds that at least ``least`` of an intent's (normalised) examples ask."""
     counts = Counter(k for tokens in examples if (k := question_kind(tokens)) is not None)
+    counts[AMOUNT] += counts[MONEY]  # "how much does it cost" asks an amount too
     return frozenset(k for k, c in counts.items() if c >= least)
+
+
+def example_counts(examples: Iterable[Sequence[str]], least: int = 1) -> frozenset[str]:
+    """Return the words that at least ``least`` of an intent's examples ask "how many" of."""
+    counts = Counter(w for tokens in examples for w in set(count_noun(tokens)))
+    return frozenset(w for w, c in counts.items() if c >= least)

@@ -39,13 +39,19 @@ from bot.nlu import cache
 from bot.nlu.english import frequencies, rarity
 from bot.nlu.features import FeatureSpace
 from bot.nlu.kinds import (
+    AGE,
     AMOUNT,
+    DURATION,
+    MONEY,
     PERSON,
     PLACE,
     TIME,
     TYPE_NOUNS,
     answer_kinds,
     asked_noun,
+    count_noun,
+    counted_words,
+    example_counts,
     example_kinds,
     example_nouns,
     gives_noun,
@@ -62,7 +68,7 @@ from bot.nlu.subjects import comparison_names, question_subject
 logger = logging.getLogger(__name__)
 
 MATCHER_VERSION = "linear-hinge-3"
-KINDS = (PERSON, TIME, PLACE, AMOUNT)
+KINDS = (PERSON, TIME, PLACE, AMOUNT, MONEY, AGE, DURATION)
 NOUNS = tuple(sorted(TYPE_NOUNS))
 _CODE_FILES = (
     "normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py", "english.py",
@@ -258,6 +264,10 @@ class LinearMatcher:
         self._noun_capable = {
             noun: arrays["noun_capable"][row] for row, noun in enumerate(NOUNS)
         }
+        self._counted: dict[str, list[int]] = {}
+        for word, label in zip(arrays["counted_words"].tolist(),
+                               arrays["counted_labels"].tolist(), strict=True):
+            self._counted.setdefault(str(word), []).append(int(label))
         self._slots = [str(s) for s in arrays["slot_tokens"]]
         self._compared: dict[str, list[int]] = {}
         for word, label in zip(arrays["compared_words"].tolist(),
@@ -311,6 +321,7 @@ class LinearMatcher:
             "noun_capable": np.array([self._noun_capable[n] for n in NOUNS]),
             "slot_tokens": np.array(self._slots, dtype=np.str_),
             **_compared_arrays(self._compared),
+            **_counted_arrays(self._counted),
             "example_texts": np.array(
                 [" ".join(sorted(e)) for lab in sorted(self._example_stems)
                  for e in self._example_stems[lab]], dtype=np.str_),
@@ -674,11 +685,13 @@ class LinearMatcher:
         """Return, per intent, whether it can give the kind of answer asked for (or None).
 
         The kind comes from the question words ("who", "when", "how much":
-        :func:`bot.nlu.kinds.question_kind`) and, for "which / what NOUN", from the type
-        noun ("which city": :func:`bot.nlu.kinds.asked_noun`); an intent must give both.
+        :func:`bot.nlu.kinds.question_kind`), for "which / what NOUN" from the type noun
+        ("which city": :func:`bot.nlu.kinds.asked_noun`), and for "how many NOUN" from what
+        is counted (:meth:`counting`); an intent must give all.
         """
         kind = question_kind(tokens)
         noun = asked_noun(tokens)
+        counted = count_noun(tokens)
         if kind is None and noun is None:
             return None
         capable = np.ones(len(self.intents), dtype=bool)
@@ -686,22 +699,51 @@ class LinearMatcher:
             capable &= self._kind_capable[kind]
         if noun is not None:
             capable &= self._noun_capable[noun]
+        if counted:
+            capable &= self.counting(counted)
+        return capable
+
+    def counting(self, words: tuple[str, ...]) -> np.ndarray:
+        """Return, per intent, whether its answer counts one of ``words`` ("how many X").
+
+        An answer counts X when one of its figures counts X or a word the paraphrase
+        lexicon groups with X ("700 employees" counts staff), or when its examples ask
+        "how many X" (as often as :func:`_least_asking` requires).
+        """
+        stems = {stem(w) for w in words}
+        for word in words:
+            stems.update(stem(m[0]) for g in self._lexicon.groups_of(word)
+                         for m in g.members if len(m) == 1)
+        capable = np.zeros(len(self.intents), dtype=bool)
+        for s in stems:
+            capable[self._counted.get(s, [])] = True
         return capable
 
     def missing_type(self, text: str, intent: str) -> str | None:
         """Return the type noun ``text`` asks for that ``intent``'s answer cannot give.
 
-        "which city" against an answer naming only a country: "city"; None when the
-        question names no type or the answer gives it. A refusal can then say truthfully
-        that the sources do not tell, rather than that the question is unclear. (A bare
-        "who" or "when" is not enough: the closest intent may merely be the wrong one.)
+        "which city" against an answer naming only a country: "city"; "how many players"
+        against one counting copies: "players"; "how much is a bag" against one with no sum
+        of money: "price"; "how old is she" against one with no age: "age". None when the
+        question names no such type or the answer gives it. A refusal can then say
+        truthfully that the sources do not tell, rather than that the question is unclear.
+        (A bare "who" or "when" is not enough: the closest intent may merely be the wrong
+        one.)
         """
         if intent not in self.intents:
             return None
-        noun = asked_noun(self.understand(text)[0])
-        if noun is None or self._noun_capable[noun][self.intents.index(intent)]:
-            return None
-        return noun
+        tokens = self.understand(text)[0]
+        label = self.intents.index(intent)
+        noun = asked_noun(tokens)
+        if noun is not None and not self._noun_capable[noun][label]:
+            return noun
+        counted = count_noun(tokens)
+        if counted and not self.counting(counted)[label]:
+            return counted[0]
+        kind = question_kind(tokens)
+        if kind in _KIND_WORDS and not self._kind_capable[kind][label]:
+            return _KIND_WORDS[kind]
+        return None
 
     def _without_evidence(self, tokens: list[str]) -> np.ndarray:
         """Return, per intent, whether no content word of the message speaks for it.
@@ -776,6 +818,9 @@ class LinearMatcher:
         return confidence, ranked
 
 
+# What a refusal names when an answer lacks the type a question asks for.
+_KIND_WORDS = {MONEY: "price", AGE: "age", DURATION: "how long"}
+
 _NUMBER = re.compile(r"[$€]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|s)?")
 
 
@@ -846,6 +891,39 @@ def _compared_arrays(compared: dict[str, list[int]]) -> dict[str, np.ndarray]:
     }
 
 
+def _counted_arrays(counted: dict[str, list[int]]) -> dict[str, np.ndarray]:
+    pairs = sorted((word, label) for word, labels in counted.items() for label in labels)
+    return {
+        "counted_words": np.array([p[0] for p in pairs], dtype=np.str_),
+        "counted_labels": np.array([p[1] for p in pairs], dtype=np.int64),
+    }
+
+
+def _counted(
+    kb: KnowledgeBase, names: list[str], synonyms: dict[str, str], docs: list[list[str]],
+    labels: list[int], share: float,
+) -> dict[str, list[int]]:
+    """Return, per stem, the intents whose answer counts it ("3.1 million copies": "cop").
+
+    An intent counts what a figure of its answer counts (:func:`bot.nlu.kinds.counted_words`)
+    and what its examples ask "how many" of, as often as :func:`_least_asking` requires.
+    """
+    examples: dict[int, list[list[str]]] = {}
+    for tokens, label in zip(docs, labels, strict=True):
+        examples.setdefault(label, []).append(tokens)
+    counted: dict[str, set[int]] = {}
+    for label, name in enumerate(names):
+        words = {w for text in answer_texts(kb, name, with_title=False)
+                 for w in counted_words(tokenize(text, synonyms))}
+        own = examples.get(label, [])
+        words |= example_counts(
+            own, _least_asking(answer_texts(kb, name, with_title=False), own, share))
+        words |= example_counts(_title_question(kb, name, synonyms))
+        for word in words:
+            counted.setdefault(stem(word), set()).add(label)
+    return {word: sorted(found) for word, found in counted.items()}
+
+
 def slot_token(table: str) -> str:
     """Return the placeholder token of lookup table ``table`` (a word nobody types)."""
     return "zzslot" + "".join(c for c in table.casefold() if c.isalnum())
@@ -894,13 +972,28 @@ def answer_texts(kb: KnowledgeBase, intent: str, with_title: bool = True) -> lis
         response = kb.responses.get(action)
         if response is not None:
             texts.extend(v.text for v in response.variants)
-    if not with_title:
-        return texts
-    metadata = kb.intents[intent].metadata if intent in kb.intents else {}
-    title = metadata.get("title") if metadata else None
-    if isinstance(title, str):
+    title = _title(kb, intent)
+    if with_title and title is not None:
         texts.append(title)
     return texts
+
+
+def _title(kb: KnowledgeBase, intent: str) -> str | None:
+    metadata = kb.intents[intent].metadata if intent in kb.intents else {}
+    title = metadata.get("title") if metadata else None
+    return title if isinstance(title, str) else None
+
+
+def _title_question(kb: KnowledgeBase, intent: str, synonyms: dict[str, str]) -> list[list[str]]:
+    """Return the intent's title as a question its answer answers, or [] for none.
+
+    A FAQ entry titled "How many homes will it supply?" answers with a count of homes,
+    even when its answer says only "About 700,000".
+    """
+    title = _title(kb, intent)
+    if title is None or not title.rstrip().endswith("?"):
+        return []
+    return [tokenize(title, synonyms)]
 
 
 def _answer_stems(
@@ -1068,6 +1161,8 @@ def _fit(
              else 0.0 for s in stems], dtype=np.float32),
         "kind_capable": _kind_capable(kb, names, docs, labels, settings.kind_example_share),
         "noun_capable": _noun_capable(kb, names, docs, labels, settings.kind_example_share),
+        **_counted_arrays(_counted(kb, names, synonyms, docs, labels,
+                                   settings.kind_example_share)),
         "novel_names": _novel_names(docs, labels, len(names)),
         "entity_words": np.array(sorted({
             t for table in kb.lookups for value in table.elements
