@@ -47,6 +47,9 @@ def test_names_numbers_and_short_words_are_left_alone(speller):
     # no word within budget: a name the sources may not cover stays as typed
     for word in ("anthropic", "xai", "zzqx", "42b", "7b", "cfo"):
         assert speller.correct(word) is None, word
+    # a name close to several English words is left as typed: "lakers" (layers, bakers,
+    # makers), "tencent" (tenant, tenet: two edits are too many for seven letters)
+    assert speller.correct("lakers") is None and speller.correct("tencent") is None
     # a short token may only become a function word ("cfo" is not "ceo")
     assert speller.correct("teh").meant == ("the",)
 

@@ -18,11 +18,14 @@ and sinks the answer. :class:`SpellingCorrector` reads each normalised token onc
    4 to 6 letters, two from 7), the closest and then the most used; the knowledge base's
    words come first because they carry the evidence (unless an English word is fewer
    edits away). Failing that, to a frequent English word within the same budget
-   (pyspellchecker's candidates one edit away; two edits are searched with rapidfuzz,
-   much faster than generating them), preferring a word whose stem the knowledge base
-   uses ("weigts" -> "weights", not "weighs"), then the more frequent word. Another form
-   of a knowledge-base word ("chatbots" when the examples say "chatbot") is read as that
-   word, fully trusted.
+   (pyspellchecker's candidates one edit away; two edits are searched with rapidfuzz
+   among the words of the same first letter, much faster than generating them),
+   preferring a word whose stem the knowledge base uses ("weigts" -> "weights", not
+   "weighs"), then the more frequent word; a word the knowledge base has no evidence for
+   must be the clear reading among those as close, else the token is a name ("tencent"
+   is not "tenant" or "tenet"). Another form of a knowledge-base word
+   ("chatbots" when the examples say "chatbot") is read as that word, fully trusted.
+   Two edits from English need a word of more than ``long_word_chars`` letters.
 6. A token of three letters or fewer is corrected only to a function or question word
    ("teh" -> "the"; "cfo" is not "ceo"), and never to other English: a short word has too
    many neighbours. An English correction needs ``min_english_chars`` letters. A token
@@ -100,23 +103,31 @@ def shipped_shorthand() -> dict[str, tuple[str, ...]]:
 
 
 class _EnglishIndex:
-    """The frequent English words, by length, for candidate searches (built lazily)."""
+    """The frequent English words, by first letter and length, for candidate searches.
+
+    Two-edit candidates are searched among the words that begin with the same letter
+    (a typing error rarely hits the first letter, and the search is then some twenty
+    times smaller); one-edit candidates are pyspellchecker's, any letter.
+    """
 
     def __init__(self) -> None:
         self._checker = None
-        self._by_length: dict[int, list[str]] = {}
+        self._by_start: dict[tuple[str, int], list[str]] = {}
         for word in frequencies():
-            self._by_length.setdefault(len(word), []).append(word)
+            self._by_start.setdefault((word[0], len(word)), []).append(word)
+        self._pool = lru_cache(maxsize=4096)(self._pool_of)
 
     def near(self, word: str, distance: int) -> list[tuple[str, int]]:
         """Return the English words at most ``distance`` edits from ``word``, with distances."""
         if distance <= 1:
             return [(w, 1) for w in self._one_edit(word)]
-        pool = [w for n in range(len(word) - distance, len(word) + distance + 1)
-                for w in self._by_length.get(n, ())]
-        hits = process.extract(word, pool, scorer=OSA.distance, score_cutoff=distance,
-                               limit=None)
+        hits = process.extract(word, self._pool(word[0], len(word), distance),
+                               scorer=OSA.distance, score_cutoff=distance, limit=None)
         return [(w, int(d)) for w, d, _ in hits]
+
+    def _pool_of(self, first: str, length: int, distance: int) -> tuple[str, ...]:
+        return tuple(w for n in range(length - distance, length + distance + 1)
+                     for w in self._by_start.get((first, n), ()))
 
     def _one_edit(self, word: str) -> set[str]:
         if self._checker is None:
@@ -155,6 +166,9 @@ class SpellingCorrector:
         max_distance: Most edits for a word of ``long_word_chars`` letters or more.
         kb_share: The share of a question's words expected to be the knowledge base's
             words rather than English at large (for the trust of a correction).
+        english_share: An English correction whose stem the knowledge base never uses
+            needs this share of the English frequency of the words as close: otherwise
+            the token is ambiguous, and more likely a name ("tencent").
         short_word_length: Tokens of at most this many letters are corrected only to a
             function or question word.
         min_english_chars: Fewest letters for a correction to a word the knowledge base
@@ -171,6 +185,7 @@ class SpellingCorrector:
         *,
         max_distance: int = 2,
         kb_share: float = 0.5,
+        english_share: float = 0.6,
         short_word_length: int = 3,
         min_english_chars: int = 5,
         long_word_chars: int = 7,
@@ -185,6 +200,7 @@ class SpellingCorrector:
         self._kb_stems = frozenset(kb_stems) | {stem(w) for w in self._counts}
         self._max_distance = max_distance
         self._kb_share = kb_share
+        self._english_share = english_share
         self._total = max(1, sum(self._counts.values()))
         self._short = short_word_length
         self._min_english = min_english_chars
@@ -223,7 +239,10 @@ class SpellingCorrector:
             return Correction(token, (word,), KB, distance, trust)
         if len(token) < self._min_english:
             return None
-        return self._english_candidate(token, self._budget(token))
+        # two edits from English only for a word longer than the knowledge base needs: a
+        # name of seven letters is two edits from too many words ("tencent", "tenant")
+        budget = 1 if len(token) <= self._long else self._max_distance
+        return self._english_candidate(token, budget)
 
     def _kb_candidate(self, token: str) -> tuple[str, int] | None:
         hits = process.extract(token, self._targets, scorer=OSA.distance,
@@ -272,6 +291,13 @@ class SpellingCorrector:
         counts = frequencies()
         word, distance = min(near, key=lambda hit: (
             hit[1], stem(hit[0]) not in self._kb_stems, -counts.get(hit[0], 0), hit[0]))
+        if stem(word) not in self._kb_stems:
+            # no evidence for it: it must be the clear reading, not one of several words
+            # as close ("lakers": layers, bakers, makers...; "tencent": tenant, tenet...)
+            rivals = [w for w, d in near if d == distance]
+            mine = sum(counts.get(w, 0) for w in rivals if stem(w) == stem(word))
+            if mine < self._english_share * sum(counts.get(w, 0) for w in rivals):
+                return None
         return Correction(token, (word,), ENGLISH, distance, 1.0)
 
     def read(self, tokens: Iterable[str]) -> tuple[list[str], list[float], list[Correction]]:
