@@ -280,3 +280,16 @@ def test_an_age_is_not_answered_by_a_founding_year(studio):
     assert when[0].name == "fact_start" and decide(when, NLU).kind == ANSWER
     assert decide(age, NLU).kind != ANSWER
     assert studio.missing_type("how old is ines varga", "fact_start") == "age"
+
+
+def test_an_edited_answer_is_read_anew_though_the_examples_are_the_same(tmp_path):
+    question = "what does the small box of tidepool cost"
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "kb.yml").write_text(STUDIO, encoding="utf-8")
+    cached = build_matcher(load_knowledge_base(folder), cache_dir=tmp_path / "cache")
+    assert decide(cached.rank(question), NLU).kind != ANSWER
+    (folder / "kb.yml").write_text(STUDIO.replace("a small one,", "a small one for €25,"),
+                                   encoding="utf-8")
+    edited = build_matcher(load_knowledge_base(folder), cache_dir=tmp_path / "cache")
+    assert decide(edited.rank(question), NLU).kind == ANSWER

@@ -1208,6 +1208,8 @@ def build_matcher(
                      settings.max_epochs, settings.learning_rate, settings.rival_word_prior,
                      settings.own_word_prior, settings.kind_example_share],
         "intents": [[n, [e.text for e in kb.intents[n].examples]] for n in names],
+        # what an answer says is evidence too (its words, the kinds and counts it gives)
+        "answers": [[n, answer_texts(kb, n)] for n in names],
         "synonyms": sorted(pairs),
         "lookups": [[t.name, list(t.elements)] for t in kb.lookups],
         "entities": [[n, [list(map(list, e.entities)) for e in kb.intents[n].examples]]
