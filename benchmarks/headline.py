@@ -44,13 +44,33 @@ class Cells:
 
 
 @dataclass(frozen=True)
+class Several:
+    """The same cells of several rows (one per article, say), joined by `` / ``."""
+
+    parts: tuple[Cells, ...]
+
+    def read(self, tables: dict[str, list[list[list[str]]]]) -> str | None:
+        """Return every part's text joined, or None when one of them is not there."""
+        found = [part.read(tables) for part in self.parts]
+        return None if None in found else " / ".join(str(f) for f in found)
+
+
+@dataclass(frozen=True)
 class Figure:
     """One line of the headline table: what, this tree's figure, and what it is compared with."""
 
     what: str
-    figure: Cells
-    versus: Cells | None = None
+    figure: Cells | Several
+    versus: Cells | Several | None = None
     versus_name: str = ""
+
+
+def _per_article(compiler: str, column: str) -> Several:
+    return Several(tuple(Cells("bench_compile.py", (article, compiler), (column,))
+                         for article in DEVELOPMENT_ARTICLES))
+
+
+DEVELOPMENT_ARTICLES = ("glenmora_wind", "lanternfish_games", "ridgeline_coffee")
 
 
 FIGURES = (
@@ -60,6 +80,13 @@ FIGURES = (
     Figure("Development questions to refuse: refused (right), answered (wrong)",
            Cells("bench_understanding.py", ("must_refuse",), ("this tree",)),
            Cells("bench_understanding.py", ("must_refuse",), ("previous",)), "previous release"),
+    Figure("Articles the compiler has never seen (" + ", ".join(DEVELOPMENT_ARTICLES)
+           + "), no hand edits: in-scope answered right %",
+           _per_article("this tree", "answered right %"),
+           _per_article("previous", "answered right %"), "previous compiler"),
+    Figure("The same articles: near misses refused %",
+           _per_article("this tree", "near misses refused %"),
+           _per_article("previous", "near misses refused %"), "previous compiler"),
     Figure("CLINC150 validation: in-scope accuracy % / out-of-scope recall %",
            Cells("bench_clinc150.py", ("faqbot matcher",), ("in-scope acc %", "OOS recall %")),
            Cells("bench_clinc150.py", ("TF-IDF + LR",), ("in-scope acc %", "OOS recall %")),
