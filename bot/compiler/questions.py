@@ -233,7 +233,7 @@ def _size_questions(noun: str, span: sp.Span) -> list[str]:
     adjective = "big" if units[:1] in (["square"], ["cubic"]) else next(
         (lx.UNIT_ADJECTIVES[u] for u in units if u in lx.UNIT_ADJECTIVES), "big")
     plural = noun.endswith("s") and not noun.endswith("ss")
-    # "how powerful is each turbine", not "... are the turbines": that frame would also
+    # "how powerful is each generator", not "... are the turbines": that frame would also
     # answer "how tall are the turbines", where only the adjective differs
     out = [f"how {adjective} is each {noun[:-1]}", f"{noun[:-1]} {_noun_of(adjective)}"] if (
         plural) else [f"how {adjective} is the {noun}"]
@@ -308,8 +308,8 @@ def _list_questions(spans: list[sp.Span], clause: Clause, subject: Subject) -> l
 def _definition_questions(text: str, spans: list[sp.Span], subject: Subject) -> list[str]:
     """Questions on a named thing the sentence defines: what it is, what it is for.
 
-    "Forge is a platform on which customers build ..." -> "what is forge", "what is forge
-    for", "what can i do with forge", "who is forge for".
+    "Loom is a platform on which customers build ..." -> "what is loom", "what is loom
+    for", "what can i do with loom", "who is loom for".
     """
     opening = [s for s in spans if s.kind in (sp.NAME, sp.ORG) and s.start == 0
                and subject.short not in tx.words(s.text)]

@@ -567,7 +567,7 @@ def _asks_again(
     answer is given again when that reading puts it clearly ahead, better than the
     follow-up alone does, no word of the follow-up points away from it, and the last
     answer speaks of at least half of the follow-up's content words. A follow-up without
-    any ("then who is it for") needs a confident reading. "can you get the weights of any
+    any ("and who is that for") needs a confident reading. "can you get the weights of any
     of them" after the models answer (which speaks of open weights) is asked again; "how
     old is he" after the CEO answer (no age) is not.
     """

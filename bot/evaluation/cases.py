@@ -5,7 +5,7 @@ The format is the one of ``../shared/data/mistral_questions/dev.yml`` and the ar
 
     conversations:
       - {category: revenue, turns: [{text: "turnover?", expect: [["400"]]}]}
-      - {category: oos, turns: [{text: "why is the sky blue", fallback: true}]}
+      - {category: oos, turns: [{text: "how far away is the moon", fallback: true}]}
       - {category: smalltalk, turns: [{text: "yo", intent: greet}]}
 
 A turn with ``expect`` (groups of alternatives; every group needs one alternative in the

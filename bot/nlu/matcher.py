@@ -467,7 +467,7 @@ class LinearMatcher:
     def covers(self, text: str, intent: str) -> bool:
         """Return True when ``intent``'s examples or answer use every content word of ``text``.
 
-        "any loans in there" is covered by an answer that mentions debt; "and google's
+        "any debt in that" is covered by an answer that mentions debt; "and google's
         revenue?" is not covered by the revenue answer ("google" is not in it).
         """
         if intent not in self.intents:
@@ -750,7 +750,7 @@ class LinearMatcher:
 
         A content word speaks for an intent when the intent's examples or answer use it and
         it is no word most intents use (``common_word_spread``: the knowledge base's own
-        subject, "mistral" in "mistral in one sentence", tells no intent from another);
+        subject, "mistral" in "mistral, briefly please", tells no intent from another);
         the type noun asked for speaks for the answers giving that type. A message with no
         content word at all ("why?") has evidence for none. An intent with the message as
         an example needs no more.
@@ -778,7 +778,7 @@ class LinearMatcher:
         confidence, ranked = self._confidence(tokens, trust)
         second = _second_question(tokens)
         if second is not None:
-            # "who is the ceo and what does he stand for": an answer to the first question
+            # "who is the ceo and what does he believe in": an answer to the first question
             # that is not the best answer to the second answers half the message
             top = int(np.argmax(confidence))
             part, _ = self._confidence(tokens[second:], trust[second:])
