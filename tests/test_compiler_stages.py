@@ -53,6 +53,13 @@ def test_spans_are_typed() -> None:
     assert any(s.kind == sp.COUNT and s.noun == "people" for s in spans)
 
 
+def test_a_figure_followed_by_a_comma_counts_nothing() -> None:
+    """"About 9,000, according to ...": the word after the comma is not what is counted."""
+    spans = sp.extract_spans("About 9,000, according to the club, from 12 boats of 8 metres.")
+    nouns = {s.noun for s in spans if s.kind in (sp.COUNT, sp.MEASURE)}
+    assert "according" not in nouns and "boats" in nouns
+
+
 def test_role_belongs_to_the_person_next_to_it() -> None:
     spans = sp.extract_spans("Baird is the company's chief executive and Asante its chief "
                              "technology officer.", people=frozenset({"baird", "asante"}))

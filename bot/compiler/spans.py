@@ -141,6 +141,8 @@ def _counts(sentence: str, found: _Found) -> None:
         if not found.free(match.start(), match.end()) or sentence[match.end():][:1] == "-":
             continue
         after = sentence[match.end():]
+        if re.match(r"\s*[,.;:)]", after):
+            continue  # "About 700,000, according to ...": the figure stands alone
         words = []
         for word in _WORD.findall(after[:60]):
             low = word.casefold()
