@@ -899,6 +899,14 @@ def _counted_arrays(counted: dict[str, list[int]]) -> dict[str, np.ndarray]:
     }
 
 
+def _examples_by_label(docs: list[list[str]], labels: list[int]) -> dict[int, list[list[str]]]:
+    """Return each intent's tokenised examples, keyed by its label."""
+    examples: dict[int, list[list[str]]] = {}
+    for tokens, label in zip(docs, labels, strict=True):
+        examples.setdefault(label, []).append(tokens)
+    return examples
+
+
 def _counted(
     kb: KnowledgeBase, names: list[str], synonyms: dict[str, str], docs: list[list[str]],
     labels: list[int], share: float,
@@ -908,16 +916,13 @@ def _counted(
     An intent counts what a figure of its answer counts (:func:`bot.nlu.kinds.counted_words`)
     and what its examples ask "how many" of, as often as :func:`_least_asking` requires.
     """
-    examples: dict[int, list[list[str]]] = {}
-    for tokens, label in zip(docs, labels, strict=True):
-        examples.setdefault(label, []).append(tokens)
+    examples = _examples_by_label(docs, labels)
     counted: dict[str, set[int]] = {}
     for label, name in enumerate(names):
-        words = {w for text in answer_texts(kb, name, with_title=False)
-                 for w in counted_words(tokenize(text, synonyms))}
+        texts = answer_texts(kb, name, with_title=False)
+        words = {w for text in texts for w in counted_words(tokenize(text, synonyms))}
         own = examples.get(label, [])
-        words |= example_counts(
-            own, _least_asking(answer_texts(kb, name, with_title=False), own, share))
+        words |= example_counts(own, _least_asking(texts, own, share))
         words |= example_counts(_title_question(kb, name, synonyms))
         for word in words:
             counted.setdefault(stem(word), set()).add(label)
@@ -1048,9 +1053,7 @@ def _kind_capable(
     share: float,
 ) -> np.ndarray:
     """Return, per kind of answer and intent, whether the intent can give that kind."""
-    examples: dict[int, list[list[str]]] = {}
-    for tokens, label in zip(docs, labels, strict=True):
-        examples.setdefault(label, []).append(tokens)
+    examples = _examples_by_label(docs, labels)
     capable = np.zeros((len(KINDS), len(names)), dtype=bool)
     for label, name in enumerate(names):
         texts = answer_texts(kb, name)
@@ -1072,9 +1075,7 @@ def _noun_capable(
     country (:func:`bot.nlu.kinds.gives_noun`), nor by one whose examples ask "which
     city" once (see :func:`_least_asking`).
     """
-    examples: dict[int, list[list[str]]] = {}
-    for tokens, label in zip(docs, labels, strict=True):
-        examples.setdefault(label, []).append(tokens)
+    examples = _examples_by_label(docs, labels)
     capable = np.zeros((len(NOUNS), len(names)), dtype=bool)
     for label, name in enumerate(names):
         texts = answer_texts(kb, name)
