@@ -260,6 +260,14 @@ def test_shipped_lexicon_keeps_different_things_apart(first: str, second: str) -
     assert not shared, f"{first!r} and {second!r} share {[g.line for g in shared]}"
 
 
+def assert_last_word_read_as(lexicon: Lexicon, known, cases: dict[str, str]) -> None:
+    """Each message's last word or phrase is rewritten, by the lexicon, to the word given."""
+    for message, word in cases.items():
+        result = lexicon.rewrite(tokenize(message), known)
+        assert result.tokens[-1] == word, (message, result)
+        assert result.from_lexicon[-1], (message, result)
+
+
 def test_shipped_lexicon_rewrites_common_question_words() -> None:
     lexicon = load_lexicon()
     company = knows(
@@ -276,10 +284,7 @@ def test_shipped_lexicon_rewrites_common_question_words() -> None:
         "what is the headcount": "employees",
         "who are its backers": "investors",
     }
-    for message, word in cases.items():
-        result = lexicon.rewrite(tokenize(message), company)
-        assert result.tokens[-1] == word, (message, result)
-        assert result.from_lexicon[-1]
+    assert_last_word_read_as(lexicon, company, cases)
 
 
 def test_shipped_lexicon_reads_business_idioms_as_plain_words() -> None:
@@ -294,9 +299,7 @@ def test_shipped_lexicon_reads_business_idioms_as_plain_words() -> None:
         "anything in the pipeline": "plans",
         "the company in a nutshell": "summary",
     }
-    for message, word in cases.items():
-        result = lexicon.rewrite(tokenize(message), company)
-        assert result.tokens[-1] == word, (message, result)
+    assert_last_word_read_as(lexicon, company, cases)
 
 
 def test_no_member_is_repeated_in_one_group_and_phrases_are_short() -> None:
