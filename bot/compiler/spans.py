@@ -138,11 +138,9 @@ def extract_spans(sentence: str, people: frozenset[str] = frozenset(),
 def _counts(sentence: str, found: _Found) -> None:
     """Add counts ("212 member-owners") and measures ("410 megawatts")."""
     for match in _COUNT_NUMBER.finditer(sentence):
-        if not found.free(match.start(), match.end()) or sentence[match.end():][:1] == "-":
-            continue
         after = sentence[match.end():]
-        if re.match(r"\s*[,.;:)]", after):
-            continue  # "About 700,000, according to ...": the figure stands alone
+        if not found.free(match.start(), match.end()) or re.match(r"-|\s*[,.;:)]", after):
+            continue  # "a 15-year lease"; "About 700,000, according to ...": no noun counted
         words = []
         for word in _WORD.findall(after[:60]):
             low = word.casefold()
