@@ -355,6 +355,23 @@ def test_negation_and_availability_give_yes_no_questions() -> None:
     assert "is saltmarsh on nintendo switch" in questions
 
 
+def test_ongoing_work_and_an_event_are_asked_on_the_clause_verb() -> None:
+    ongoing = _questions("Together with a local college it has been designing folding frames "
+                         "for beach kites.")
+    assert {"what is harbour designing", "what are they working on",
+            "are they designing folding frames"} <= set(ongoing)
+    event = _questions("Work on the new workshop began in June 2024.")
+    assert {"has work begun", "did work begin"} <= set(event)
+    # a state is no event, and a span of time is no subject
+    assert not any(q.startswith("has ") for q in _questions(
+        "One year before that, the workshop stood at ten staff."))
+
+
+def test_a_pronoun_after_an_opening_phrase_is_the_clause_subject() -> None:
+    clause = read_clause("Together with Galway College it has been testing new frames.")
+    assert (clause.subject, clause.verb, clause.progressive) == ("it", "test", True)
+
+
 def test_an_faq_keeps_its_own_wording_and_a_fact_wins_over_an_faq_answer(
         tmp_path: Path) -> None:
     seed = tmp_path / "harbour.txt"

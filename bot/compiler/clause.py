@@ -16,6 +16,7 @@ from bot.compiler import lexicon as lx
 
 _TOKEN = re.compile(r"[$€£]?\d[\d,.]*\d%?|[\w'’\-$€£%]+(?:\.\w+)*|[,;:()]")
 _PARTICLES = frozenset(["off", "out", "up", "together", "back", "down", "away", "over", "on"])
+_SUBJECT_PRONOUNS = frozenset(["it", "they", "he", "she", "we"])
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am"])
 _MODALS = frozenset(
     ["will", "would", "can", "could", "may", "might", "shall", "should", "must", "do",
@@ -34,6 +35,7 @@ class Clause:
         aux: The auxiliary before the verb ("are", "has", "will"), or "".
         obj: The words after the verb up to the first preposition or comma.
         agent: The words after "by" in a passive clause ("the danish manufacturer ...").
+        progressive: The verb is an -ing form after a form of "be" ("has been developing").
     """
 
     subject: str
@@ -43,6 +45,7 @@ class Clause:
     aux: str = ""
     obj: str = ""
     agent: str = ""
+    progressive: bool = False
 
     def form(self, tag: str) -> str:
         """Return the verb inflected (``VBZ``, ``VBD``, ``VBN``, ``VB``), with its particle."""
@@ -86,7 +89,7 @@ def read_clause(sentence: str, protected: list[tuple[int, int]] = ()) -> Clause:
     index = start
     aux = ""
     verb_at = None
-    passive = False
+    passive = progressive = False
     while index < len(tokens):
         word, offset = tokens[index]
         low = word.casefold()
@@ -124,6 +127,9 @@ def read_clause(sentence: str, protected: list[tuple[int, int]] = ()) -> Clause:
     subject_end = index if aux else verb_at
     subject = _words(tokens[start:subject_end])
     subject = re.sub(r"(?:\s(?:" + "|".join(sorted(lx.ADVERBS)) + r"))+$", "", subject)
+    words = subject.split()
+    if len(words) > 1 and words[-1] in _SUBJECT_PRONOUNS:  # "together with x it has ..."
+        subject = words[-1]
     rest = tokens[verb_at + 1:]
     particle = ""
     if rest and rest[0][0].casefold() in _PARTICLES:
@@ -149,7 +155,7 @@ def read_clause(sentence: str, protected: list[tuple[int, int]] = ()) -> Clause:
     if verb_at == index and aux:
         lemma = "be" if aux in _BE else "have" if aux in ("has", "have", "had") else lemma
     return Clause(subject, lemma, particle, passive, aux if verb_at != index else "",
-                  " ".join(obj).casefold(), agent)
+                  " ".join(obj).casefold(), agent, progressive and verb_at != index)
 
 
 def _after_intro(tokens: list[tuple[str, int]]) -> int:

@@ -125,6 +125,15 @@ VERB_FAMILIES: tuple[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], ..
     (_set("chair"), ("chair",), ("chair",)),
     (_set("lead head run"), ("lead", "run"), ("leader", "head")),
 )
+# Verbs of something that happens at a time: "construction began" -> "has construction begun".
+EVENT_VERBS = _set("begin start open launch finish complete end close arrive resume stop "
+                   "commence")
+# Verbs of making something new, asked "what are they working on" while under way.
+WORK_VERBS = _set("develop design build test research prepare plan create make engineer "
+                  "write produce construct prototype")
+# Nouns that only measure out what follows them: "a wide range of models" says no object.
+PARTITIVE_NOUNS = _set("range number lot kind kinds variety set series host array such part "
+                       "share amount most")
 # Verbs whose passive subject receives something: "growers are paid $2" -> "what do growers
 # get"; and the ways people say something was paid for.
 GIVING_VERBS = _set("pay give offer award grant send")

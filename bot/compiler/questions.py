@@ -62,6 +62,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _list_questions(spans, clause, subject)
     out += _definition_questions(text, spans, subject)
     out += _item_questions(text, subject)
+    out += _activity_questions(text, clause, who, about_subject)
     out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
     if context and not about_subject and clause.subject.startswith("the "):
@@ -823,6 +824,49 @@ def _yes_no_questions(text: str, clause: Clause, who: str, about_subject: bool) 
             place = tx.clean(re.sub(r"^(?:on|in|at|through)\s+", "", name.strip()))
             if place:
                 out += [f"is {who} on {place}", f"can i get {who} on {place}"]
+    return out
+
+
+def _activity_questions(text: str, clause: Clause, who: str, about_subject: bool) -> list[str]:
+    """Questions on the clause's own verb for what is going on or has happened.
+
+    "It has been developing floating foundations" -> "what is glenmora developing", "what
+    are they working on", "are they developing floating foundations"; "Offshore
+    construction began in 2025" -> "has offshore construction begun", "did offshore
+    construction begin".
+    """
+    if not who or clause.verb in ("", "be", "have", "become") or clause.passive:
+        return []
+    verb = Clause(clause.subject, clause.verb, clause.particle)
+    vb, vbd, vbn, vbg = (verb.form(t) for t in ("VB", "VBD", "VBN", "VBG"))
+    plural = who == "they" or (not about_subject and who.endswith("s"))
+    out: list[str] = []
+    if clause.progressive:
+        obj = " ".join(w for w in tx.words(clause.obj) if not re.search(r"\d", w)
+                       and w not in lx.NUMBER_WORDS and w not in _DROP_WORDS
+                       and w not in lx.ADVERBS)
+        head = obj.split()[-1] if obj else ""
+        obj = obj if (len(obj.split()) <= 3 and "NOUN" in lemmas(head)
+                      and head not in lx.PARTITIVE_NOUNS) else ""
+        be = "are" if plural else "is"
+        work = clause.verb in lx.WORK_VERBS  # "working on" is asked of making things only
+        if not obj and not work:  # "investing heavily in ..." asks nothing without its object
+            return out
+        out += [f"what {be} {who} {vbg}"] + ([f"what {be} {who} working on"] if work else [])
+        out += [f"{be} {who} {vbg} {obj}"] if obj else []
+        if about_subject:
+            out += [f"what are they {vbg}"] + (["what are they working on"] if work else [])
+            out += [f"are they {vbg} {obj}"] if obj else []
+            out += [f"are they working on {obj}"] if obj and work else []
+        return out
+    happened = clause.aux in ("", "did") and vbd != vb and re.search(
+        rf"\b{re.escape(vbd.split()[0])}\b", text, re.IGNORECASE)
+    if happened and not about_subject and clause.verb in lx.EVENT_VERBS and not re.search(
+            r"['’]s\b", who):  # an event: "has construction begun"
+        out += [f"{'have' if plural else 'has'} {who} {vbn}", f"did {who} {vb}"]
+        head = who.split()[-1]
+        if head != who and not who.startswith(("the ", "a ", "an ")):
+            out += [f"has {head} {vbn}"]
     return out
 
 
