@@ -367,6 +367,17 @@ def test_ongoing_work_and_an_event_are_asked_on_the_clause_verb() -> None:
         "One year before that, the workshop stood at ten staff."))
 
 
+def test_a_measure_of_material_and_a_product_on_sale_are_asked_as_a_customer_would() -> None:
+    made = _questions("The new loft sews about 900 metres of ripstop nylon a month.")
+    assert {"how much nylon", "how much nylon does the new loft sew a month",
+            "how much nylon does harbour sew a month"} <= set(made)
+    sold = set(_questions("The kites are sold in 40 toy shops and on the shelves of the "
+                          "chain Seaside Toys."))
+    assert {"how many shops sell the kites", "where can i buy the kites",
+            "who stocks harbour kites"} <= sold
+    assert "how many shops does the kites sell" not in sold
+
+
 def test_a_pronoun_after_an_opening_phrase_is_the_clause_subject() -> None:
     clause = read_clause("Together with Galway College it has been testing new frames.")
     assert (clause.subject, clause.verb, clause.progressive) == ("it", "test", True)

@@ -54,8 +54,10 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _verb_questions(clause, spans, who, about_subject, subject)
     out += _local_questions(text, spans, subject, who or short)
     out += _count_questions(spans, clause, who, subject)
+    out += [q for span in spans for q in _material_questions(text, span, clause, who, subject)]
     out += _money_questions(text, spans, clause, who, subject)
     out += _place_questions(text, spans, clause, who, about_subject, subject)
+    out += _retail_questions(text, clause, who, subject)
     out += _yes_no_questions(text, clause, who, about_subject)
     out += _detail_questions(text, spans, subject)
     out += _sequence_questions(text, subject)
@@ -711,7 +713,9 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
         nouns = list(dict.fromkeys([noun, head]))
         for n in nouns:
             out += [f"how many {n}", f"number of {n}"]
-            if who and (span.kind == sp.COUNT or verb == "have"):
+            if who and clause.passive and span.kind == sp.COUNT:  # "served in 90 cafes"
+                out += [f"how many {n} {inflect(verb, 'VB')} {who}"]
+            elif who and (span.kind == sp.COUNT or verb == "have"):
                 aux = "will" if clause.aux == "will" else "does"
                 out += [f"how many {n} {aux} {who} {verb}"]
         if span.kind == sp.COUNT and clause.obj and head in clause.obj and who:
@@ -720,6 +724,55 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
                 verb in ("employ", "have", "work")):
             out += [f"how many people work at {who}", f"how many employees does {who} have",
                     "headcount", "how many staff", "number of employees", "team size"]
+    return out
+
+
+_MATERIAL = re.compile(r"\s+of\s+((?:[a-z][a-z\-]+\s){0,2}[a-z][a-z\-]+)"
+                       r"(?=\s+(?:a|per|each|every)\s+(year|month|week|day)\b|[,.;]|$)")
+
+
+def _material_questions(text: str, span: sp.Span, clause: Clause, who: str,
+                        subject: Subject) -> list[str]:
+    """"roasts 380 tonnes of green coffee a year" -> "how much coffee does x roast a year"."""
+    if span.kind != sp.MEASURE:
+        return []
+    found = _MATERIAL.match(text[span.end:])
+    if not found:
+        return []
+    material = " ".join(w for w in found.group(1).split() if w not in _DROP_WORDS)
+    head = material.split()[-1] if material else ""
+    if not head or "NOUN" not in lemmas(head):
+        return []
+    rate = f" a {found.group(2)}" if found.group(2) else ""
+    out = [f"how much {m}" for m in dict.fromkeys([material, head])]
+    out += [f"how many {tx.clean(span.noun)} of {head}"] if span.noun else []
+    if who and clause.verb and clause.verb not in ("be", "have") and not clause.passive:
+        vb = clause.form("VB")
+        does = "do" if who == "they" else "does"
+        out += [f"how much {head} {does} {who} {vb}{rate}", f"how much {head} {does} {who} {vb}"]
+        if who != subject.short:
+            out += [f"how much {head} does {subject.short} {vb}{rate}"]
+    return out
+
+
+_RETAIL = re.compile(r"\b(?:(?:is|are)\s+(?:sold|stocked|served)\s+(?:in|at|by|through)|"
+                     r"on\s+the\s+shelves\s+of|stocked\s+by|sold\s+(?:in|at|by))\b")
+
+
+def _retail_questions(text: str, clause: Clause, who: str, subject: Subject) -> list[str]:
+    """Where a customer finds what the sentence says is sold or served somewhere.
+
+    "The coffee is served in 90 cafes and on the shelves of a grocery chain" -> "where can
+    i buy the coffee", "who sells ridgeline coffee", "which stores stock it".
+    """
+    if not _RETAIL.search(text):
+        return []
+    head = who.split()[-1] if who and who.split()[-1] not in subject.nouns else ""
+    own = f"{subject.short} {head}" if head and head != subject.short else subject.short
+    out: list[str] = []
+    for thing in dict.fromkeys(t for t in (who, own) if t):
+        out += [f"where can i buy {thing}", f"where is {thing} sold", f"who sells {thing}",
+                f"who stocks {thing}"]
     return out
 
 
