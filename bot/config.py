@@ -27,8 +27,11 @@ class NluConfig:
             the user to rephrase ("I'm not sure what you mean") instead of saying the
             answer is not known.
         clean_answer_margin: A top intent up to this much below ``answer_threshold`` is
-            answered all the same when no word of the message points away from it (no
-            name or rare term it does not cover).
+            answered all the same when nothing speaks against it: no word of the message
+            points away from it (no name or rare term it does not cover), its answer
+            gives the kind of detail asked for, and it covers enough of the message.
+        clean_answer_share: The share of the message's content (IDF-weighted) that such
+            an intent's examples or answer must use.
         ambiguity_threshold: If the top two differ by less, ask instead of answering.
         max_suggestions: At most this many "did you mean" buttons.
         max_message_chars: Longer messages are refused with a clear reply.
@@ -39,7 +42,8 @@ class NluConfig:
     answer_threshold: float = 0.5
     suggest_threshold: float = 0.3
     rephrase_threshold: float = 0.1
-    clean_answer_margin: float = 0.12
+    clean_answer_margin: float = 0.35
+    clean_answer_share: float = 0.3
     ambiguity_threshold: float = 0.15
     max_suggestions: int = 3
     max_message_chars: int = 1000

@@ -276,7 +276,7 @@ class TableMatcher:
     def covers(self, text: str, intent: str) -> bool:
         return bool(text.split()) and set(text.split()) <= self._words.get(intent, set())
 
-    def foreign_words(self, text: str, intent: str) -> list[str]:
+    def foreign_words(self, text: str, intent: str, asking: bool = False) -> list[str]:
         return []
 
     def new_words(self, text: str, names_only: bool = False) -> list[str]:
@@ -289,7 +289,8 @@ def test_follow_up_after_a_single_did_you_mean_is_about_that_candidate(small_kb)
         "rocket stuff": [("fact_rockets", 0.33)],
         f"why build them at all {example}": [("fact_rockets", 0.7)],
     }, {"fact_rockets": {"build", "rockets"}})
-    engine = Engine(Brain(small_kb, matcher), BotConfig())
+    # no answers below the threshold: "rocket stuff" is offered as a single did-you-mean
+    engine = Engine(Brain(small_kb, matcher), BotConfig(nlu=NluConfig(clean_answer_margin=0.0)))
     assert engine.handle("u", "rocket stuff").decision == "suggest"
     turn = engine.handle("u", "why build them at all")
     assert (turn.parse.intent.name, turn.decision) == ("fact_rockets", "answer")

@@ -13,6 +13,7 @@ from bot.nlu.kinds import (
     DURATION,
     MONEY,
     answer_kinds,
+    asked_head,
     asked_noun,
     count_noun,
     counted_words,
@@ -226,6 +227,24 @@ def test_what_a_how_many_question_counts():
     assert count_noun(tokenize("how many of their staff work from home")) == ("staff", "work")
     assert count_noun(tokenize("how many times bigger is it")) == ()
     assert count_noun(tokenize("how much is it")) == ()
+    # the same question without "how many"
+    assert count_noun(tokenize("what is the number of players")) == ("players",)
+    assert count_noun(tokenize("count of staff in the studio")) == ("staff",)
+    assert count_noun(tokenize("player count?")) == ("player",)
+    assert count_noun(tokenize("count the boxes")) == ()
+
+
+def test_a_count_without_how_many_is_still_a_count_the_answer_must_give(studio):
+    # the answer counts copies, not players: "player count" is not in the sources
+    assert studio.missing_type("tidepool player count", "fact_hit") == "player"
+    assert studio.missing_type("the number of copies sold", "fact_hit") is None
+
+
+def test_the_noun_a_what_is_question_asks_about():
+    assert asked_head(tokenize("what is openai's revenue")) == "revenue"
+    assert asked_head(tokenize("what was the valuation")) == "valuation"
+    assert asked_head(tokenize("what is the studio doing next year")) is None
+    assert asked_head(tokenize("who is the director")) is None
 
 
 def test_what_the_figures_of_an_answer_count():

@@ -170,3 +170,34 @@ def test_a_type_the_closest_answer_cannot_give_is_refused_as_not_in_the_sources(
     assert turn.decision == "fallback"
     assert "year" in reply and "say nothing about" in reply
     assert "not sure what you mean" not in reply
+
+
+def low_floor(engine: Engine) -> Engine:
+    """The same brain, answering clean tops down to a confidence of 0.05."""
+    return Engine(engine.brain, BotConfig(nlu=NluConfig(clean_answer_margin=0.45)))
+
+
+def test_a_clean_answer_well_below_the_threshold_needs_its_answer_to_cover_the_message(
+        engine):
+    matcher = engine.brain.matcher
+    # the history intent uses both content words; the sky and the sea it does not
+    assert matcher.covered_share("how did the gallery start", "fact_history") == 1.0
+    assert matcher.covered_share("why are the sky and the sea blue", "fact_history") == 0.0
+    loose = low_floor(engine)
+    assert say(loose, "m", "why are the sky and the sea blue")[0].decision != "answer"
+
+
+def test_a_clean_answer_is_not_given_for_a_type_it_cannot_give(engine):
+    # "what year" against the hours answer (times and days): refused, not answered
+    turn, reply = say(low_floor(engine), "n", "in what year does the gallery open")
+    assert turn.decision == "fallback" and "year" in reply
+
+
+def test_what_is_the_x_of_another_subject_points_away_from_a_clean_answer(engine):
+    # the rivals answer names the Louvre, but says nothing of its history
+    matcher = engine.brain.matcher
+    assert "history" in matcher.foreign_words("what is the louvre's history", "fact_rivals",
+                                              asking=True)
+    assert "history" not in matcher.foreign_words("what is the louvre's history",
+                                                  "fact_rivals")
+    assert say(low_floor(engine), "o", "what is the louvre's history")[0].decision != "answer"

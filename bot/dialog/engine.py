@@ -398,19 +398,30 @@ class Engine:
     def _clean_answer(self, m: _Message, ranking: list[IntentScore]) -> bool:
         """True when the top intent is within ``clean_answer_margin`` of the answer threshold.
 
-        Nothing against it: clearly ahead of the runner-up, and no word of the message
-        points away from it (no name or rare term it does not cover, see the matcher's
-        ``foreign_words``).
+        Nothing against it: clearly ahead of the runner-up, no word of the message points
+        away from it (no name or rare term it does not cover, see the matcher's
+        ``foreign_words``), its answer gives the kind of detail asked for (the matcher's
+        ``missing_type``: "which city" against an answer naming a country), and its examples
+        or answer use at least ``clean_answer_share`` of the message's content
+        (``covered_share``).
         """
         nlu = self._config.nlu
-        foreign = getattr(m.brain.matcher, "foreign_words", None)
+        matcher = m.brain.matcher
+        foreign = getattr(matcher, "foreign_words", None)
         least = nlu.answer_threshold - nlu.clean_answer_margin
         if not ranking or foreign is None or ranking[0].confidence < least:
             return False
         runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
         if ranking[0].confidence - runner_up < nlu.ambiguity_threshold:
             return False
-        return not foreign(m.message, ranking[0].name)
+        top = ranking[0].name
+        lacking = getattr(matcher, "missing_type", None)
+        share = getattr(matcher, "covered_share", None)
+        if lacking is not None and lacking(m.message, top):
+            return False
+        if share is not None and share(m.message, top) < nlu.clean_answer_share:
+            return False
+        return not foreign(m.message, top, asking=True)
 
     def _understood(self, m: _Message) -> _Message:
         """Return ``m`` with its entities, ranking and reading (computed once)."""

@@ -71,6 +71,7 @@ _BE = _set("is are was were")
 # that ask how often or by what factor rather than for a count ("how many times bigger").
 _NOUN_SKIP = _set("of the its their his her those these our your my this that")
 _NOT_COUNTED = frozenset({"time", "times"})
+_COUNT_OF = frozenset({("number", "of"), ("count", "of")})
 
 _MONTHS = ("january february march april may june july august september october november "
            "december monday tuesday wednesday thursday friday saturday sunday")
@@ -211,6 +212,23 @@ def asked_noun(tokens: Sequence[str]) -> str | None:
     return None
 
 
+def asked_head(tokens: Sequence[str]) -> str | None:
+    """Return the noun a "what is X's NOUN" question asks about, or None.
+
+    The question is "what" and a verb "be" followed by a short noun phrase and nothing
+    else: its last word is what is asked ("what is openai's revenue" -> "revenue", "what
+    was the valuation" -> "valuation"). Any other shape returns None.
+    """
+    for start in range(len(tokens) - 1):
+        if tokens[start] == "what" and tokens[start + 1] in _BE:
+            phrase = [t for t in tokens[start + 2:] if t not in _NOUN_SKIP]
+            if 0 < len(phrase) <= 3 and all(
+                    t not in FUNCTION_WORDS and t not in QUESTION_WORDS for t in phrase):
+                return phrase[-1]
+            return None
+    return None
+
+
 def gives_noun(noun: str, texts: Iterable[str]) -> bool:
     """Return True when one of ``texts`` has a span of the type ``noun`` asks for."""
     pattern, noun_counts = TYPE_NOUNS[noun]
@@ -254,27 +272,38 @@ def _asks_money(tokens: Sequence[str], after: int) -> bool:
 
 
 def count_noun(tokens: Sequence[str]) -> tuple[str, ...]:
-    """Return the words of what a "how many" question counts, or () for none.
+    """Return the words of what a question asks the count of, or () for none.
 
     "how many players can join" -> ("players",); "how many of the members farm" ->
     ("members", "farm"): the words after "how many" (past "of the", "their" ...) up to
-    the next function word. "How many times" asks how often, not for a count of a noun.
+    the next function word. "the number of players" and "count of players" ask the same,
+    and so does "player count" (the noun just before "count"). "How many times" asks how
+    often, not for a count of a noun.
     """
     for start in range(len(tokens) - 1):
-        if (tokens[start], tokens[start + 1]) != ("how", "many"):
-            continue
-        at = start + 2
-        while at < len(tokens) and tokens[at] in _NOUN_SKIP:
-            at += 1
-        words: list[str] = []
-        while (at < len(tokens) and len(words) < 3 and tokens[at] not in FUNCTION_WORDS
-               and tokens[at] not in QUESTION_WORDS):
-            words.append(tokens[at])
-            at += 1
-        if not words or words[0] in _NOT_COUNTED:
-            return ()
-        return tuple(words)
+        pair = (tokens[start], tokens[start + 1])
+        if pair == ("how", "many") or pair in _COUNT_OF:
+            return _counted_after(tokens, start + 2)
+    for at in range(1, len(tokens)):
+        before = tokens[at - 1]
+        if (tokens[at] == "count" and before not in FUNCTION_WORDS
+                and before not in QUESTION_WORDS and before.isalpha()):
+            return (before,)
     return ()
+
+
+def _counted_after(tokens: Sequence[str], at: int) -> tuple[str, ...]:
+    """Return the content words from ``at`` on (past "of the"), up to a function word."""
+    while at < len(tokens) and tokens[at] in _NOUN_SKIP:
+        at += 1
+    words: list[str] = []
+    while (at < len(tokens) and len(words) < 3 and tokens[at] not in FUNCTION_WORDS
+           and tokens[at] not in QUESTION_WORDS):
+        words.append(tokens[at])
+        at += 1
+    if not words or words[0] in _NOT_COUNTED:
+        return ()
+    return tuple(words)
 
 
 def counted_words(tokens: Sequence[str]) -> set[str]:

@@ -48,6 +48,7 @@ from bot.nlu.kinds import (
     TIME,
     TYPE_NOUNS,
     answer_kinds,
+    asked_head,
     asked_noun,
     count_noun,
     counted_words,
@@ -337,9 +338,17 @@ class LinearMatcher:
         one example of the runner-up ("how much money": "how much money did it raise",
         "how much money does it make"), and the message is no example itself, nothing in it
         favours one: those candidates get their mean confidence, so a did-you-mean is
-        offered however the fit happened to split them.
+        offered however the fit happened to split them. A message that is an example of
+        several intents ("rocket prices" of the small and the big rocket's price) is shared
+        among all of them.
         """
         words = frozenset(stem(t) for t in tokens)
+        exact = list(self._examples_by_stems.get(words, ()))
+        if len(exact) > 1:
+            # the message is an example of several intents: nothing can tell them apart
+            shared = confidence.copy()
+            shared[exact] = confidence[exact].mean()
+            return shared
         order = np.argsort(-confidence, kind="stable")[: self._settings.share_candidates]
         contained = [
             int(i) for i in order
@@ -482,14 +491,42 @@ class LinearMatcher:
                 return False
         return bool(content)
 
-    def foreign_words(self, text: str, intent: str) -> list[str]:
+    def covered_share(self, text: str, intent: str) -> float:
+        """Return the share of ``text``'s content that ``intent``'s examples or answer use.
+
+        Each distinct content word weighs its IDF (an unknown word the weight
+        :meth:`coverage` gives it, at most the largest IDF; entity values weigh nothing).
+        "why is the sky blue" shares nothing with an answer about the company's impact:
+        0.0, however the fitted model happens to rank it.
+        """
+        if intent not in self.intents:
+            return 0.0
+        column = self.intents.index(intent)
+        total = covered = 0.0
+        for token in dict.fromkeys(self.understand(text)[0]):
+            if token in FUNCTION_WORDS or token in QUESTION_WORDS:
+                continue
+            row = self._stem_index.get(stem(token))
+            if row is None:
+                if token not in self._entity_words:
+                    total += self._unknown_idf * min(1.0, self._unknown_weight(token))
+                continue
+            weight = float(self._stem_idf[row])
+            total += weight
+            if self._stem_intents[row, column] or self._stem_answers[row, column]:
+                covered += weight
+        return covered / total if total else 0.0
+
+    def foreign_words(self, text: str, intent: str, asking: bool = False) -> list[str]:
         """Return the words of ``text`` that point away from ``intent``.
 
         A name or rare term the knowledge base never uses (:meth:`new_words`), or a name or
         rare term that belongs to another intent (most of its examples are that intent's)
         and that neither ``intent``'s examples nor its answer use: "openai" in "who is the ceo of
         openai" points away from the CEO answer. Offering ``intent`` as "did you mean" for
-        such a message would mislead.
+        such a message would mislead. With ``asking``, also the noun a "what is X's NOUN"
+        question asks about (:func:`bot.nlu.kinds.asked_head`) when ``intent`` never uses
+        it: "revenue" in "what is openai's revenue" against an answer that names OpenAI.
         """
         found = list(self.new_words(text))
         if intent not in self.intents:
@@ -511,6 +548,12 @@ class LinearMatcher:
                     and rarity(token, self._settings.rarity_power)
                     >= self._settings.new_word_rarity):
                 found.append(token)
+        head = asked_head(tokens) if asking else None
+        if head is not None and head not in found:
+            row = self._stem_index.get(stem(head))
+            if row is not None and not (self._stem_intents[row, column]
+                                        or self._stem_answers[row, column]):
+                found.append(head)  # "what is openai's revenue" against another answer
         return found
 
     def _uses(self, word: str) -> int:
@@ -692,7 +735,7 @@ class LinearMatcher:
         kind = question_kind(tokens)
         noun = asked_noun(tokens)
         counted = count_noun(tokens)
-        if kind is None and noun is None:
+        if kind is None and noun is None and not counted:
             return None
         capable = np.ones(len(self.intents), dtype=bool)
         if kind is not None:
