@@ -244,6 +244,7 @@ def test_the_noun_a_what_is_question_asks_about():
     assert asked_head(tokenize("what is openai's revenue")) == "revenue"
     assert asked_head(tokenize("what was the valuation")) == "valuation"
     assert asked_head(tokenize("what is the studio doing next year")) is None
+    assert asked_head(tokenize("what is their revenue these days")) is None
     assert asked_head(tokenize("who is the director")) is None
 
 

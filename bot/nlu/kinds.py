@@ -221,7 +221,10 @@ def asked_head(tokens: Sequence[str]) -> str | None:
     """
     for start in range(len(tokens) - 1):
         if tokens[start] == "what" and tokens[start + 1] in _BE:
-            phrase = [t for t in tokens[start + 2:] if t not in _NOUN_SKIP]
+            at = start + 2
+            while at < len(tokens) and tokens[at] in _NOUN_SKIP:
+                at += 1
+            phrase = tokens[at:]
             if 0 < len(phrase) <= 3 and all(
                     t not in FUNCTION_WORDS and t not in QUESTION_WORDS for t in phrase):
                 return phrase[-1]

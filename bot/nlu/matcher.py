@@ -495,21 +495,23 @@ class LinearMatcher:
         """Return the share of ``text``'s content that ``intent``'s examples or answer use.
 
         Each distinct content word weighs its IDF (an unknown word the weight
-        :meth:`coverage` gives it, at most the largest IDF; entity values weigh nothing).
+        :meth:`coverage` gives it, at most the largest IDF and at least that over the number
+        of content words; entity values weigh nothing).
         "why is the sky blue" shares nothing with an answer about the company's impact:
         0.0, however the fitted model happens to rank it.
         """
         if intent not in self.intents:
             return 0.0
         column = self.intents.index(intent)
+        content = [t for t in dict.fromkeys(self.understand(text)[0])
+                   if t not in FUNCTION_WORDS and t not in QUESTION_WORDS]
         total = covered = 0.0
-        for token in dict.fromkeys(self.understand(text)[0]):
-            if token in FUNCTION_WORDS or token in QUESTION_WORDS:
-                continue
+        for token in content:
             row = self._stem_index.get(stem(token))
             if row is None:
                 if token not in self._entity_words:
-                    total += self._unknown_idf * min(1.0, self._unknown_weight(token))
+                    unknown = max(min(1.0, self._unknown_weight(token)), 1 / len(content))
+                    total += self._unknown_idf * unknown
                 continue
             weight = float(self._stem_idf[row])
             total += weight
