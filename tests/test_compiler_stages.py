@@ -378,6 +378,25 @@ def test_a_measure_of_material_and_a_product_on_sale_are_asked_as_a_customer_wou
     assert "how many shops does the kites sell" not in sold
 
 
+def test_a_topic_is_asked_the_ways_readers_ask_it_by_the_one_entry_about_it() -> None:
+    doc, subject = _doc(FOUNDING + "Harbour's revenue reached $2 million in 2023, with sales "
+                        "up a third.\nThe workshop sells kites and repair kits.\n")
+    entries = build_entries(doc, subject)
+    owners = [e.intent for e in entries if "how much money does harbour make" in e.examples]
+    assert owners == ["fact_revenue"]
+    revenue = next(e for e in entries if e.intent == "fact_revenue")
+    assert {"how much money did harbour make", "how much money does the workshop make",
+            "annual revenue"} <= set(revenue.examples)
+    # a topic nothing in the article speaks of is asked of no entry
+    assert not any("worth" in x for e in entries for x in e.examples)
+
+
+def test_what_a_thing_is_made_with_is_asked() -> None:
+    questions = set(_questions("Both kites are sewn with a waxed Dyneema thread."))
+    assert {"what are the kites sewn with", "what thread do they use", "which thread"} <= (
+        questions)
+
+
 def test_a_pronoun_after_an_opening_phrase_is_the_clause_subject() -> None:
     clause = read_clause("Together with Galway College it has been testing new frames.")
     assert (clause.subject, clause.verb, clause.progressive) == ("it", "test", True)

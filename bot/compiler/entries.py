@@ -19,6 +19,7 @@ from bot.compiler import text as tx
 from bot.compiler.clause import read_clause
 from bot.compiler.document import Document
 from bot.compiler.segment import Fact, Subject, segment
+from bot.compiler.topics import topic_questions
 
 FACT = "fact"
 FAQ = "faq"
@@ -109,6 +110,9 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
             lx.IDENTITY_QUESTIONS)] + identity.examples, qs.MAX_FAQ_WORDS)
     for entry in entries:
         entry.examples = entry.examples[:MAX_EXAMPLES]
+    for index, questions in topic_questions(entries, subject.short, subject.nouns).items():
+        entry = entries[index]  # besides what it says: what readers ask of its topic
+        entry.examples = qs.clean_examples(entry.examples + questions, qs.MAX_FAQ_WORDS)
     return _unique_keys(entries)
 
 
@@ -150,7 +154,11 @@ def _noun_variants(entry: Entry, subject: Subject, limit: int = 4) -> list[str]:
     """
     if not subject.short:
         return []
-    pattern = re.compile(rf"(?<!\ba )(?<!\ban )(?<!\bthe )\b{re.escape(subject.short)}\b(?!')")
+    words = tx.words(subject.name)
+    rest = words[words.index(subject.short) + 1:] if subject.short in words else []
+    tail = rf"(?!\s+{re.escape(rest[0])}\b)" if rest else ""  # "mistral ai": not "the company ai"
+    pattern = re.compile(
+        rf"(?<!\ba )(?<!\ban )(?<!\bthe )\b{re.escape(subject.short)}\b(?!'){tail}")
     named = [e for e in entry.examples if pattern.search(e) and len(e.split()) > 2
              and not e.startswith(subject.short)]
     subject_position = re.compile(

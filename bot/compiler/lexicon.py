@@ -50,7 +50,7 @@ PEOPLE_NOUNS = _set("people employees staff workers members member-owners engine
 AUXILIARIES = _set("is are was were be been being am has have had will would can could "
                    "may might shall should must does do did")
 DETERMINERS = _set("the a an its their his her our my this that these those each every "
-                   "all some any no another")
+                   "all some any no another both many several most few")
 ADVERBS = _set("now still also already just only currently recently since then soon "
                "first later jointly once newly mainly largely mostly")
 PREPOSITIONS = _set("of in on at to for from by with about as into onto over under "
@@ -161,7 +161,9 @@ TIME_NOUNS = _set("year years month months week weeks day days time quarter half
 # Words for what comes first and what comes next, as people ask them.
 FIRST_WORDS = ("first", "debut")
 NEXT_QUESTIONS = ("what is next for {s}", "what are they doing next",
-                  "what comes next", "what is the next {n}", "what is their next {n}")
+                  "what comes next", "what is the next {n}", "what is their next {n}",
+                  "what are they planning next", "what is coming next",
+                  "what is in the pipeline")
 # What a customer does when the subject does this: "X sells coffee" -> "can i buy coffee".
 CUSTOMER_VERBS = {"sell": "buy", "offer": "get", "stock": "buy", "serve": "get",
                   "supply": "get", "rent": "rent", "publish": "buy", "make": "buy"}

@@ -58,6 +58,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _money_questions(text, spans, clause, who, subject)
     out += _place_questions(text, spans, clause, who, about_subject, subject)
     out += _retail_questions(text, clause, who, subject)
+    out += _instrument_questions(text, clause, who, subject)
     out += _yes_no_questions(text, clause, who, about_subject)
     out += _detail_questions(text, spans, subject)
     out += _sequence_questions(text, subject)
@@ -753,6 +754,27 @@ def _material_questions(text: str, span: sp.Span, clause: Clause, who: str,
         if who != subject.short:
             out += [f"how much {head} does {subject.short} {vb}{rate}"]
     return out
+
+
+def _instrument_questions(text: str, clause: Clause, who: str, subject: Subject) -> list[str]:
+    """What something is made with, asked the ways people ask it.
+
+    "Both games are built with the Godot engine" -> "what are the games built with", "what
+    engine do they use", "which engine".
+    """
+    if not clause.passive or not clause.verb or not who:
+        return []
+    vbn = clause.form("VBN")
+    found = re.search(rf"\b{re.escape(vbn)}\s+(?:with|using)\s+([^.,;]+)", text, re.IGNORECASE)
+    if not found:
+        return []
+    head = tx.words(found.group(1))[-1] if tx.words(found.group(1)) else ""
+    if not head or "NOUN" not in lemmas(head) or sp.common_word(head, 300):
+        return []
+    thing = re.sub(r"^(?:both|all|many|several|most|each|every)\s+", "the ", who)
+    be = "are" if thing.endswith("s") else "is"
+    return [f"what {be} {thing} {vbn} with", f"what {head} {be} {thing} {vbn} with",
+            f"which {head}", f"what {head} do they use", f"what {head} does {subject.short} use"]
 
 
 _RETAIL = re.compile(r"\b(?:(?:is|are)\s+(?:sold|stocked|served)\s+(?:in|at|by|through)|"

@@ -1,0 +1,93 @@
+"""The questions people ask about the common topics of an organisation, whatever the wording.
+
+An article says "revenue reached $41 million"; readers ask "how much money do they make" or
+"what are their sales". Those questions belong to the topic, not to the sentence: each
+topic here has the words that show an entry is about it and the questions readers ask
+about it, written around the subject's short name. Each topic goes to the one entry that
+speaks of it most (its key or title names the topic, else it uses the topic's words most),
+so one question is never spread over several intents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.compiler import text as tx
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic: its name, the words showing an entry is about it, and readers' questions.
+
+    Attributes:
+        name: The topic key ("revenue"); an entry keyed or titled so owns the topic.
+        words: Regular expression of the words an answer about the topic uses.
+        questions: Question templates with ``{s}`` for the subject's short name.
+    """
+
+    name: str
+    words: str
+    questions: tuple[str, ...]
+
+
+TOPICS = (
+    Topic("revenue", r"revenue|sales|turnover|recurring revenue|arr", (
+        "how much money does {s} make", "how much money did {s} make",
+        "how much revenue does {s} make",
+        "how much does {s} earn", "what does {s} earn", "what are {s}'s sales",
+        "{s} sales", "annual revenue", "yearly revenue", "how big is {s}'s revenue",
+        "what is {s}'s income", "how much do they make a year", "what are their earnings",
+    )),
+    Topic("funding", r"raised|raise|funding|funded|round|series [a-e]|venture|investors?", (
+        "how much funding has {s} raised", "how much funding does {s} have", "total funding",
+        "how much money have they raised so far", "{s} funding", "how is {s} funded",
+        "how much capital",
+    )),
+    Topic("valuation", r"valuation|valued|worth", (
+        "what is {s} worth", "how much is {s} worth", "what is {s} valued at",
+        "{s} valuation", "how much is the company worth",
+    )),
+    Topic("strategy", r"strategy|playbook|business model|sells mainly|customers", (
+        "what is {s}'s business model", "business model", "how does {s} make money",
+        "who are {s}'s customers", "who does {s} sell to", "what is their strategy",
+        "what is {s}'s approach",
+    )),
+    Topic("partnerships", r"partnerships?|partners?|alliances?", (
+        "who does {s} partner with", "who are {s}'s partners", "does {s} have partners",
+        "what partnerships does {s} have", "{s} partners",
+    )),
+    Topic("products", r"products?|range of|line-up|lineup|models", (
+        "what products does {s} have", "what does {s} offer", "{s} products",
+        "what is {s}'s product range",
+    )),
+)
+
+
+def topic_questions(entries: list, short: str, nouns: tuple[str, ...] = ()) -> dict[
+        int, list[str]]:
+    """Return, by entry index, the topic questions each entry owns.
+
+    Args:
+        entries: The document's entries (``key``, ``title`` and ``answer`` are read).
+        short: The subject's short name ("mistral"); no topic questions without it.
+        nouns: The nouns the article uses for the subject ("studio"): the first is asked
+            with too ("how much money does the studio make").
+    """
+    if not short:
+        return {}
+    owned: dict[int, list[str]] = {}
+    for topic in TOPICS:
+        pattern = re.compile(rf"\b(?:{topic.words})\b", re.IGNORECASE)
+        best, best_score = None, 0
+        for index, entry in enumerate(entries):
+            named = topic.name in tx.words(f"{entry.key.replace('_', ' ')} {entry.title}")
+            score = 100 * named + len(pattern.findall(entry.answer))
+            if score > best_score:
+                best, best_score = index, score
+        if best is not None:
+            names = [short, *(f"the {noun}" for noun in nouns[:1])]
+            owned.setdefault(best, []).extend(  # the first two also with "the studio"
+                q.format(s=name) for rank, q in enumerate(topic.questions) for name in (
+                    names if rank < 2 and "{s} " in q else names[:1]))
+    return owned
