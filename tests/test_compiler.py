@@ -200,6 +200,26 @@ def test_curated_answers_examples_and_metadata_win(tmp_path: Path) -> None:
     assert "how expensive was webb" in texts and "how much cost" in texts
 
 
+def test_topic_questions_yield_to_curated_phrasings_of_the_intent(tmp_path: Path) -> None:
+    seed = tmp_path / "bakery.txt"
+    seed.write_text(ARTICLE.replace("Frequently asked", "The bakery's revenue reached $900,000 "
+                                    "in 2023.\nFrequently asked"), encoding="utf-8")
+    alone = tmp_path / "alone"
+    compile_seeds([seed], alone, curated_dirs=[])
+    examples = load_knowledge_base(alone).intents["fact_revenue"].examples
+    assert "what are bakery's sales" in [e.text for e in examples]
+    curated = tmp_path / "intents" / "curated"
+    curated.mkdir(parents=True)
+    (curated / "mine.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: fact_revenue\n  examples: |\n'
+        "    - what do the shops take in a year\n", encoding="utf-8")
+    out = tmp_path / "intents" / "generated"
+    compile_seeds([seed], out)
+    generated = (out / "bakery.nlu.yml").read_text(encoding="utf-8")
+    assert "what are bakery's sales" not in generated  # the maintainer's wording rules
+    assert "revenue" in generated  # what the article itself says is still asked
+
+
 def test_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

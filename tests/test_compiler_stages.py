@@ -382,10 +382,10 @@ def test_a_topic_is_asked_the_ways_readers_ask_it_by_the_one_entry_about_it() ->
     doc, subject = _doc(FOUNDING + "Harbour's revenue reached $2 million in 2023, with sales "
                         "up a third.\nThe workshop sells kites and repair kits.\n")
     entries = build_entries(doc, subject)
-    owners = [e.intent for e in entries if "how much money does harbour make" in e.examples]
+    owners = [e.intent for e in entries if "how much does harbour earn" in e.examples]
     assert owners == ["fact_revenue"]
     revenue = next(e for e in entries if e.intent == "fact_revenue")
-    assert {"how much money did harbour make", "how much money does the workshop make",
+    assert {"how much revenue does harbour have", "how much does the workshop earn",
             "annual revenue"} <= set(revenue.examples)
     # a topic nothing in the article speaks of is asked of no entry
     assert not any("worth" in x for e in entries for x in e.examples)

@@ -40,6 +40,8 @@ class Entry:
         primary: Examples that are the entry's own wording (an FAQ question and its
             variants): an example several entries generate stays with the one whose own
             wording it is.
+        generic: Examples asked of the entry's topic rather than of its text ("how much
+            does x earn"): curated phrasings of the intent replace them.
     """
 
     kind: str
@@ -49,6 +51,7 @@ class Entry:
     examples: list[str] = field(default_factory=list)
     details: tuple[str, ...] = ()
     primary: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
 
     @property
     def intent(self) -> str:
@@ -112,7 +115,9 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
         entry.examples = entry.examples[:MAX_EXAMPLES]
     for index, questions in topic_questions(entries, subject.short, subject.nouns).items():
         entry = entries[index]  # besides what it says: what readers ask of its topic
-        entry.examples = qs.clean_examples(entry.examples + questions, qs.MAX_FAQ_WORDS)
+        topic = qs.clean_examples(questions, qs.MAX_FAQ_WORDS)
+        entry.generic = frozenset(q for q in topic if q not in entry.examples)
+        entry.examples = qs.clean_examples(entry.examples + topic, qs.MAX_FAQ_WORDS)
     return _unique_keys(entries)
 
 

@@ -161,9 +161,7 @@ TIME_NOUNS = _set("year years month months week weeks day days time quarter half
 # Words for what comes first and what comes next, as people ask them.
 FIRST_WORDS = ("first", "debut")
 NEXT_QUESTIONS = ("what is next for {s}", "what are they doing next",
-                  "what comes next", "what is the next {n}", "what is their next {n}",
-                  "what are they planning next", "what is coming next",
-                  "what is in the pipeline")
+                  "what comes next", "what is the next {n}", "what is their next {n}")
 # What a customer does when the subject does this: "X sells coffee" -> "can i buy coffee".
 CUSTOMER_VERBS = {"sell": "buy", "offer": "get", "stock": "buy", "serve": "get",
                   "supply": "get", "rent": "rent", "publish": "buy", "make": "buy"}

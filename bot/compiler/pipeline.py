@@ -275,7 +275,10 @@ def _render(compiled: list[_Compiled], curated: KnowledgeBase | None) -> tuple[
         origin = f"{Path(unit.document.path).name} ({_digest(unit.document)})"
         specs, responses = [], []
         for entry in unit.entries:
-            examples = tuple(e for e in entry.examples if tx.match_key(e) not in taken)
+            phrased = curated is not None and bool(
+                curated.intents.get(entry.intent) and curated.intents[entry.intent].examples)
+            examples = tuple(e for e in entry.examples if tx.match_key(e) not in taken
+                             and not (phrased and e in entry.generic))
             specs.append(IntentSpec(entry.intent, examples, _metadata(entry, curated)))
             n_intents += bool(examples)
             n_examples += len(examples)

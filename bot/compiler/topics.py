@@ -33,11 +33,9 @@ class Topic:
 
 TOPICS = (
     Topic("revenue", r"revenue|sales|turnover|recurring revenue|arr", (
-        "how much money does {s} make", "how much money did {s} make",
-        "how much revenue does {s} make",
-        "how much does {s} earn", "what does {s} earn", "what are {s}'s sales",
-        "{s} sales", "annual revenue", "yearly revenue", "how big is {s}'s revenue",
-        "what is {s}'s income", "how much do they make a year", "what are their earnings",
+        "how much does {s} earn", "how much revenue does {s} have", "what does {s} earn",
+        "what are {s}'s sales", "{s} sales", "annual revenue", "yearly revenue",
+        "how big is {s}'s revenue", "what is {s}'s income", "what are their earnings",
     )),
     Topic("funding", r"raised|raise|funding|funded|round|series [a-e]|venture|investors?", (
         "how much funding has {s} raised", "how much funding does {s} have", "total funding",
