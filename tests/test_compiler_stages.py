@@ -397,6 +397,20 @@ def test_what_a_thing_is_made_with_is_asked() -> None:
         questions)
 
 
+def test_each_noun_of_a_hyphenated_count_is_asked() -> None:
+    questions = set(_questions("Harbour now has 40 worker-owners in Galway."))
+    assert {"how many worker-owners", "how many workers", "how many owners"} <= questions
+
+
+def test_an_faq_about_visiting_is_asked_the_ways_visitors_ask() -> None:
+    doc, subject = _doc(FOUNDING + "Frequently asked questions\n- Can people see the workshop?"
+                        "\n- Yes. Visitors can watch the sewing every Sunday, and no booking "
+                        "is needed.\n")
+    faq = next(e for e in build_entries(doc, subject) if e.kind == "faq")
+    assert {"can i visit harbour", "do i need to book", "can i visit at the weekend"} <= set(
+        faq.examples)
+
+
 def test_a_pronoun_after_an_opening_phrase_is_the_clause_subject() -> None:
     clause = read_clause("Together with Galway College it has been testing new frames.")
     assert (clause.subject, clause.verb, clause.progressive) == ("it", "test", True)

@@ -711,7 +711,7 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
             continue  # "for nine years" says how long, nobody asks "how many years"
         noun = tx.clean(span.noun)
         head = noun.split()[-1]
-        nouns = list(dict.fromkeys([noun, head]))
+        nouns = list(dict.fromkeys([noun, head, *_compound_parts(head)]))
         for n in nouns:
             out += [f"how many {n}", f"number of {n}"]
             if who and clause.passive and span.kind == sp.COUNT:  # "served in 90 cafes"
@@ -796,6 +796,16 @@ def _retail_questions(text: str, clause: Clause, who: str, subject: Subject) -> 
         out += [f"where can i buy {thing}", f"where is {thing} sold", f"who sells {thing}",
                 f"who stocks {thing}"]
     return out
+
+
+def _compound_parts(noun: str) -> list[str]:
+    """"member-owners" -> "members", "owners": each noun of a hyphenated plural compound."""
+    parts = noun.split("-")
+    if len(parts) != 2 or not noun.endswith("s") or not all(
+            "NOUN" in lemmas(p) or "NOUN" in lemmas(p + "s") for p in parts):
+        return []
+    first = inflect(parts[0], "NNS") if "NOUN" in lemmas(parts[0]) else parts[0]
+    return [first, parts[1]]
 
 
 def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,

@@ -59,6 +59,14 @@ TOPICS = (
         "what products does {s} have", "what does {s} offer", "{s} products",
         "what is {s}'s product range",
     )),
+    Topic("visiting", r"visit|visitors?|visiting|open to the public|booking|tickets?|"
+                      r"guided tours?", (
+        "can i visit {s}", "can i visit", "is it open to the public", "when can i visit",
+        "when is it open", "opening hours", "do i need to book", "is it free to visit",
+    )),
+    Topic("weekend", r"saturdays?|sundays?|weekends?", (
+        "is it open at the weekend", "can i visit at the weekend", "what is on at weekends",
+    )),
 )
 
 
