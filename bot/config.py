@@ -32,6 +32,8 @@ class NluConfig:
             gives the kind of detail asked for, and it covers enough of the message.
         clean_answer_share: The share of the message's content (IDF-weighted) that such
             an intent's examples or answer must use.
+        clean_runner_up_share: Such an intent is clearly ahead when the runner-up is
+            ``ambiguity_threshold`` behind, or has at most this share of its confidence.
         ambiguity_threshold: If the top two differ by less, ask instead of answering.
         max_suggestions: At most this many "did you mean" buttons.
         max_message_chars: Longer messages are refused with a clear reply.
@@ -42,8 +44,9 @@ class NluConfig:
     answer_threshold: float = 0.5
     suggest_threshold: float = 0.3
     rephrase_threshold: float = 0.1
-    clean_answer_margin: float = 0.35
+    clean_answer_margin: float = 0.38
     clean_answer_share: float = 0.3
+    clean_runner_up_share: float = 0.34
     ambiguity_threshold: float = 0.15
     max_suggestions: int = 3
     max_message_chars: int = 1000

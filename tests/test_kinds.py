@@ -109,6 +109,9 @@ def test_the_subject_of_a_question():
     assert question_subject(["is", "acme", "a", "bank"]) == "acme"
     assert question_subject(["what", "is", "the", "acme", "comparison"]) is None
     assert question_subject(["explain", "the", "acme", "thing"]) is None
+    assert question_subject(["what", "models", "does", "acme", "make"]) == "acme"
+    assert question_subject(["which", "rockets", "does", "the", "acme", "sell"]) == "acme"
+    assert question_subject(["what", "kind", "of", "models", "does", "it", "make"]) is None
 
 
 def test_a_question_about_a_compared_name_is_a_near_miss(matcher):

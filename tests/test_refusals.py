@@ -201,3 +201,12 @@ def test_what_is_the_x_of_another_subject_points_away_from_a_clean_answer(engine
     assert "history" not in matcher.foreign_words("what is the louvre's history",
                                                   "fact_rivals")
     assert say(low_floor(engine), "o", "what is the louvre's history")[0].decision != "answer"
+
+
+def test_a_question_about_another_name_is_no_clean_answer(engine):
+    # the rivals answer names the Louvre, but a question about what the Louvre shows is
+    # about the Louvre, not about the gallery
+    matcher = engine.brain.matcher
+    question = "which paintings does the louvre show"
+    assert "louvre" in matcher.foreign_words(question, "fact_rivals", asking=True)
+    assert say(low_floor(engine), "p", question)[0].decision != "answer"

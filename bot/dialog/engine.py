@@ -39,6 +39,7 @@ from bot.dialog.payloads import Choice, entity_payload, parse_payload, read_choi
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
+from bot.nlu.kinds import second_question
 from bot.nlu.normalize import normalize
 from bot.nlu.parse import Entity, EntityExtractor, IntentScore, Matcher, Parse, Utterance
 
@@ -248,6 +249,9 @@ class Engine:
         turn = self._read_more(message) or self._read_named(message)
         if turn is not None:
             return turn
+        turn = self._read_two_questions(message)
+        if turn is not None:
+            return turn
         followed = self._read_follow_up(message)
         if isinstance(followed, Turn):
             return followed
@@ -355,8 +359,53 @@ class Engine:
             return self._commit(m, result.ranking[0], result.ranking)
         return m
 
+    def _read_two_questions(self, m: _Message) -> Turn | None:
+        """Two questions in one message, each with its own answer: both, in order.
+
+        "who is the ceo and how much have they raised": the part before "and" is
+        answered as a question of its own, when its confidence alone reaches the answer
+        threshold; the part after is then read as the next message of the conversation
+        (so "they" is the company just answered about). Passes (None), leaving the
+        conversation as it was, when the message holds one question, when either part
+        would not be answered, or when both parts have the same answer: the message is
+        then read whole.
+        """
+        words = list(m.utterance.words) if m.utterance is not None else []
+        start = second_question(words)
+        if start is None:
+            return None
+        first = self._understood(_Message(m.sender, m.text, " ".join(words[: start - 1]),
+                                          m.state, m.brain))
+        followed = self._read_follow_up(first)
+        if isinstance(followed, Turn):
+            return None  # the first part only makes sense with the conversation: read whole
+        decision = decide(list(followed.ranking), self._config.nlu)
+        if decision.kind != ANSWER or decision.intent is None:
+            return None
+        state = m.state
+        answered = self._commit(followed, decision.intent, list(followed.ranking))
+        second = self._understood(_Message(m.sender, m.text, " ".join(words[start:]),
+                                           self._store.get(m.sender), m.brain))
+        leaning = self._read_follow_up(second)
+        rest = leaning if isinstance(leaning, Turn) else self._read_question(leaning)
+        if rest.decision != ANSWER or rest.parse.intent.name == answered.parse.intent.name:
+            self._store.put(m.sender, state)  # as if neither part had been read
+            return None
+        responses = answered.responses + rest.responses
+        # the buttons are numbered across both answers: "2" picks the second one shown
+        self._store.put(m.sender, replace(self._store.get(m.sender), choices=tuple(
+            b.payload for r in responses for b in r.buttons)))
+        return replace(answered, responses=responses, events=answered.events + rest.events)
+
     def _read_question(self, m: _Message) -> Turn:
         """A question: its candidates decided on (answer, did-you-mean or refusal)."""
+        decision, ranking = self._decided(m)
+        if decision.kind == ANSWER and decision.intent is not None:
+            return self._commit(m, decision.intent, ranking)
+        return self._unsure(replace(m, ranking=tuple(ranking)), decision)
+
+    def _decided(self, m: _Message) -> tuple[Decision, list[IntentScore]]:
+        """Return the decision on ``m``'s candidates, and the candidates it was made on."""
         nlu = self._config.nlu
         ranking = list(m.ranking)
         decision = decide(ranking, nlu)
@@ -366,9 +415,7 @@ class Engine:
                 and not self._asks_what_it_reads(m, decision.intent.name)):
             ranking = [s for s in ranking if s.name != decision.intent.name]
             decision = decide(ranking, nlu)
-        if decision.kind == ANSWER and decision.intent is not None:
-            return self._commit(m, decision.intent, ranking)
-        return self._unsure(replace(m, ranking=tuple(ranking)), decision)
+        return decision, ranking
 
     def _commit(self, m: _Message, intent: IntentScore, ranking: list[IntentScore]) -> Turn:
         """Answer ``intent``, with the name it reads when only the leftover words give it."""
@@ -398,12 +445,13 @@ class Engine:
     def _clean_answer(self, m: _Message, ranking: list[IntentScore]) -> bool:
         """True when the top intent is within ``clean_answer_margin`` of the answer threshold.
 
-        Nothing against it: clearly ahead of the runner-up, no word of the message points
-        away from it (no name or rare term it does not cover, see the matcher's
-        ``foreign_words``), its answer gives the kind of detail asked for (the matcher's
-        ``missing_type``: "which city" against an answer naming a country), and its examples
-        or answer use at least ``clean_answer_share`` of the message's content
-        (``covered_share``).
+        Nothing against it: clearly ahead of the runner-up (by ``ambiguity_threshold``, or
+        with the runner-up under ``clean_runner_up_share`` of it), no second question in
+        the message, no word of the message pointing away from it (no name or rare term it
+        does not cover: the matcher's ``foreign_words``), an answer giving the kind of
+        detail asked for (``missing_type``: "which city" against an answer naming a
+        country), and examples or an answer using at least ``clean_answer_share`` of the
+        message's content (``covered_share``).
         """
         nlu = self._config.nlu
         matcher = m.brain.matcher
@@ -412,8 +460,11 @@ class Engine:
         if not ranking or foreign is None or ranking[0].confidence < least:
             return False
         runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
-        if ranking[0].confidence - runner_up < nlu.ambiguity_threshold:
+        if (ranking[0].confidence - runner_up < nlu.ambiguity_threshold
+                and runner_up > nlu.clean_runner_up_share * ranking[0].confidence):
             return False
+        if m.utterance is not None and second_question(m.utterance.words) is not None:
+            return False  # half of it may be another question (see _read_two_questions)
         top = ranking[0].name
         lacking = getattr(matcher, "missing_type", None)
         share = getattr(matcher, "covered_share", None)

@@ -370,3 +370,19 @@ def example_counts(examples: Iterable[Sequence[str]], least: int = 1) -> frozens
     """Return the words that at least ``least`` of an intent's examples ask "how many" of."""
     counts = Counter(w for tokens in examples for w in set(count_noun(tokens)))
     return frozenset(w for w, c in counts.items() if c >= least)
+
+
+def second_question(tokens: Sequence[str]) -> int | None:
+    """Return where a second question starts ("... and what does he stand for"), or None.
+
+    A second question opens with "and" and a question word, and both questions have a
+    content word. The index is that of the question word ("and" ends the first question).
+    """
+    def has_content(part: Sequence[str]) -> bool:
+        return any(t not in FUNCTION_WORDS and t not in QUESTION_WORDS for t in part)
+
+    for i in range(1, len(tokens) - 1):
+        if (tokens[i] == "and" and tokens[i + 1] in QUESTION_WORDS
+                and has_content(tokens[:i]) and has_content(tokens[i + 1:])):
+            return i + 1
+    return None

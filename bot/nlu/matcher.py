@@ -57,6 +57,7 @@ from bot.nlu.kinds import (
     example_nouns,
     gives_noun,
     question_kind,
+    second_question,
 )
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
@@ -528,7 +529,9 @@ class LinearMatcher:
         openai" points away from the CEO answer. Offering ``intent`` as "did you mean" for
         such a message would mislead. With ``asking``, also the noun a "what is X's NOUN"
         question asks about (:func:`bot.nlu.kinds.asked_head`) when ``intent`` never uses
-        it: "revenue" in "what is openai's revenue" against an answer that names OpenAI.
+        it ("revenue" in "what is openai's revenue" against an answer that names OpenAI),
+        and the subject of the question when it is a name other than the knowledge base's
+        own subject ("openai" in "what models does openai make").
         """
         found = list(self.new_words(text))
         if intent not in self.intents:
@@ -541,6 +544,10 @@ class LinearMatcher:
         subject = question_subject(tokens)
         if subject is not None and column in self._compared.get(subject, ()):
             found.append(subject)  # the answer names it only to compare
+        elif asking:
+            typed = question_subject(self.read(text).words)  # every word as typed
+            if typed is not None and typed not in found and self._is_other_name(typed):
+                found.append(typed)  # "what models does openai make": about someone else
         for token in dict.fromkeys(tokens):
             row = self._stem_index.get(stem(token))
             if row is None or token in FUNCTION_WORDS or token in QUESTION_WORDS:
@@ -550,13 +557,27 @@ class LinearMatcher:
                     and rarity(token, self._settings.rarity_power)
                     >= self._settings.new_word_rarity):
                 found.append(token)
-        head = asked_head(tokens) if asking else None
+        # read on the words as typed (with every function word), not the scored terms
+        head = asked_head(self.read(text).words) if asking else None
         if head is not None and head not in found:
             row = self._stem_index.get(stem(head))
             if row is not None and not (self._stem_intents[row, column]
                                         or self._stem_answers[row, column]):
                 found.append(head)  # "what is openai's revenue" against another answer
         return found
+
+    def _is_other_name(self, word: str) -> bool:
+        """True when ``word`` is a name (no common English word) other than the subject.
+
+        The knowledge base's own subject is the word most intents use ("mistral"); an
+        entity value is something an intent reads ("did cisco invest").
+        """
+        if word in self._entity_words:
+            return False
+        if rarity(word, self._settings.rarity_power) < self._settings.new_word_rarity:
+            return False
+        row = self._stem_index.get(stem(word))
+        return row is None or self._spread[row] < self._settings.common_word_spread
 
     def _uses(self, word: str) -> int:
         """Return how many examples use ``word``, any form of it (for the paraphrase lexicon).
@@ -821,7 +842,7 @@ class LinearMatcher:
         if not tokens or not self.intents:
             return []
         confidence, ranked = self._confidence(tokens, trust)
-        second = _second_question(tokens)
+        second = second_question(tokens)
         if second is not None:
             # "who is the ceo and what does he believe in": an answer to the first question
             # that is not the best answer to the second answers half the message
@@ -867,22 +888,6 @@ class LinearMatcher:
 _KIND_WORDS = {MONEY: "price", AGE: "age", DURATION: "how long"}
 
 _NUMBER = re.compile(r"[$€]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|s)?")
-
-
-def _second_question(tokens: list[str]) -> int | None:
-    """Return where a second question starts ("... and what does he stand for"), or None.
-
-    A second question opens with "and" and a question word, and both questions have a
-    content word.
-    """
-    def has_content(part: list[str]) -> bool:
-        return any(t not in FUNCTION_WORDS and t not in QUESTION_WORDS for t in part)
-
-    for i in range(1, len(tokens) - 1):
-        if (tokens[i] == "and" and tokens[i + 1] in QUESTION_WORDS
-                and has_content(tokens[:i]) and has_content(tokens[i + 1:])):
-            return i + 1
-    return None
 
 
 def _specificity(weight: float) -> float:

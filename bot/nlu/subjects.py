@@ -63,8 +63,10 @@ def question_subject(tokens: Sequence[str]) -> str | None:
 
     The subject is read from a question word and an auxiliary followed by one word that
     ends the question or is followed by a function word: "what does palantir actually
-    do", "who is palantir", "is palantir a bank". A word followed by a content word is a
-    modifier ("what is the palantir comparison", "is palantir money behind it").
+    do", "who is palantir", "is palantir a bank"; or from "what NOUN" and an auxiliary
+    followed by the subject and a last verb: "what models does openai make". A word
+    followed by a content word is a modifier ("what is the palantir comparison", "is
+    palantir money behind it").
 
     Args:
         tokens: The normalised tokens of the question.
@@ -76,5 +78,10 @@ def question_subject(tokens: Sequence[str]) -> str | None:
         opens = asked or (i == 1 and tokens[0] in _AUXILIARIES)
         ends = i + 1 == len(tokens) or tokens[i + 1] in FUNCTION_WORDS
         if opens and ends:
+            return token
+        # "what models does openai make": a noun asked for, an auxiliary, the subject, a verb
+        head = tokens[:i] if i < 4 or tokens[3] != "the" else tokens[:3]
+        if (len(head) == 3 and head[0] in ("what", "which") and head[2] in _AUXILIARIES
+                and head[1] not in FUNCTION_WORDS and i + 2 == len(tokens)):
             return token
     return None
