@@ -8,7 +8,7 @@ import pytest
 
 from bot.compiler import spans as sp
 from bot.compiler.clause import read_clause
-from bot.compiler.document import parse_text
+from bot.compiler.document import parse_text, read_document
 from bot.compiler.entries import build_entries
 from bot.compiler.pipeline import CompileError, compile_seeds
 from bot.compiler.questions import clean_examples
@@ -409,6 +409,42 @@ def test_an_faq_about_visiting_is_asked_the_ways_visitors_ask() -> None:
     faq = next(e for e in build_entries(doc, subject) if e.kind == "faq")
     assert {"can i visit harbour", "do i need to book", "can i visit at the weekend"} <= set(
         faq.examples)
+
+
+def test_what_a_person_thinks_is_asked_by_name_and_by_role() -> None:
+    doc, subject = _doc(FOUNDING + "Nora Byrne wants kites to be made by hand again: she argues "
+                        "that machines waste cloth.\n")
+    entries = build_entries(doc, subject)
+    view = next(e for e in entries if "Nora Byrne wants" in e.answer)
+    assert {"what does byrne want", "what does byrne think", "what does the ceo think"} <= (
+        set(view.examples))
+    # the role's own intent keeps "who is the ceo"
+    assert "who is the ceo" not in view.examples
+
+
+def test_junk_names_and_naming_verbs_give_no_questions() -> None:
+    made = set(_questions("The sails are made by the Danish weaver Holm Sails."))
+    assert "what is danish" not in made and "danish" not in made
+    assert "what is holm sails" in made
+    called = set(_questions("Harbour is called a unicorn, meaning a startup valued at "
+                            "$1 billion or more."))
+    assert not {"caller", "who is the caller", "how much is harbour called"} & called
+
+
+def test_a_heading_that_is_a_name_or_a_why_question_is_asked_as_such(tmp_path: Path) -> None:
+    seed = tmp_path / "harbour.md"
+    seed.write_text("# Harbour Kites\n\n## Overview\n\nHarbour Kites is a kite workshop in "
+                    "Galway.\n\n## Loft {#loft}\n\nLoft is a Harbour service on which "
+                    "customers design their own kites.\n\n## Why it matters {#impact}\n\n"
+                    "Harbour keeps kite sewing alive in Ireland.\n", encoding="utf-8")
+    doc = read_document(seed)
+    entries = {e.intent: e for e in build_entries(doc, find_subject(doc))}
+    assert {"what is loft", "tell me about loft", "what is loft used for"} <= set(
+        entries["fact_loft"].examples)
+    assert "what is harbour's loft" not in entries["fact_loft"].examples
+    assert {"why does it matter", "why does harbour matter"} <= set(
+        entries["fact_impact"].examples)
+    assert not any("why it matters" in x for x in entries["fact_impact"].examples)
 
 
 def test_a_pronoun_after_an_opening_phrase_is_the_clause_subject() -> None:

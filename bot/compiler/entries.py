@@ -16,7 +16,7 @@ from bot.compiler import lexicon as lx
 from bot.compiler import questions as qs
 from bot.compiler import spans as sp
 from bot.compiler import text as tx
-from bot.compiler.clause import read_clause
+from bot.compiler.clause import lemmas, read_clause
 from bot.compiler.document import Document
 from bot.compiler.segment import Fact, Subject, segment
 from bot.compiler.topics import topic_questions
@@ -75,11 +75,12 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
     sentences = [s for f in facts for s in tx.sentences(f.text)]
     people = sp.surnames(sentences)
     lowercase = frozenset(w for s in sentences for w in re.findall(r"\b[a-z][\w\-]+", s))
+    roles = _roles(sentences, people, lowercase)
     entries: list[Entry] = []
     groups: dict[int, Entry] = {}
     previous = ""
     for fact in facts:
-        entry = _fact_entry(fact, subject, people, lowercase, previous)
+        entry = _fact_entry(fact, subject, people, lowercase, previous, roles)
         previous = fact.text
         if fact.group is None:
             entries.append(entry)
@@ -91,14 +92,15 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
             group.details += entry.details
             continue
         key = fact.key or (tx.slug(fact.heading) if fact.heading else entry.key)
+        heading = _heading_questions(fact.heading, subject, _person(entries), fact.text)
         entry = Entry(FACT, key, _heading_title(fact.heading) or entry.title, fact.text,
-                      _heading_questions(fact.heading, subject, _person(entries))
-                      + entry.examples, entry.details)
+                      heading + entry.examples, entry.details,
+                      frozenset(qs.clean_examples(heading, qs.MAX_FAQ_WORDS)))
         groups[fact.group] = entry
         entries.append(entry)
     for pair in doc.faq:
         key = pair.key or tx.slug(_drop_subject(pair.question, subject))
-        answer = _fact_entry(Fact(pair.answer), subject, people, lowercase, "")
+        answer = _fact_entry(Fact(pair.answer), subject, people, lowercase, "", roles)
         own = qs.faq_questions(pair.question, subject)
         entries.append(Entry(FAQ, key, pair.question, pair.answer, own + answer.examples,
                              answer.details, frozenset(own)))
@@ -176,8 +178,23 @@ def _noun_variants(entry: Entry, subject: Subject, limit: int = 4) -> list[str]:
     return out
 
 
+def _roles(sentences: list[str], people: frozenset[str],
+           lowercase: frozenset[str]) -> dict[str, str]:
+    """The role of each person the article gives one ("arthur mensch" and "mensch": "ceo")."""
+    roles: dict[str, str] = {}
+    for sentence in sentences:
+        for span in sp.extract_spans(sentence, people, lowercase):
+            if span.kind == sp.PERSON and span.noun:
+                role = span.role_short or tx.clean(span.noun)
+                name = tx.clean(span.text)
+                roles.setdefault(name, role)
+                roles.setdefault(name.split()[-1], role)
+    return roles
+
+
 def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
-                lowercase: frozenset[str], previous: str) -> Entry:
+                lowercase: frozenset[str], previous: str,
+                roles: dict[str, str] | None = None) -> Entry:
     """One entry for a fact: each of its sentences asked about with its own clause."""
     examples: list[str] = []
     named: tuple[int, str, str] | None = None
@@ -188,6 +205,7 @@ def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
         clause = read_clause(sentence, protected)
         examples += qs.fact_questions(sentence, spans, clause, subject,
                                       _context_name(previous, subject))
+        examples += qs.opinion_questions(clause, roles or {}, subject)
         previous = sentence
         details += _details(spans)
         weight = len([s for s in spans if s.kind != sp.NAME])
@@ -270,16 +288,32 @@ def _heading_title(heading: str) -> str:
     return heading.strip()
 
 
-def _heading_questions(heading: str, subject: Subject, person: str = "") -> list[str]:
+def _heading_questions(heading: str, subject: Subject, person: str = "",
+                       text: str = "") -> list[str]:
     """Questions on a section heading ("Strategy: the Palantir playbook").
 
     A heading written as a question ("Is it Europe's OpenAI?") is asked as an FAQ
-    question is; a part that is a name ("Arthur Mensch") is asked "who is" / "tell me
-    about", a part with a possessive ("his vision") only as written.
+    question is, one opening with "why" or "how" ("Why it matters") as the question it
+    answers; a part that is a name ("Arthur Mensch", or "Forge" when the section opens
+    "Forge is ...") is asked "who is" / "what is" / "tell me about", a part with a
+    possessive ("his vision") only as written.
     """
     short = subject.short
     if heading.strip().endswith("?"):
         return qs.faq_questions(heading, subject)
+    asked = re.match(r"^(why|how)\s+(it|they|this|.+?)\s+([a-z]+?)s$", tx.clean(heading))
+    if asked and "VERB" in lemmas(asked.group(3) + "s"):  # "why it matters"
+        wh, who, verb = asked.groups()
+        verb = lemmas(verb + "s")["VERB"][0]
+        out = [f"{wh} does {w} {verb}" for w in dict.fromkeys(
+            (who if who != "this" else "it", short)) if w]
+        return out + ([f"{wh} is {short} important"] if verb == "matter" and short else [])
+    named = re.match(rf"^\s*(?:the\s+)?{re.escape(heading.strip())}\s+(?:is|are)\s+(?:a|an|the)\b",
+                     text, re.IGNORECASE)
+    if named and " " not in heading.strip() and heading.strip()[:1].isupper():
+        part = tx.clean(heading)  # a name the section defines: "Forge is a platform ..."
+        return [part, f"what is {part}", f"tell me about {part}", f"what is {part} for",
+                f"what is {part} used for"]
     out: list[str] = []
     for part in re.split(r"\s*[:(),]\s*|\s+and\s+", heading):
         written = re.sub(r"^(?:the|a|an)\s+", "", part.strip(), flags=re.IGNORECASE)

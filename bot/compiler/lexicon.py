@@ -55,7 +55,8 @@ ADVERBS = _set("now still also already just only currently recently since then s
                "first later jointly once newly mainly largely mostly")
 PREPOSITIONS = _set("of in on at to for from by with about as into onto over under "
                     "through during between among around via per across near since "
-                    "after before until than against within without along behind beyond")
+                    "after before until than against within without along behind beyond "
+                    "according")
 PRONOUN_SUBJECTS = _set("it they he she its their his her")
 # Participles that introduce a name ("a decaf called Quiet Hour"), never a main verb.
 NAMING_PARTICIPLES = _set("called named known dubbed titled branded")
@@ -128,6 +129,10 @@ VERB_FAMILIES: tuple[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], ..
 # Verbs of something that happens at a time: "construction began" -> "has construction begun".
 EVENT_VERBS = _set("begin start open launch finish complete end close arrive resume stop "
                    "commence")
+# Verbs saying what a person thinks, and the ways people ask for someone's views.
+OPINION_VERBS = _set("want argue believe think say hope expect advocate favour favor insist "
+                     "warn predict claim")
+OPINION_QUESTIONS = ("think", "want", "believe", "stand for")
 # Verbs of making something new, asked "what are they working on" while under way.
 WORK_VERBS = _set("develop design build test research prepare plan create make engineer "
                   "write produce construct prototype")

@@ -18,6 +18,7 @@ from bot.compiler import spans as sp
 from bot.compiler import text as tx
 from bot.compiler.clause import Clause, inflect, lemmas
 from bot.compiler.segment import Subject
+from bot.nlu.kinds import TYPE_NOUNS
 
 MAX_WORDS = 11
 MAX_FAQ_WORDS = 18
@@ -28,6 +29,7 @@ RARE_WORD_RANK = 10_000
 # A clipped phrase of several words needs one word at least this rare ("outside
 # investment" yes, "recent years" no).
 PHRASE_WORD_RANK = 3_000
+_NATIONALITY = TYPE_NOUNS["nationality"][0]
 _DROP_WORDS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"])
 
@@ -692,9 +694,10 @@ def _verb_questions(clause: Clause, spans: list[sp.Span], who: str, about_subjec
                     out.append(f"who {form} it")
         if clause.passive and about_subject and kinds & {sp.YEAR, sp.DATE}:
             out += [f"when was {who} {vbn}", f"what year was {who} {vbn}", f"{vbn} when"]
-        if not clause.passive and clause.obj and not rank and about_subject:
+        if not clause.passive and clause.obj and not rank and about_subject and (
+                "NOUN" in lemmas(clause.obj.split()[-1]) or re.search(r"\d", clause.obj)):
             out.append(f"what does {who} {vb}")
-        if about_subject and clause.passive and not rank:
+        if about_subject and clause.passive and not rank and vbn not in lx.NAMING_PARTICIPLES:
             for noun in _agent_nouns(lemma):
                 out += [noun, f"{subject.short} {noun}",
                         f"who are the {noun}" if noun.endswith("s") else f"who is the {noun}"]
@@ -818,7 +821,8 @@ def _money_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
     subj = _simple_np(clause.subject)
     if verb and who:
         vb = inflect(verb, "VB")
-        if clause.passive and not re.search(rf"\b{inflect(verb, 'VBN')} for\b", text):
+        if clause.passive and not re.search(rf"\b{inflect(verb, 'VBN')} for\b", text) and (
+                inflect(verb, "VBN") not in lx.NAMING_PARTICIPLES):
             be = "are" if who.endswith("s") else "is"  # not "paid for": what it cost
             out += [f"how much {be} {who} {inflect(verb, 'VBN')}",
                     f"what {be} {who} {inflect(verb, 'VBN')}"]
@@ -874,6 +878,8 @@ def _name_questions(spans: list[sp.Span], subject: Subject) -> list[str]:
                 sp.common_word(span.text.split()[0], 3000) and " " not in span.text):
             continue
         name = tx.clean(span.text)
+        if " " not in name and _NATIONALITY.fullmatch(name):
+            continue  # "the Danish manufacturer": an adjective, nothing to ask about
         out += [f"what is {name}", f"tell me about {name}", name]
     return out
 
@@ -985,6 +991,31 @@ def _customer_questions(clause: Clause, who: str, about_subject: bool) -> list[s
     return [f"what can i {verb} from {who}", f"what can i {verb} from them",
             f"what {noun} can i {verb}", f"can i {verb} {noun} from {who}",
             f"what {noun} do they {clause.verb}", f"what does {who} {clause.verb}"]
+
+
+def opinion_questions(clause: Clause, roles: dict[str, str], subject: Subject) -> list[str]:
+    """What a person thinks, asked by their name and by their role.
+
+    "Arthur Mensch wants AI to be decentralised" (and he is the CEO) -> "what does mensch
+    want", "what does mensch think", "what is mensch's view", "what does the ceo think".
+
+    Args:
+        clause: The sentence's clause; its subject must be a person of ``roles``.
+        roles: Role of each person (full name and surname, lower case) the article names.
+        subject: The document's subject.
+    """
+    person = clause.subject
+    if clause.verb not in lx.OPINION_VERBS or person not in roles:
+        return []
+    surname = person.split()[-1]
+    verb = clause.form("VB")
+    views = list(dict.fromkeys([verb, *lx.OPINION_QUESTIONS]))
+    out = [f"what does {person} {verb}"]
+    out += [f"what does {surname} {v}" for v in views]
+    out += [f"what is {surname}'s view", f"what are {surname}'s views"]
+    role = roles[person]  # few: the role's own intent keeps most of the role's word
+    out += [f"what does the {role} think", f"what does the {role} {verb}"]
+    return out
 
 
 def faq_questions(question: str, subject: Subject) -> list[str]:
