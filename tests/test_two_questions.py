@@ -77,3 +77,9 @@ def test_a_second_part_that_is_not_understood_leaves_the_message_whole(engine):
     state = store.get("c")
     assert state.turns == 1
     assert state.last_text in (None, "who is the director of the gallery and what is the weather")
+
+
+def test_two_questions_with_one_answer_get_it_once(engine):
+    turn = engine.handle("d", "who is the director and who runs the gallery")
+    assert turn.decision == "answer" and turn.parse.intent.name == "fact_director"
+    assert sum("Maria Lopez" in r.text for r in turn.responses) == 1

@@ -447,11 +447,11 @@ class Engine:
 
         Nothing against it: clearly ahead of the runner-up (by ``ambiguity_threshold``, or
         with the runner-up under ``clean_runner_up_share`` of it), no second question in
-        the message, no word of the message pointing away from it (no name or rare term it
-        does not cover: the matcher's ``foreign_words``), an answer giving the kind of
-        detail asked for (``missing_type``: "which city" against an answer naming a
-        country), and examples or an answer using at least ``clean_answer_share`` of the
-        message's content (``covered_share``).
+        the message that another intent answers best, no word of the message pointing away
+        from it (no name or rare term it does not cover: the matcher's ``foreign_words``),
+        an answer giving the kind of detail asked for (``missing_type``: "which city"
+        against an answer naming a country), and examples or an answer using at least
+        ``clean_answer_share`` of the message's content (``covered_share``).
         """
         nlu = self._config.nlu
         matcher = m.brain.matcher
@@ -463,9 +463,9 @@ class Engine:
         if (ranking[0].confidence - runner_up < nlu.ambiguity_threshold
                 and runner_up > nlu.clean_runner_up_share * ranking[0].confidence):
             return False
-        if m.utterance is not None and second_question(m.utterance.words) is not None:
-            return False  # half of it may be another question (see _read_two_questions)
         top = ranking[0].name
+        if self._second_question_elsewhere(m, top):
+            return False  # half of it is another question (see _read_two_questions)
         lacking = getattr(matcher, "missing_type", None)
         share = getattr(matcher, "covered_share", None)
         if lacking is not None and lacking(m.message, top):
@@ -473,6 +473,15 @@ class Engine:
         if share is not None and share(m.message, top) < nlu.clean_answer_share:
             return False
         return not foreign(m.message, top, asking=True)
+
+    def _second_question_elsewhere(self, m: _Message, intent: str) -> bool:
+        """True when ``m`` holds a second question whose best intent is not ``intent``."""
+        words = list(m.utterance.words) if m.utterance is not None else []
+        start = second_question(words)
+        if start is None:
+            return False
+        ranking = m.brain.matcher.rank(" ".join(words[start:]), limit=1)
+        return not ranking or ranking[0].name != intent
 
     def _understood(self, m: _Message) -> _Message:
         """Return ``m`` with its entities, ranking and reading (computed once)."""
