@@ -220,6 +220,16 @@ def test_topic_questions_yield_to_curated_phrasings_of_the_intent(tmp_path: Path
     assert "revenue" in generated  # what the article itself says is still asked
 
 
+def test_a_topic_goes_to_the_entry_whose_title_asks_about_it(tmp_path: Path) -> None:
+    compile_seeds([LIGHTHOUSE, WEBB], tmp_path / "kb", curated_dirs=[])
+    kb = load_knowledge_base(tmp_path / "kb")
+    owners = {name for name, intent in kb.intents.items()
+              for example in intent.examples if example.text == "when can i visit"}
+    assert owners == {"faq/visit_lighthouse"}  # not the fact that also mentions visitors
+    partners = [e.text for e in kb.intents["fact_partners"].examples]
+    assert "who does webb partner with" in partners
+
+
 def test_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -4,8 +4,8 @@ An article says "revenue reached $41 million"; readers ask "how much money do th
 "what are their sales". Those questions belong to the topic, not to the sentence: each
 topic here has the words that show an entry is about it and the questions readers ask
 about it, written around the subject's short name. Each topic goes to the one entry that
-speaks of it most (its key or title names the topic, else it uses the topic's words most),
-so one question is never spread over several intents.
+speaks of it most (its key or title names the topic or uses its words, else its answer uses
+them most), so one question is never spread over several intents.
 """
 
 from __future__ import annotations
@@ -87,7 +87,8 @@ def topic_questions(entries: list, short: str, nouns: tuple[str, ...] = ()) -> d
         pattern = re.compile(rf"\b(?:{topic.words})\b", re.IGNORECASE)
         best, best_score = None, 0
         for index, entry in enumerate(entries):
-            named = topic.name in tx.words(f"{entry.key.replace('_', ' ')} {entry.title}")
+            heading = f"{entry.key.replace('_', ' ')} {entry.title}"
+            named = topic.name in tx.words(heading) or bool(pattern.search(heading))
             score = 100 * named + len(pattern.findall(entry.answer))
             if score > best_score:
                 best, best_score = index, score
