@@ -447,6 +447,15 @@ def test_a_heading_that_is_a_name_or_a_why_question_is_asked_as_such(tmp_path: P
     assert not any("why it matters" in x for x in entries["fact_impact"].examples)
 
 
+def test_passive_counts_and_expected_dates_are_asked_in_good_english() -> None:
+    founded = set(_questions("It was founded in 2009 by three sailmakers."))
+    assert "how many sailmakers founded harbour" in founded
+    assert not any(q.endswith("harbour found") for q in founded)
+    expected = set(_questions("The first shop abroad is expected in 2027."))
+    assert "when is the first shop abroad expected" in expected
+    assert not any(q.endswith(" expect") for q in expected)
+
+
 def test_a_pronoun_after_an_opening_phrase_is_the_clause_subject() -> None:
     clause = read_clause("Together with Galway College it has been testing new frames.")
     assert (clause.subject, clause.verb, clause.progressive) == ("it", "test", True)

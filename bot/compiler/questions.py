@@ -109,9 +109,11 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
         plural = thing.endswith("s") and thing != subject.short and not thing.endswith("ss")
         be, was, does = ("are", "were", "do") if plural else ("is", "was", "does")
         if span.kind in (sp.DATE, sp.YEAR):
-            if future:
-                out += [f"when will {thing} {vb}", f"when is {thing} {vbn}" if passive else
-                        f"when does {thing} {vb}"]
+            if future and passive:  # "first power is expected in 2027"
+                out += [f"when is {thing} {vbn}"] + (
+                    [] if vbn in _FUTURE else [f"when will {thing} be {vbn}"])
+            elif future:
+                out += [f"when will {thing} {vb}", f"when does {thing} {vb}"]
             elif passive:
                 out += [f"when {was} {thing} {vbn}", f"what year {was} {thing} {vbn}"]
             else:
@@ -145,7 +147,9 @@ def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
         elif span.kind == sp.COUNT and span.noun or span.kind == sp.MEASURE and lemma == "have":
             aux = "will" if future else does
             noun = tx.clean(span.noun).split()[-1]
-            out += [f"how many {noun} {aux} {thing} {vb}"]
+            by = before and before[-1][0].casefold() == "by"
+            out += [f"how many {noun} {vbd if past or passive else vbz} {thing}" if passive and by
+                    else f"how many {noun} {aux} {thing} {vb}"]  # "founded by two engineers"
             if head in lx.VERB_NOUNS and before[at][0].casefold() == vbd.split()[0] and (
                     not future):  # "it sold 3.1 million copies": "saltmarsh sales"
                 out += [f"{thing} {lx.VERB_NOUNS[head]}", f"how well did {thing} {vb}",
@@ -718,7 +722,8 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
         for n in nouns:
             out += [f"how many {n}", f"number of {n}"]
             if who and clause.passive and span.kind == sp.COUNT:  # "served in 90 cafes"
-                out += [f"how many {n} {inflect(verb, 'VB')} {who}"]
+                tense = "VBD" if clause.aux in ("was", "were") else "VB"
+                out += [f"how many {n} {inflect(verb, tense)} {who}"]
             elif who and (span.kind == sp.COUNT or verb == "have"):
                 aux = "will" if clause.aux == "will" else "does"
                 out += [f"how many {n} {aux} {who} {verb}"]
