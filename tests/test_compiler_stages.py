@@ -387,8 +387,10 @@ def test_a_topic_is_asked_the_ways_readers_ask_it_by_the_one_entry_about_it() ->
     revenue = next(e for e in entries if e.intent == "fact_revenue")
     assert {"how much revenue does harbour have", "how much does the workshop earn",
             "annual revenue"} <= set(revenue.examples)
-    # a topic nothing in the article speaks of is asked of no entry
+    # a topic nothing in the article speaks of, or only in passing, is asked of no entry
     assert not any("worth" in x for e in entries for x in e.examples)
+    doc, subject = _doc(FOUNDING + "Byrne has turned away outside investors twice.\n")
+    assert not any("funding" in x for e in build_entries(doc, subject) for x in e.examples)
 
 
 def test_what_a_thing_is_made_with_is_asked() -> None:

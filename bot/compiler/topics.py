@@ -24,11 +24,14 @@ class Topic:
         name: The topic key ("revenue"); an entry keyed or titled so owns the topic.
         words: Regular expression of the words an answer about the topic uses.
         questions: Question templates with ``{s}`` for the subject's short name.
+        mentions: How often an answer must use the words to own the topic when its key and
+            title do not name it (one passing "investors" is no answer about funding).
     """
 
     name: str
     words: str
     questions: tuple[str, ...]
+    mentions: int = 2
 
 
 TOPICS = (
@@ -66,7 +69,7 @@ TOPICS = (
     )),
     Topic("weekend", r"saturdays?|sundays?|weekends?", (
         "is it open at the weekend", "can i visit at the weekend", "what is on at weekends",
-    )),
+    ), mentions=1),
 )
 
 
@@ -89,7 +92,8 @@ def topic_questions(entries: list, short: str, nouns: tuple[str, ...] = ()) -> d
         for index, entry in enumerate(entries):
             heading = f"{entry.key.replace('_', ' ')} {entry.title}"
             named = topic.name in tx.words(heading) or bool(pattern.search(heading))
-            score = 100 * named + len(pattern.findall(entry.answer))
+            mentions = len(pattern.findall(entry.answer))
+            score = 100 * named + (mentions if mentions >= topic.mentions else 0)
             if score > best_score:
                 best, best_score = index, score
         if best is not None:
