@@ -2,8 +2,11 @@
 
 The model is trained with mini-batch sub-gradient steps on the multi-class hinge loss
 (Crammer and Singer): an example only moves the weights of its own intent and of the
-intent that beats it, so a step costs little even with many intents. The returned
-weights are the average over epochs, which generalises better than the last iterate.
+intent that beats it, so a step costs little even with many intents. An L2 term
+(weight decay) keeps weights that a few examples pushed far from growing without bound,
+which is what the margin alone allows: the objective is
+``l2 / 2 * |W|^2 + sum of hinge losses``. The returned weights are the average over
+epochs, which generalises better than the last iterate.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ def fit_hinge(
     learning_rate: float = 0.2,
     batch_size: int = 512,
     margin: float = 1.0,
+    l2: float = 0.0,
     seed: int = 0,
 ) -> np.ndarray:
     """Fit weights ``W`` so that ``rows @ W`` scores each row's label highest.
@@ -37,6 +41,9 @@ def fit_hinge(
         learning_rate: Step size.
         batch_size: Rows per step (fewer for small data sets).
         margin: Required lead of the right class over the best wrong one.
+        l2: Weight of the L2 term, against the sum of the examples' hinge losses: each
+            step decays the weights by ``learning_rate * l2`` times its share of the
+            examples.
         seed: Seed of the shuffling, so builds are reproducible.
 
     Returns:
@@ -49,24 +56,30 @@ def fit_hinge(
         return weights
     rng = np.random.default_rng(seed)
     batch_size = max(1, min(batch_size, max(8, n // 8)))
+    # The weights are ``scale * stored``: a decay step is one multiplication.
+    scale = 1.0
     flat = weights.reshape(-1)
     for _ in range(epochs):
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
             batch = order[start : start + batch_size]
             sub = rows[batch]
-            scores = sub @ weights
+            scores = (sub @ weights) * scale
             truth = labels[batch]
             index = np.arange(len(batch))
             own = scores[index, truth].copy()
             scores[index, truth] = -np.inf
             rival = scores.argmax(axis=1)
+            scale *= 1.0 - learning_rate * l2 * len(batch) / n
+            if scale < 1e-3:
+                weights *= np.float32(scale)
+                scale = 1.0
             violated = np.flatnonzero(scores[index, rival] + margin > own)
             if len(violated) == 0:
                 continue
             hit = sub[violated].tocoo()
-            step = hit.data * learning_rate
+            step = hit.data * (learning_rate / scale)
             np.add.at(flat, hit.col * n_classes + truth[violated][hit.row], step)
             np.add.at(flat, hit.col * n_classes + rival[violated][hit.row], -step)
-        average += weights
+        average += weights * np.float32(scale)
     return average / epochs

@@ -69,7 +69,7 @@ from bot.nlu.subjects import comparison_names, question_subject
 
 logger = logging.getLogger(__name__)
 
-MATCHER_VERSION = "linear-hinge-3"
+MATCHER_VERSION = "linear-hinge-4"
 KINDS = (PERSON, TIME, PLACE, AMOUNT, MONEY, AGE, DURATION)
 NOUNS = tuple(sorted(TYPE_NOUNS))
 _CODE_FILES = (
@@ -104,6 +104,8 @@ class MatcherSettings:
         min_epochs: Fewest epochs.
         max_epochs: Most epochs.
         learning_rate: Step size of the linear model.
+        l2: Weight of the linear model's L2 term against the sum of its examples' hinge
+            losses (:func:`bot.nlu.linear.fit_hinge`).
         temperature: Softmax sharpness applied to the linear scores.
         null_score: Score of an implicit "none of these" intent in the softmax: an intent
             needs a linear score well above it to get a high probability. Scores are
@@ -184,10 +186,11 @@ class MatcherSettings:
     """
 
     block_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
-    epochs_budget: int = 200_000
+    epochs_budget: int = 300_000
     min_epochs: int = 6
     max_epochs: int = 60
     learning_rate: float = 0.06
+    l2: float = 0.5
     temperature: float = 12.0
     null_score: float = 0.2
     kb_coverage_power: float = 0.0
@@ -1163,6 +1166,7 @@ def _fit(
     weights = fit_hinge(
         rows, target, len(names),
         epochs=settings.epochs_for(len(docs)), learning_rate=settings.learning_rate,
+        l2=settings.l2,
     )
     # Scores are read relative to how well the model scores its own training examples,
     # so the same temperature and null score suit small and large knowledge bases.
@@ -1256,7 +1260,8 @@ def build_matcher(
         "version": MATCHER_VERSION,
         "code": code_fingerprint(),
         "settings": [settings.block_weights, settings.epochs_budget, settings.min_epochs,
-                     settings.max_epochs, settings.learning_rate, settings.rival_word_prior,
+                     settings.max_epochs, settings.learning_rate, settings.l2,
+                     settings.rival_word_prior,
                      settings.own_word_prior, settings.kind_example_share],
         "intents": [[n, [e.text for e in kb.intents[n].examples]] for n in names],
         # what an answer says is evidence too (its words, the kinds and counts it gives)
