@@ -190,7 +190,7 @@ class MatcherSettings:
     min_epochs: int = 6
     max_epochs: int = 60
     learning_rate: float = 0.06
-    l2: float = 0.5
+    l2: float = 0.3
     temperature: float = 12.0
     null_score: float = 0.2
     kb_coverage_power: float = 0.0
