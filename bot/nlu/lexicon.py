@@ -30,7 +30,8 @@ heard find out
 """
 FUNCTION_WORDS = frozenset(_WORDS.split())
 # Question words: they tell questions apart, but a message made only of them and function
-# words ("why?", "how so") says nothing about its subject.
+# words ("why?", "how so", "how much?") says nothing about its subject. "much" and "many"
+# belong here: in "how much should i tip" they ask for an amount, they name no subject.
 QUESTION_WORDS = frozenset(
-    ["who", "whom", "whose", "what", "when", "where", "why", "how", "which"]
+    ["who", "whom", "whose", "what", "when", "where", "why", "how", "which", "much", "many"]
 )
