@@ -321,3 +321,18 @@ def test_members_of_different_groups_may_overlap_only_partially() -> None:
     for a, b in itertools.combinations(range(len(groups)), 2):
         assert groups[a] != groups[b], (load_lexicon().groups[a].line,
                                         load_lexicon().groups[b].line)
+
+
+def test_a_word_only_the_answers_use_is_a_replacement_of_its_own_weight(
+        lexicon: Lexicon) -> None:
+    examples = knows("who runs it")
+    answers = knows("the company posted revenue of 5 million")
+    tokens = tokenize("what is the turnover")
+    # no example says revenue: the answers' word is used, marked weak (trusted less)
+    result = lexicon.rewrite(tokens, examples, answers)
+    assert result.tokens[-1] == "revenue" and result.from_lexicon[-1] and result.weak[-1]
+    # without the answers, nothing the knowledge base says is in the group
+    assert lexicon.rewrite(tokens, examples).tokens[-1] == "turnover"
+    # an example's word still wins over an answer's, at full trust
+    both = lexicon.rewrite(tokens, knows("what are the sales"), answers)
+    assert both.tokens[-1] == "sales" and not both.weak[-1]

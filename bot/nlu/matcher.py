@@ -383,7 +383,7 @@ class LinearMatcher:
             return [(token, 1.0)], None
         meant = list(correction.meant)
         if correction.source != KB and not any(w in self._known_words for w in meant):
-            rewrite = self._lexicon.rewrite(meant, self._uses)
+            rewrite = self._lexicon.rewrite(meant, self._uses, self._answer_uses)
             if any(rewrite.from_lexicon):
                 trust = (self._settings.weak_paraphrase_trust if any(rewrite.weak)
                          else self._settings.paraphrase_trust)
@@ -432,7 +432,7 @@ class LinearMatcher:
         """Normalise, paraphrase and correct ``text`` (cached: see ``_understood``)."""
         normalized = tokenize(text)
         synonymous = apply_synonyms(" ".join(normalized), self._synonyms).split()
-        rewrite = self._lexicon.rewrite(synonymous, self._uses)
+        rewrite = self._lexicon.rewrite(synonymous, self._uses, self._answer_uses)
         tokens: list[str] = []
         trust: list[float] = []
         corrections: list[Correction] = []
@@ -581,6 +581,16 @@ class LinearMatcher:
             return False
         row = self._stem_index.get(stem(word))
         return row is None or self._spread[row] < self._settings.common_word_spread
+
+    def _answer_uses(self, word: str) -> int:
+        """Return how many intents' answers use ``word`` (any form of it) but no example does.
+
+        A phrase counts nothing, as in :meth:`_uses`.
+        """
+        if " " in word:
+            return 0
+        row = self._stem_index.get(stem(word))
+        return 0 if row is None else int(self._answer_only[row].sum())
 
     def _uses(self, word: str) -> int:
         """Return how many examples use ``word``, any form of it (for the paraphrase lexicon).

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -112,7 +112,8 @@ class Lexicon:
         """Return the groups holding ``phrase`` (normalised like a message)."""
         return tuple(self.groups[n] for n in self._index.get(tuple(tokenize(phrase)), ()))
 
-    def rewrite(self, tokens: Sequence[str], known: Callable[[str], int]) -> Rewrite:
+    def rewrite(self, tokens: Sequence[str], known: Callable[[str], int],
+                answered: Callable[[str], int] | None = None) -> Rewrite:
         """Replace the phrases of ``tokens`` that the knowledge base does not know.
 
         Args:
@@ -122,6 +123,9 @@ class Lexicon:
                 is also asked about phrases (words joined by single spaces): answer
                 with the phrase's count when you have one (:func:`count_phrases`),
                 else 0, and phrase members are then never used as replacements.
+            answered: How often the knowledge base's answers use a word. A group with no
+                member the examples use is replaced by the member the answers use most
+                ("supplier" by "manufacturer" when only an answer says "manufacturer").
 
         Returns:
             The rewritten tokens, marked per token as coming from the lexicon or not.
@@ -131,7 +135,7 @@ class Lexicon:
         weak: list[bool] = []
         position = 0
         while position < len(tokens):
-            length, member, group = self._replacement(tokens, position, known)
+            length, member, group = self._replacement(tokens, position, known, answered)
             if group is None:
                 out.extend(member)
                 marks.extend([False] * len(member))
@@ -144,7 +148,8 @@ class Lexicon:
         return Rewrite(tuple(out), tuple(marks), tuple(weak))
 
     def _replacement(
-        self, tokens: Sequence[str], position: int, known: Callable[[str], int]
+        self, tokens: Sequence[str], position: int, known: Callable[[str], int],
+        answered: Callable[[str], int] | None = None,
     ) -> tuple[int, tuple[str, ...], Group | None]:
         """Return (length, tokens to emit, group or None) for the text at ``position``.
 
@@ -165,6 +170,14 @@ class Lexicon:
                 choice = _choose(group, phrase, known)
                 if choice is not None and (best is None or (not group.weak, *choice[0]) > best[0]):
                     best = ((not group.weak, *choice[0]), choice[1], group)
+            if best is None and answered is not None:
+                # no member in the examples: the one the answers use, trusted as a weak
+                # group's (an answer's word is weaker evidence than an example's)
+                for number in holders:
+                    group = self.groups[number]
+                    choice = _choose(group, phrase, answered)
+                    if choice is not None and (best is None or (False, *choice[0]) > best[0]):
+                        best = ((False, *choice[0]), choice[1], replace(group, weak=True))
             if best is None:
                 return length, phrase, None
             return length, best[1], best[2]
