@@ -457,3 +457,30 @@ responses:
     assert {s.name for s in ranking[:2]} == {"price_small", "price_big"}
     assert ranking[0].confidence == pytest.approx(ranking[1].confidence)
     assert decide(ranking, NluConfig()).kind != ANSWER
+
+
+def test_a_word_the_intent_says_in_other_words_points_nowhere_else(tmp_path: Path):
+    # "vcs" belongs to the list of investors, but the funding answer names investors too
+    (tmp_path / "kb.yml").write_text("""\
+version: "3.1"
+nlu:
+- intent: investor_list
+  examples: |
+    - which vcs invested
+    - list the vcs
+    - who are the vcs behind it
+- intent: funding
+  examples: |
+    - how much money did they raise
+    - how much funding do they have
+responses:
+  utter_investor_list:
+  - text: Three firms invested.
+  utter_funding:
+  - text: They raised 5 million from investors and a bank loan.
+""", encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    question = "any loans in the funding or is it all vcs"
+    assert "vcs" not in built.foreign_words(question, "funding")
+    assert built.covered_share(question, "funding") > built.covered_share(question,
+                                                                          "investor_list")

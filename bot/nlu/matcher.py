@@ -498,6 +498,8 @@ class LinearMatcher:
     def covered_share(self, text: str, intent: str) -> float:
         """Return the share of ``text``'s content that ``intent``'s examples or answer use.
 
+        A word counts as used when a synonym of it is (:meth:`_uses_in`).
+
         Each distinct content word weighs its IDF (an unknown word the weight
         :meth:`coverage` gives it, at most the largest IDF and at least that over the number
         of content words; entity values weigh nothing).
@@ -519,7 +521,7 @@ class LinearMatcher:
                 continue
             weight = float(self._stem_idf[row])
             total += weight
-            if self._stem_intents[row, column] or self._stem_answers[row, column]:
+            if self._uses_in(column, token):
                 covered += weight
         return covered / total if total else 0.0
 
@@ -555,19 +557,33 @@ class LinearMatcher:
             row = self._stem_index.get(stem(token))
             if row is None or token in FUNCTION_WORDS or token in QUESTION_WORDS:
                 continue
-            used = self._stem_intents[row, column] or self._stem_answers[row, column]
+            used = self._uses_in(column, token)
             if (not used and float(self._stem_own[row]) >= self._settings.foreign_word_share
                     and rarity(token, self._settings.rarity_power)
                     >= self._settings.new_word_rarity):
                 found.append(token)
         # read on the words as typed (with every function word), not the scored terms
         head = asked_head(self.read(text).words) if asking else None
-        if head is not None and head not in found:
-            row = self._stem_index.get(stem(head))
-            if row is not None and not (self._stem_intents[row, column]
-                                        or self._stem_answers[row, column]):
-                found.append(head)  # "what is openai's revenue" against another answer
+        if (head is not None and head not in found
+                and self._stem_index.get(stem(head)) is not None
+                and not self._uses_in(column, head)):
+            found.append(head)  # "what is openai's revenue" against another answer
         return found
+
+    def _uses_in(self, column: int, word: str) -> bool:
+        """True when intent ``column``'s examples or answer use ``word`` or a synonym of it.
+
+        A synonym is a one-word member of a strong paraphrase group holding ``word``
+        ("vc" and "investors"): a word the intent says in other words points nowhere else.
+        """
+        words = {word} | {m[0] for g in self._lexicon.groups_of(word) if not g.weak
+                          for m in g.members if len(m) == 1}
+        for each in words:
+            row = self._stem_index.get(stem(each))
+            if row is not None and (self._stem_intents[row, column]
+                                    or self._stem_answers[row, column]):
+                return True
+        return False
 
     def _is_other_name(self, word: str) -> bool:
         """True when ``word`` is a name (no common English word) other than the subject.
