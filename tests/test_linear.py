@@ -93,3 +93,10 @@ def test_degenerate_inputs_give_zero_weights():
     assert not fit_hinge(rows, labels, 1).any()
     empty = sparse.csr_matrix((0, rows.shape[1]), dtype=np.float32)
     assert fit_hinge(empty, np.zeros(0, dtype=np.int64), 4).shape == (rows.shape[1], 4)
+
+
+@pytest.mark.parametrize("l2", [-0.1, 40.0])  # 40: a step of 8 rows in 12 would decay 5.3 times
+def test_an_l2_that_cannot_decay_is_refused(l2):
+    rows, labels = _blobs(n_per_class=3)
+    with pytest.raises(ValueError, match="l2 must"):
+        fit_hinge(rows, labels, 4, learning_rate=0.2, l2=l2)

@@ -48,7 +48,13 @@ def fit_hinge(
 
     Returns:
         The averaged weights, ``(n_features, n_classes)`` float32.
+
+    Raises:
+        ValueError: If ``l2`` is negative or so large that one step would decay the
+            weights by their whole size or more.
     """
+    if l2 < 0:
+        raise ValueError(f"l2 must not be negative, not {l2}")
     n, n_features = rows.shape
     weights = np.zeros((n_features, n_classes), dtype=np.float32)
     average = np.zeros_like(weights)
@@ -56,6 +62,8 @@ def fit_hinge(
         return weights
     rng = np.random.default_rng(seed)
     batch_size = max(1, min(batch_size, max(8, n // 8)))
+    if learning_rate * l2 * min(batch_size, n) / n >= 1:
+        raise ValueError(f"l2 must be below n / (learning_rate * batch size), not {l2}")
     # The weights are ``scale * stored``: a decay step is one multiplication.
     scale = 1.0
     flat = weights.reshape(-1)
