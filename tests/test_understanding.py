@@ -73,6 +73,13 @@ def test_a_common_unknown_word_costs_little_and_a_rare_one_a_lot(matcher):
     assert rarity("these", 3) < rarity("ticker", 3) < rarity("xanthoria", 3) == 1.0
 
 
+def test_a_verb_form_is_as_common_as_its_base_but_a_plural_may_be_a_name():
+    for form, base in (("flowed", "flow"), ("shrinking", "shrink"), ("competes", "compete"),
+                       ("stopped", "stop"), ("copied", "copy")):
+        assert rarity(form, 3) <= rarity(base, 3) < 1.0, form
+    assert rarity("gpus", 3) == 1.0  # not listed, and no verb: a name or a term
+
+
 def test_question_kind_against_what_the_answer_can_give(matcher):
     # "when" asks for a time: the history answer has no date or year
     when = top(matcher, "when was the gallery history")

@@ -18,7 +18,8 @@ a an the this that these those there here is are was were be been being am do do
 doing done have has had having will would shall should can could may might must cannot
 ought i me my mine myself you your yours yourself u ur ya ye he him his she her hers it
 its itself we us our ours they them their theirs one someone something anything
-everything of in on at to for from by with about as into onto over under up down out off
+everything anyone anybody everyone everybody somebody nobody nothing
+of in on at to for from by with about as into onto over under up down out off
 through during between among around via per than then and or
 but if so because while though although nor either neither not no yes yeah yep nope just
 really actually anyway anyways basically literally please pls plz kindly ok okay k hey
