@@ -555,8 +555,9 @@ class LinearMatcher:
                 found.append(typed)  # "what models does openai make": about someone else
         for token in dict.fromkeys(tokens):
             row = self._stem_index.get(stem(token))
-            if row is None or token in FUNCTION_WORDS or token in QUESTION_WORDS:
-                continue
+            if (row is None or token in FUNCTION_WORDS or token in QUESTION_WORDS
+                    or number_form(token) is not None):
+                continue  # a figure names no topic ("4 billion" read as the known "1")
             used = self._uses_in(column, token)
             if (not used and float(self._stem_own[row]) >= self._settings.foreign_word_share
                     and rarity(token, self._settings.rarity_power)
