@@ -99,8 +99,8 @@ def test_a_long_opening_phrase_is_left_as_written() -> None:
 
 def test_junk_examples_are_dropped() -> None:
     kept = clean_examples(["the", "founded", "2009", "march", "who founded it", "decaf",
-                           "Who founded it?"])
-    assert kept == ["who founded it", "decaf"]
+                           "Who founded it?", "studio's", "the studio's founder"])
+    assert kept == ["who founded it", "decaf", "the studio's founder"]
 
 
 def test_fragments_dates_and_pronoun_leftovers_are_not_examples() -> None:

@@ -1094,8 +1094,8 @@ def _inflected_like(verb: str, word: str, lemma: str) -> str:
 def clean_examples(examples: list[str], max_words: int = MAX_WORDS) -> list[str]:
     """Return examples lower-cased, de-duplicated, and without junk.
 
-    Junk is a single common English word, a bare verb, a bare number or date, or an
-    example longer than ``MAX_WORDS`` words.
+    Junk is a single common English word, a bare verb, a possessive alone ("studio's"), a
+    bare number or date, or an example longer than ``MAX_WORDS`` words.
     """
     seen: set[str] = set()
     kept: list[str] = []
@@ -1140,8 +1140,8 @@ def _junk(text: str, max_words: int = MAX_WORDS) -> bool:
         return True  # a date or a day alone: "saturday", "in 2020"
     if len(words) == 1:
         word = words[0]
-        if re.search(r"\d", word) or len(word) == 1:
-            return True
+        if re.search(r"\d", word) or len(word) == 1 or word.endswith("'s"):
+            return True  # a figure, a letter, a possessive alone ("studio's")
         if "VERB" in lemmas(word) and "NOUN" not in lemmas(word):
             return True
         return sp.common_word(word, 1500) and word not in lx.ROLE_SHORT.values()
