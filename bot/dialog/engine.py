@@ -2,9 +2,11 @@
 
 One message goes through these steps, each a small function of its own module:
 screening (:mod:`bot.dialog.inputs`), explicit choices such as button payloads and
-picked numbers (:mod:`bot.dialog.payloads`), ranking (the matcher), re-ranking with the
-conversation's context (:mod:`bot.dialog.followup`), deciding
-(:mod:`bot.dialog.decision`), and building the replies (:mod:`bot.dialog.replies`).
+picked numbers (:mod:`bot.dialog.payloads`), ranking (the matcher), a message holding
+two questions read as two, re-ranking with the conversation's context
+(:mod:`bot.dialog.followup`), deciding (:mod:`bot.dialog.decision`, and a clean answer
+below the threshold when nothing speaks against it), and building the replies
+(:mod:`bot.dialog.replies`).
 """
 
 from __future__ import annotations
