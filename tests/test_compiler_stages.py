@@ -481,3 +481,13 @@ def test_an_faq_keeps_its_own_wording_and_a_fact_wins_over_an_faq_answer(
     assert owners["who founded harbour kites"] == {"faq/founded_harbour_kites"} or any(
         n.startswith("faq/") for n in owners["who founded harbour kites"])
     assert "fact_founding" in owners["when was harbour founded"]
+
+
+def test_a_plural_is_as_common_as_its_singular_for_a_clipped_question() -> None:
+    from bot.compiler.questions import _clipped_noun_phrase
+
+    # "platforms" ranks lower than "platform" in the word list, but says no more
+    assert not _clipped_noun_phrase(["platforms"])
+    assert not _clipped_noun_phrase(["sectors"])
+    assert _clipped_noun_phrase(["decaf"])
+    assert _clipped_noun_phrase(["turbines"]) == _clipped_noun_phrase(["turbine"])

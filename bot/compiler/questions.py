@@ -588,7 +588,16 @@ def _clipped_noun_phrase(words: list[str]) -> bool:
            for w in words):
         return False
     rank = RARE_WORD_RANK if len(words) == 1 else PHRASE_WORD_RANK
-    return any(not sp.common_word(w, rank) for w in words)
+    return any(not _common(w, rank) for w in words)
+
+
+def _common(word: str, rank: int) -> bool:
+    """True when ``word`` or its singular is among the ``rank`` commonest English words.
+
+    A plural is as common as its singular: "campaigns" and "shelves" say no more than
+    "campaign" and "shelf", though the plural forms rank lower in the frequency list.
+    """
+    return any(sp.common_word(form, rank) for form in (word, *lemmas(word).get("NOUN", ())))
 
 
 def _finite_verb(word: str) -> bool:

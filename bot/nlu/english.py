@@ -61,8 +61,7 @@ def rarity(word: str, power: float = 1.0, floor: float = 0.05) -> float:
 
     Returns:
         1.0 for a word outside the frequency list (or not alphabetic), less for common ones.
-        A verb form with a regular ending ("flowed", "shrinking", "competes") is as common
-        as its base form.
+        A verb form ("flowed", "shrinking", "competes") is as common as its base form.
     """
     if power <= 0 or not word.isalpha():
         return 1.0
@@ -75,21 +74,16 @@ def rarity(word: str, power: float = 1.0, floor: float = 0.05) -> float:
     return max(floor, min(1.0, share**power))
 
 
+@lru_cache(maxsize=65536)
 def _verb_bases(word: str) -> tuple[str, ...]:
-    """Return the base forms a regular verb ending may have been added to.
+    """Return the verb lemmas of an inflected verb form ("flowed" -> "flow"), by lemminflect.
 
-    "flowed" -> "flowe", "flow"; "stopping" -> "stopp", "stoppe", "stop"; "copied" ->
-    "copy"; "competes" -> "compet", "compete". Some are no words; the caller uses only the
-    ones the frequency list has. A plural in "-s" is left alone: "mods" or "gpus" may
-    name a thing the source does not cover.
+    Only a word with a verb ending is looked up, so the library (part of the compiler's
+    dependencies) is imported only when such a word needs it. A plural noun is left
+    alone: "mods" or "gpus" may name a thing the source does not cover.
     """
-    bases: list[str] = []
-    for ending in ("ing", "ed", "es"):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            base = word[: -len(ending)]
-            bases += [base, base + "e"]
-            if len(base) > 3 and base[-1] == base[-2]:
-                bases.append(base[:-1])
-    if word.endswith("ied") and len(word) > 4:
-        bases.append(word[:-3] + "y")
-    return tuple(bases)
+    if not word.endswith(("ed", "ing", "s")):
+        return ()
+    import lemminflect
+
+    return tuple(b for b in lemminflect.getAllLemmas(word).get("VERB", ()) if b != word)
