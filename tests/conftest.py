@@ -34,6 +34,30 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory):
             os.environ[name] = value
 
 # A made-up rocket company, so nothing here leans on the shipped Mistral knowledge base.
+# Two intents share a phrasing, so any matcher must ask "did you mean".
+TIE_YAML = """\
+version: "3.1"
+nlu:
+- intent: price_small
+  metadata: {title: "Small rocket price"}
+  examples: |
+    - rocket prices
+    - price of the pebble
+    - how much is the pebble rocket
+- intent: price_big
+  metadata: {title: "Big rocket price"}
+  examples: |
+    - rocket prices
+    - price of the boulder
+    - how much is the boulder rocket
+responses:
+  utter_price_small:
+  - text: The Pebble costs 5 million.
+  utter_price_big:
+  - text: The Boulder costs 40 million.
+"""
+
+
 SMALL_KB_YAML = """\
 version: "3.1"
 nlu:

@@ -13,30 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SMALL_KB_YAML
+from conftest import REPO, SMALL_KB_YAML, TIE_YAML
 
-# Two intents share a phrasing, so any matcher must ask "did you mean".
-TIE_YAML = """\
-version: "3.1"
-nlu:
-- intent: price_small
-  metadata: {title: "Small rocket price"}
-  examples: |
-    - rocket prices
-    - price of the pebble
-    - how much is the pebble rocket
-- intent: price_big
-  metadata: {title: "Big rocket price"}
-  examples: |
-    - rocket prices
-    - price of the boulder
-    - how much is the boulder rocket
-responses:
-  utter_price_small:
-  - text: The Pebble costs 5 million.
-  utter_price_big:
-  - text: The Boulder costs 40 million.
-"""
 # Strict answers and a low suggestion floor: "rocket prices" must ask "did you mean" and
 # list both price intents, whatever confidence split the matcher gives the tie.
 CONFIG_YAML = """\

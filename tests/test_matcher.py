@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import TIE_YAML
 
 from bot.config import NluConfig
 from bot.dialog.decision import ANSWER, decide
@@ -434,25 +435,7 @@ def test_message_inside_examples_of_two_intents_is_not_answered(tmp_path: Path, 
 
 
 def test_a_message_that_is_an_example_of_two_intents_is_a_tie(tmp_path: Path):
-    (tmp_path / "kb.yml").write_text("""\
-version: "3.1"
-nlu:
-- intent: price_small
-  examples: |
-    - rocket prices
-    - price of the pebble
-    - how much is the pebble rocket
-- intent: price_big
-  examples: |
-    - rocket prices
-    - price of the boulder
-    - how much is the boulder rocket
-responses:
-  utter_price_small:
-  - text: The Pebble costs 5 million.
-  utter_price_big:
-  - text: The Boulder costs 40 million.
-""", encoding="utf-8")
+    (tmp_path / "kb.yml").write_text(TIE_YAML, encoding="utf-8")
     ranking = build_matcher(load_knowledge_base(tmp_path), use_cache=False).rank("rocket prices")
     assert {s.name for s in ranking[:2]} == {"price_small", "price_big"}
     assert ranking[0].confidence == pytest.approx(ranking[1].confidence)
