@@ -6,6 +6,8 @@ before?", "who leads it?", "tell me more"), not what any knowledge base is about
 
 from __future__ import annotations
 
+from bot.nlu.lexicon import FUNCTION_WORDS as NLU_FUNCTION_WORDS
+
 # Words that point back to something said before.
 ANAPHORS = frozenset({
     "it", "its", "itself", "he", "him", "his", "himself", "she", "her", "hers", "herself",
@@ -59,7 +61,9 @@ MORE_FILLER = frozenset({
     "some", "bit", "little", "lot", "go", "keep", "going",
 })
 
-# Function words: they carry no subject, so they never count as content.
+# Function words: they carry no subject, so they never count as content. The matcher's
+# list (bot.nlu.lexicon) is part of it, so both read the same words as function words
+# ("nah", "pretty", "wondering"); this one adds the question words and a few more.
 FUNCTION_WORDS = frozenset({
     "a", "an", "the", "and", "or", "but", "so", "if", "of", "at", "by", "for", "with",
     "about", "against", "between", "into", "through", "during", "before", "after",
@@ -77,7 +81,7 @@ FUNCTION_WORDS = frozenset({
     "get", "got", "more", "else", "plus", "via", "per", "whats", "thing", "things",
     "kind", "sort", "lot", "bit", "anyone", "anybody", "someone", "somebody", "everyone",
     "everybody", "anything", "something", "everything", "whoever", "whatever",
-}) | ANAPHORS
+}) | ANAPHORS | NLU_FUNCTION_WORDS
 
 # Question words by the kind of answer they ask for ("from whom?" asks for a person).
 QUESTION_KINDS: dict[tuple[str, ...], str] = {

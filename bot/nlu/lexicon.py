@@ -21,7 +21,7 @@ its itself we us our ours they them their theirs one someone something anything
 everything anyone anybody everyone everybody somebody nobody nothing
 of in on at to for from by with about as into onto over under up down out off
 through during between among around via per than then and or
-but if so because while though although nor either neither not no yes yeah yep nope just
+but if so because while though although nor either neither not no yes yeah yep nope nah just
 really actually anyway anyways basically literally please pls plz kindly ok okay k hey
 hmm um uh oh ah well like lol btw thx some any all each every bit lot lots bunch very
 too also again now still even quite rather pretty such only own same other another know
