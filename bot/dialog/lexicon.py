@@ -61,26 +61,15 @@ MORE_FILLER = frozenset({
     "some", "bit", "little", "lot", "go", "keep", "going",
 })
 
-# Function words: they carry no subject, so they never count as content. The matcher's
-# list (bot.nlu.lexicon) is part of it, so both read the same words as function words
-# ("nah", "pretty", "wondering"); this one adds the question words and a few more.
+# Function words: they carry no subject, so they never count as content. These are the
+# matcher's (bot.nlu.lexicon), so both read the same words as function words ("nah",
+# "pretty", "wondering"), with the question words and a few more that a follow-up may
+# hold without naming a subject ("before", "the year after", "what else", "those ones").
 FUNCTION_WORDS = frozenset({
-    "a", "an", "the", "and", "or", "but", "so", "if", "of", "at", "by", "for", "with",
-    "about", "against", "between", "into", "through", "during", "before", "after",
-    "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over",
-    "under", "again", "once", "here", "there", "when", "where", "why", "how", "what",
-    "which", "who", "whom", "whose", "all", "any", "both", "each", "few", "most", "other",
-    "some", "such", "no", "nor", "not", "only", "own", "same", "than", "too", "very",
-    "can", "cannot", "will", "just", "should", "now", "is", "am", "are", "was", "were",
-    "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing",
-    "would", "could", "might", "must", "shall", "may", "i", "me", "my", "myself", "we",
-    "our", "ours", "you", "your", "yours", "it", "its", "he", "him", "his", "she", "her",
-    "they", "them", "their", "this", "that", "these", "those", "then", "also", "as",
-    "until", "while", "ok", "okay", "yes", "yeah", "hmm", "well", "really", "please",
-    "tell", "know", "one", "ones", "still", "yet", "ever", "even", "much", "many",
-    "get", "got", "more", "else", "plus", "via", "per", "whats", "thing", "things",
-    "kind", "sort", "lot", "bit", "anyone", "anybody", "someone", "somebody", "everyone",
-    "everybody", "anything", "something", "everything", "whoever", "whatever",
+    "against", "before", "after", "above", "below", "once", "when", "where", "why", "how",
+    "what", "which", "who", "whom", "whose", "both", "few", "most", "until", "ones", "yet",
+    "ever", "much", "many", "more", "else", "plus", "whats", "thing", "things", "whoever",
+    "whatever",
 }) | ANAPHORS | NLU_FUNCTION_WORDS
 
 # Question words by the kind of answer they ask for ("from whom?" asks for a person).
