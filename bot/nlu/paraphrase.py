@@ -164,24 +164,35 @@ class Lexicon:
                 continue
             if _is_known(phrase, known):
                 return length, phrase, None  # the knowledge base's own word: trusted
-            best: tuple[tuple[bool, int, int], tuple[str, ...], Group] | None = None
-            for number in holders:
-                group = self.groups[number]
-                choice = _choose(group, phrase, known)
-                if choice is not None and (best is None or (not group.weak, *choice[0]) > best[0]):
-                    best = ((not group.weak, *choice[0]), choice[1], group)
+            best = self._best(holders, phrase, known)
             if best is None and answered is not None:
                 # no member in the examples: the one the answers use, trusted as a weak
                 # group's (an answer's word is weaker evidence than an example's)
-                for number in holders:
-                    group = self.groups[number]
-                    choice = _choose(group, phrase, answered)
-                    if choice is not None and (best is None or (False, *choice[0]) > best[0]):
-                        best = ((False, *choice[0]), choice[1], replace(group, weak=True))
+                best = self._best(holders, phrase, answered, as_weak=True)
             if best is None:
                 return length, phrase, None
-            return length, best[1], best[2]
+            return length, best[0], best[1]
         return 1, (tokens[position],), None
+
+    def _best(self, holders: Iterable[int], phrase: tuple[str, ...],
+              counts: Callable[[str], int], as_weak: bool = False,
+              ) -> tuple[tuple[str, ...], Group] | None:
+        """Return (member to use, its group) of the groups ``holders``, or None.
+
+        A strong group is preferred to a weak one, then the group whose members ``counts``
+        finds most (:func:`_choose`); equal keys go to the group written first. With
+        ``as_weak`` every group counts as weak, and the one returned is marked weak.
+        """
+        best: tuple[tuple[bool, int, int], tuple[str, ...], Group] | None = None
+        for number in holders:
+            group = self.groups[number]
+            choice = _choose(group, phrase, counts)
+            if choice is None:
+                continue
+            key = (not group.weak and not as_weak, *choice[0])
+            if best is None or key > best[0]:
+                best = (key, choice[1], replace(group, weak=True) if as_weak else group)
+        return None if best is None else (best[1], best[2])
 
 
 def _choose(
