@@ -372,12 +372,10 @@ class Engine:
         would not be answered, or when both parts have the same answer: the message is
         then read whole.
         """
-        words = list(m.utterance.words) if m.utterance is not None else []
-        start = second_question(words)
-        if start is None:
+        parts = _two_questions(m)
+        if parts is None:
             return None
-        first = self._understood(_Message(m.sender, m.text, " ".join(words[: start - 1]),
-                                          m.state, m.brain))
+        first = self._understood(_Message(m.sender, m.text, parts[0], m.state, m.brain))
         followed = self._read_follow_up(first)
         if isinstance(followed, Turn):
             return None  # the first part only makes sense with the conversation: read whole
@@ -386,7 +384,7 @@ class Engine:
             return None
         state = m.state
         answered = self._commit(followed, decision.intent, list(followed.ranking))
-        second = self._understood(_Message(m.sender, m.text, " ".join(words[start:]),
+        second = self._understood(_Message(m.sender, m.text, parts[1],
                                            self._store.get(m.sender), m.brain))
         leaning = self._read_follow_up(second)
         rest = leaning if isinstance(leaning, Turn) else self._read_question(leaning)
@@ -478,11 +476,10 @@ class Engine:
 
     def _second_question_elsewhere(self, m: _Message, intent: str) -> bool:
         """True when ``m`` holds a second question whose best intent is not ``intent``."""
-        words = list(m.utterance.words) if m.utterance is not None else []
-        start = second_question(words)
-        if start is None:
+        parts = _two_questions(m)
+        if parts is None:
             return False
-        ranking = m.brain.matcher.rank(" ".join(words[start:]), limit=1)
+        ranking = m.brain.matcher.rank(parts[1], limit=1)
         return not ranking or ranking[0].name != intent
 
     def _understood(self, m: _Message) -> _Message:
@@ -642,6 +639,19 @@ class Engine:
                 logger.warning("no runner for custom action %s", action)
                 replies.append(Reply(ACTION_UNAVAILABLE_TEXT))
         return replies, events
+
+
+def _two_questions(m: _Message) -> tuple[str, str] | None:
+    """Return the two questions ``m`` holds ("... and what does he stand for"), or None.
+
+    Split where :func:`bot.nlu.kinds.second_question` finds the second one; the "and"
+    between them belongs to neither.
+    """
+    words = list(m.utterance.words) if m.utterance is not None else []
+    start = second_question(words)
+    if start is None:
+        return None
+    return " ".join(words[: start - 1]), " ".join(words[start:])
 
 
 def _topic(state: ConversationState, kb: KnowledgeBase) -> tuple[str | None, str]:

@@ -70,7 +70,7 @@ def rarity(word: str, power: float = 1.0, floor: float = 0.05) -> float:
     if not listed:
         return 1.0
     rank = min(listed)  # a verb form is as common as its base ("flowed": "flow")
-    share = math.log(rank + 1) / math.log(len(_ranks()) + 1)
+    share = math.log(rank + 1) / math.log(len(ranks) + 1)
     return max(floor, min(1.0, share**power))
 
 

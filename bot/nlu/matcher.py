@@ -498,13 +498,11 @@ class LinearMatcher:
     def covered_share(self, text: str, intent: str) -> float:
         """Return the share of ``text``'s content that ``intent``'s examples or answer use.
 
-        A word counts as used when a synonym of it is (:meth:`_uses_in`).
-
         Each distinct content word weighs its IDF (an unknown word the weight
         :meth:`coverage` gives it, at most the largest IDF and at least that over the number
-        of content words; entity values weigh nothing).
-        "why is the sky blue" shares nothing with an answer about the company's impact:
-        0.0, however the fitted model happens to rank it.
+        of content words; entity values weigh nothing). A word counts as used when it or a
+        synonym of it is (:meth:`_uses_in`). "why is the sky blue" shares nothing with an
+        answer about the company's impact: 0.0, however the fitted model happens to rank it.
         """
         if intent not in self.intents:
             return 0.0
@@ -546,11 +544,13 @@ class LinearMatcher:
         noun = asked_noun(tokens)
         if noun in found and self._noun_capable[noun][column]:
             found.remove(noun)  # "what nationality": the answer gives one
+        # the words as typed (every function word kept), not the scored terms
+        typed_words = self.read(text).words if asking else ()
         subject = question_subject(tokens)
         if subject is not None and column in self._compared.get(subject, ()):
             found.append(subject)  # the answer names it only to compare
         elif asking:
-            typed = question_subject(self.read(text).words)  # every word as typed
+            typed = question_subject(typed_words)
             if typed is not None and typed not in found and self._is_other_name(typed):
                 found.append(typed)  # "what models does openai make": about someone else
         for token in dict.fromkeys(tokens):
@@ -563,8 +563,7 @@ class LinearMatcher:
                     and rarity(token, self._settings.rarity_power)
                     >= self._settings.new_word_rarity):
                 found.append(token)
-        # read on the words as typed (with every function word), not the scored terms
-        head = asked_head(self.read(text).words) if asking else None
+        head = asked_head(typed_words) if asking else None
         if (head is not None and head not in found
                 and self._stem_index.get(stem(head)) is not None
                 and not self._uses_in(column, head)):
