@@ -34,6 +34,10 @@ class NluConfig:
             an intent's examples or answer must use.
         clean_runner_up_share: Such an intent is clearly ahead when the runner-up is
             ``ambiguity_threshold`` behind, or has at most this share of its confidence.
+        clean_named_margin: The margin instead of ``clean_answer_margin`` when the message
+            also names what the knowledge base is about (a name it knows, or "they") and
+            uses a key word of the top intent: such a message is about the subject, and
+            its closest answer is about what was asked.
         ambiguity_threshold: If the top two differ by less, ask instead of answering.
         max_suggestions: At most this many "did you mean" buttons.
         max_message_chars: Longer messages are refused with a clear reply.
@@ -47,6 +51,7 @@ class NluConfig:
     clean_answer_margin: float = 0.38
     clean_answer_share: float = 0.3
     clean_runner_up_share: float = 0.34
+    clean_named_margin: float = 0.47
     ambiguity_threshold: float = 0.15
     max_suggestions: int = 3
     max_message_chars: int = 1000

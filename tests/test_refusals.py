@@ -210,3 +210,80 @@ def test_a_question_about_another_name_is_no_clean_answer(engine):
     question = "which paintings does the louvre show"
     assert "louvre" in matcher.foreign_words(question, "fact_rivals", asking=True)
     assert say(low_floor(engine), "p", question)[0].decision != "answer"
+
+
+NAMED_KB = """\
+version: "3.1"
+nlu:
+- intent: fact_robots
+  metadata: {title: Products}
+  examples: |
+    - what robots does zephyra make
+    - zephyra robots
+    - which robots does zephyra sell
+    - robots made by zephyra
+- intent: fact_boss
+  metadata: {title: The boss}
+  examples: |
+    - who runs zephyra
+    - who is the boss of zephyra
+    - zephyra chief executive
+- intent: fact_revenue
+  metadata: {title: Revenue}
+  examples: |
+    - how much does zephyra earn
+    - zephyra revenue
+    - what are zephyra's sales
+responses:
+  utter_fact_robots:
+  - text: Zephyra makes warehouse robots that sort parcels.
+  utter_fact_boss:
+  - text: Ines Morel has run Zephyra since 2019.
+  utter_fact_revenue:
+  - text: Zephyra's revenue was $30 million last year.
+"""
+
+
+@pytest.fixture(scope="module")
+def zephyra(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("zephyra")
+    (folder / "kb.yml").write_text(NAMED_KB, encoding="utf-8")
+    return build_brain(load_knowledge_base(Path(folder)))
+
+
+def test_the_subject_and_a_key_word_are_read_from_the_message(zephyra):
+    matcher = zephyra.matcher
+    # a known name that is no common English word, and "they" standing for the subject
+    assert matcher.known_names("are zephyra robots any good") == ["zephyra"]
+    assert matcher.known_names("do they sell robots") == ["they"]
+    assert matcher.known_names("do dogs like robots") == []
+    # "robots" is used by the products intent's examples alone: a key word of it
+    assert matcher.key_words("do they sell robots", "fact_robots") == ["robots"]
+    assert matcher.key_words("do they sell robots", "fact_boss") == []
+
+
+def test_an_answer_gives_the_kind_asked_for_but_where_may_be_figurative(zephyra):
+    matcher = zephyra.matcher
+    assert matcher.gives_kind("how much does zephyra earn", "fact_revenue")
+    assert not matcher.gives_kind("how much money do the robots bring in", "fact_robots")
+    assert matcher.gives_kind("who runs zephyra", "fact_boss")
+    assert not matcher.gives_kind("who runs zephyra", "fact_robots")
+    # no place in the answer, but "where does she fit in" asks for none
+    assert matcher.gives_kind("where does ines fit in at zephyra", "fact_boss")
+
+
+def test_naming_the_subject_lowers_the_floor_of_a_clean_answer(zephyra):
+    strict = Engine(zephyra, BotConfig(nlu=NluConfig(clean_answer_margin=0.0,
+                                                     clean_named_margin=0.0)))
+    named = Engine(zephyra, BotConfig(nlu=NluConfig(clean_answer_margin=0.0,
+                                                    clean_named_margin=0.49)))
+    question = "they keep talking about robots, whats that about"
+    top = zephyra.matcher.rank(question)[0]
+    assert top.name == "fact_robots" and top.confidence < 0.5
+    assert strict.handle("a", question).decision != "answer"
+    turn = named.handle("b", question)
+    assert turn.decision == "answer" and "warehouse robots" in turn.responses[0].text
+    # the same words with no word for the subject: not answered below the threshold
+    unnamed = "people keep talking about robots, whats that about"
+    assert zephyra.matcher.known_names(unnamed) == []
+    assert named.handle("c", unnamed).decision != "answer"

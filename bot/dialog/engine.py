@@ -457,6 +457,11 @@ class Engine:
         matcher = m.brain.matcher
         foreign = getattr(matcher, "foreign_words", None)
         least = nlu.answer_threshold - nlu.clean_answer_margin
+        named = getattr(matcher, "known_names", None)
+        keyed = getattr(matcher, "key_words", None)
+        if (named is not None and keyed is not None and ranking and named(m.message)
+                and keyed(m.message, ranking[0].name)):
+            least = nlu.answer_threshold - nlu.clean_named_margin
         if not ranking or foreign is None or ranking[0].confidence < least:
             return False
         runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
@@ -466,9 +471,9 @@ class Engine:
         top = ranking[0].name
         if self._second_question_elsewhere(m, top):
             return False  # half of it is another question (see _read_two_questions)
-        lacking = getattr(matcher, "missing_type", None)
         share = getattr(matcher, "covered_share", None)
-        if lacking is not None and lacking(m.message, top):
+        gives = getattr(matcher, "gives_kind", None)
+        if gives is not None and not gives(m.message, top):
             return False
         if share is not None and share(m.message, top) < nlu.clean_answer_share:
             return False

@@ -37,6 +37,9 @@ from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 
 PERSON, TIME, PLACE, AMOUNT = "person", "time", "place", "amount"
 MONEY, AGE, DURATION = "money", "age", "duration"
+# "where" is often figurative ("where does he fit in", "where would I run it"): only the
+# other kinds are taken literally when an answer below the threshold must give its kind.
+LITERAL_KINDS = frozenset({PERSON, TIME, AMOUNT, MONEY, AGE, DURATION})
 
 # Openings that ask for a kind, longest first; matched on normalised tokens.
 _QUESTION_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((

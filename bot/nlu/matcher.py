@@ -42,6 +42,7 @@ from bot.nlu.kinds import (
     AGE,
     AMOUNT,
     DURATION,
+    LITERAL_KINDS,
     MONEY,
     PERSON,
     PLACE,
@@ -90,6 +91,9 @@ def code_fingerprint() -> str:
         except OSError:
             parts.append(name.encode())
     return cache.content_key([p.hex() for p in parts])
+
+
+_SUBJECT_PRONOUNS = frozenset({"they", "their", "them", "theirs"})
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,7 @@ class MatcherSettings:
     name_specificity: float = 1.0
     kind_example_share: float = 0.1
     common_word_spread: float = 0.3
+    key_word_share: float = 0.5
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -476,6 +481,42 @@ class LinearMatcher:
             and any(c.isalpha() for c in t)
             and rarity(t, self._settings.rarity_power) >= least
         ]
+
+    def known_names(self, text: str) -> list[str]:
+        """Return the words of ``text`` that name what the knowledge base is about.
+
+        A known word that is no common English word (the subject's name, a person or a
+        product the answers name: "mistral", "mensch", "ministraux"), or a pronoun that
+        stands for the subject ("they", "their").
+        """
+        tokens, _ = self.understand(text)
+        names = [t for t in dict.fromkeys(tokens)
+                 if self._stem_index.get(stem(t)) is not None and t not in FUNCTION_WORDS
+                 and t not in QUESTION_WORDS and any(c.isalpha() for c in t)
+                 and rarity(t, self._settings.rarity_power) >= self._settings.new_word_rarity]
+        # a pronoun is a function word, which the scored terms leave out: read as typed
+        return names + [w for w in dict.fromkeys(self.read(text).words)
+                        if w in _SUBJECT_PRONOUNS]
+
+    def key_words(self, text: str, intent: str) -> list[str]:
+        """Return the words of ``text`` that are key words of ``intent``.
+
+        A key word is one most of whose examples are ``intent``'s (its own share, see
+        ``rival_specificity``, at least ``key_word_share``): "ministraux" for the answer
+        about Les Ministraux, "consumer" for the one about consumers.
+        """
+        if intent not in self.intents:
+            return []
+        column = self.intents.index(intent)
+        tokens, _ = self.understand(text)
+        found = []
+        for token in dict.fromkeys(tokens):
+            row = self._stem_index.get(stem(token))
+            if (row is not None and token not in FUNCTION_WORDS and token not in QUESTION_WORDS
+                    and self._stem_intents[row, column]
+                    and float(self._stem_own[row]) >= self._settings.key_word_share):
+                found.append(token)
+        return found
 
     def covers(self, text: str, intent: str) -> bool:
         """Return True when ``intent``'s examples or answer use every content word of ``text``.
@@ -797,6 +838,27 @@ class LinearMatcher:
         if counted:
             capable &= self.counting(counted)
         return capable
+
+    def gives_kind(self, text: str, intent: str) -> bool:
+        """Return False when ``intent`` cannot give the kind of answer ``text`` asks for.
+
+        "how much business is it doing in dollars" asks for an amount; an answer with no
+        figure cannot give one. The kinds read are those of
+        :data:`bot.nlu.kinds.LITERAL_KINDS` ("where does he fit in" asks for no place),
+        the type noun and the count asked for (see :meth:`kind_capable`).
+        """
+        if intent not in self.intents:
+            return False
+        tokens = self.understand(text)[0]
+        column = self.intents.index(intent)
+        kind = question_kind(tokens)
+        if kind in LITERAL_KINDS and not self._kind_capable[kind][column]:
+            return False
+        noun = asked_noun(tokens)
+        if noun is not None and not self._noun_capable[noun][column]:
+            return False
+        counted = count_noun(tokens)
+        return not counted or bool(self.counting(counted)[column])
 
     def counting(self, words: tuple[str, ...]) -> np.ndarray:
         """Return, per intent, whether its answer counts one of ``words`` ("how many X").
