@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.kb.loader import load_knowledge_base
+from bot.nlu.matcher import build_matcher
 from bot.nlu.normalize import stem, tokenize
 from bot.nlu.paraphrase import (
     DEFAULT_PATH,
@@ -336,3 +338,29 @@ def test_a_word_only_the_answers_use_is_a_replacement_of_its_own_weight(
     # an example's word still wins over an answer's, at full trust
     both = lexicon.rewrite(tokens, knows("what are the sales"), answers)
     assert both.tokens[-1] == "sales" and not both.weak[-1]
+
+
+def test_the_matcher_counts_the_lexicon_phrases_its_examples_and_answers_use(
+        tmp_path: Path) -> None:
+    """A group of phrases only ("funding rounds", "rounds of financing") reads a phrase as
+    the one the knowledge base uses: the examples' first, else the answers'."""
+    (tmp_path / "kb.yml").write_text(
+        'version: "3.1"\n'
+        "nlu:\n"
+        "- intent: rounds\n"
+        "  examples: |\n"
+        "    - how many funding rounds were there\n"
+        "- intent: hq\n"
+        "  examples: |\n"
+        "    - where is the head office\n"
+        "responses:\n"
+        "  utter_rounds:\n"
+        "  - text: There were three funding rounds.\n"
+        "  utter_hq:\n"
+        "  - text: The head office is in Lyon, and its opening hours are 9 to 5.\n",
+        encoding="utf-8")
+    matcher = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    assert matcher.understand("list the rounds of financing")[0][-2:] == ["funding", "rounds"]
+    # only an answer says "opening hours": a weak replacement, trusted less
+    tokens, trust = matcher.understand("what are its business hours")
+    assert tokens[-2:] == ["opening", "hours"] and trust[-1] < 1.0

@@ -94,7 +94,7 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-zA-Z]+)+\b")
 _PLACE = re.compile(r"\b(in|at|from|near|based|headquartered|located|to)\s+(the\s+)?[A-Z]\w+")
 _ROLE = re.compile(
     r"\b(ceo|cto|cfo|founder|co-?founder|director|manager|chief|president|head of|"
-    r"chair|owner|leader|engineer|team|staff|employees|people|investors?|partners?|"
+    r"chair|owner|leader|engineer|team|staff|employees|people|investors?|partners?|partnerships?|alliances?|"
     r"backers?|customers?|firms?|companies|organisations?|organizations?)\b",
     re.IGNORECASE,
 )

@@ -63,7 +63,7 @@ from bot.nlu.kinds import (
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
 from bot.nlu.normalize import apply_synonyms, stem, synonym_map, tokenize
-from bot.nlu.paraphrase import load_lexicon
+from bot.nlu.paraphrase import count_phrases, load_lexicon
 from bot.nlu.parse import Correction, IntentScore, Utterance
 from bot.nlu.spelling import KB, SpellingCorrector
 from bot.nlu.subjects import comparison_names, question_subject
@@ -283,6 +283,11 @@ class LinearMatcher:
         for word, label in zip(arrays["compared_words"].tolist(),
                                arrays["compared_labels"].tolist(), strict=True):
             self._compared.setdefault(str(word), []).append(int(label))
+        # how often the examples (and, with none of them, the answers) use each lexicon
+        # phrase: "team up with" becomes "partner with" when an example says that
+        self._phrase_counts = _phrase_dict(arrays["phrases"], arrays["phrase_counts"])
+        self._answer_phrase_counts = _phrase_dict(arrays["answer_phrases"],
+                                                  arrays["answer_phrase_counts"])
         self._number_forms: dict[str, str] | None = None
         self._example_stems: dict[int, list[frozenset[str]]] = {}
         for text, label in zip(arrays["example_texts"].tolist(),
@@ -332,6 +337,8 @@ class LinearMatcher:
             "slot_tokens": np.array(self._slots, dtype=np.str_),
             **_compared_arrays(self._compared),
             **_counted_arrays(self._counted),
+            **_phrase_arrays("phrases", self._phrase_counts),
+            **_phrase_arrays("answer_phrases", self._answer_phrase_counts),
             "example_texts": np.array(
                 [" ".join(sorted(e)) for lab in sorted(self._example_stems)
                  for e in self._example_stems[lab]], dtype=np.str_),
@@ -642,20 +649,22 @@ class LinearMatcher:
     def _answer_uses(self, word: str) -> int:
         """Return how many intents' answers use ``word`` (any form of it) but no example does.
 
-        A phrase counts nothing, as in :meth:`_uses`.
+        A lexicon phrase counts the answers that use it, when no example does.
         """
         if " " in word:
-            return 0
+            return 0 if word in self._phrase_counts else self._answer_phrase_counts.get(word, 0)
         row = self._stem_index.get(stem(word))
         return 0 if row is None else int(self._answer_only[row].sum())
 
     def _uses(self, word: str) -> int:
         """Return how many examples use ``word``, any form of it (for the paraphrase lexicon).
 
-        "backer" counts the examples with "backers"; a phrase counts nothing, so the
-        lexicon only ever puts in single words.
+        "backer" counts the examples with "backers"; a phrase of the paraphrase lexicon
+        counts the examples that use it as written ("partner with").
         """
-        return 0 if " " in word else self._stem_counts.get(stem(word), 0)
+        if " " in word:
+            return self._phrase_counts.get(word, 0)
+        return self._stem_counts.get(stem(word), 0)
 
     def scores(
         self, tokens: list[str], trust: list[float] | None = None
@@ -1032,6 +1041,19 @@ def _compared_arrays(compared: dict[str, list[int]]) -> dict[str, np.ndarray]:
     }
 
 
+def _phrase_arrays(key: str, counts: dict[str, int]) -> dict[str, np.ndarray]:
+    """Return ``counts`` (phrase -> uses) as two arrays, ``key`` and ``key_counts``."""
+    phrases = sorted(counts)
+    return {key: np.array(phrases, dtype=np.str_),
+            key.removesuffix("s") + "_counts": np.array([counts[p] for p in phrases],
+                                                         dtype=np.int64)}
+
+
+def _phrase_dict(phrases: np.ndarray, counts: np.ndarray) -> dict[str, int]:
+    """Return the phrase -> uses mapping that :func:`_phrase_arrays` stored."""
+    return dict(zip((str(p) for p in phrases.tolist()), counts.tolist(), strict=True))
+
+
 def _counted_arrays(counted: dict[str, list[int]]) -> dict[str, np.ndarray]:
     pairs = sorted((word, label) for word, labels in counted.items() for label in labels)
     return {
@@ -1269,6 +1291,10 @@ def _fit(
         for s in stems:
             stem_intents.setdefault(s, Counter())[label] += 1
     answers = _answer_stems(kb, names, synonyms)
+    lexicon = load_lexicon()
+    phrases = count_phrases(lexicon, docs)
+    answer_phrases = count_phrases(lexicon, [
+        tokenize(text, synonyms) for name in names for text in answer_texts(kb, name)])
     # a title is a label ("Strategy (Palantir playbook)"), not a sentence about the name
     compared = [comparison_names(answer_texts(kb, name, with_title=False)) for name in names]
     stems = sorted(set(stem_docs).union(*answers))
@@ -1317,6 +1343,8 @@ def _fit(
         **_compared_arrays({
             word: [label for label, found in enumerate(compared) if word in found]
             for word in set().union(*compared)}),
+        **_phrase_arrays("phrases", phrases),
+        **_phrase_arrays("answer_phrases", answer_phrases),
         "example_texts": np.array([" ".join(sorted({stem(t) for t in tokens})) for tokens in docs],
                                   dtype=np.str_),
         "example_labels": np.asarray(labels, dtype=np.int64),
