@@ -222,6 +222,12 @@ nlu:
     - zephyra robots
     - which robots does zephyra sell
     - robots made by zephyra
+- intent: fact_forklifts
+  metadata: {title: Forklifts}
+  examples: |
+    - does zephyra make forklifts
+    - zephyra forklifts
+    - are the forklifts electric
 - intent: fact_boss
   metadata: {title: The boss}
   examples: |
@@ -239,6 +245,8 @@ responses:
   - text: Zephyra makes warehouse robots that sort parcels.
   utter_fact_boss:
   - text: Ines Morel has run Zephyra since 2019.
+  utter_fact_forklifts:
+  - text: Zephyra's forklifts are electric and drive themselves.
   utter_fact_revenue:
   - text: Zephyra's revenue was $30 million last year.
 """
@@ -287,3 +295,12 @@ def test_naming_the_subject_lowers_the_floor_of_a_clean_answer(zephyra):
     unnamed = "people keep talking about robots, whats that about"
     assert zephyra.matcher.known_names(unnamed) == []
     assert named.handle("c", unnamed).decision != "answer"
+
+
+def test_the_subject_of_a_question_points_away_only_when_the_answer_never_uses_it(zephyra):
+    matcher = zephyra.matcher
+    # "forklifts" is no common word, but the forklift answer is about them
+    assert matcher.foreign_words("do forklifts drive themselves", "fact_forklifts",
+                                 asking=True) == []
+    assert "forklifts" in matcher.foreign_words("do forklifts drive themselves",
+                                                "fact_robots", asking=True)

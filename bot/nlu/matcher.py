@@ -599,8 +599,13 @@ class LinearMatcher:
             found.append(subject)  # the answer names it only to compare
         elif asking:
             typed = question_subject(typed_words)
-            if typed is not None and typed not in found and self._is_other_name(typed):
-                found.append(typed)  # "what models does openai make": about someone else
+            if (typed is not None and typed not in found and self._is_other_name(typed)
+                    and (not self._uses_in(column, typed)
+                         or column in self._compared.get(typed, ()))):
+                # "what models does openai make": about someone else, unless the intent
+                # is about it ("do growers get a cut" of the growers' pay) and not only
+                # compares with it
+                found.append(typed)
         for token in dict.fromkeys(tokens):
             row = self._stem_index.get(stem(token))
             if (row is None or token in FUNCTION_WORDS or token in QUESTION_WORDS
