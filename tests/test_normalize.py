@@ -1,4 +1,4 @@
-from bot.nlu.normalize import fold, normalize, stem, synonym_map, tokenize
+from bot.nlu.normalize import fold, normalize, stem, synonym_map, tokenize, word_root
 
 
 def test_fold_strips_case_and_accents():
@@ -46,3 +46,13 @@ def test_an_agent_noun_of_a_short_verb_keeps_its_ending():
     assert stem("maker") != stem("making")
     assert stem("founder") == stem("founded") == "found"
     assert stem("leaders") == stem("leading") == "lead"
+
+
+def test_a_word_and_its_family_share_a_root():
+    assert word_root("foundational") == word_root("foundation") == "foundation"
+    assert word_root("independence") == word_root("independent")
+    assert word_root("sovereignty") == word_root("sovereign")
+    assert word_root("european") == word_root("europe")
+    # too little is left of these to tell a family from a coincidence
+    assert word_root("general") != word_root("generation")
+    assert word_root("cost") is None and word_root("b2b") is None

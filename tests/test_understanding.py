@@ -107,3 +107,12 @@ def test_a_paraphrase_reads_as_the_word_the_knowledge_base_uses(matcher):
     assert "cost" in tokens or "price" in tokens
     assert min(trust) < 1.0  # read through the lexicon: a little less sure
     assert top(matcher, "what is the fee")[0] == "fact_tickets"
+
+
+def test_an_unknown_word_of_a_known_family_reads_as_the_known_word_trusted_less(matcher):
+    # "historical" is English, so no typo; its family's "history" is what the examples say
+    tokens, trust = matcher.understand("anything historical")
+    assert tokens[-1] == "history" and 0 < trust[-1] < 1
+    assert top(matcher, "anything historical")[0] == "fact_history"
+    # a form the stems already match is left to them, fully trusted
+    assert matcher.understand("tickets") == (["tickets"], [1.0])

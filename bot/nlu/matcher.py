@@ -9,7 +9,9 @@ How it works (see the README section "How matching works, and the benchmarks" fo
 3. At query time, words the knowledge base has never seen are read through the
    paraphrase lexicon (:mod:`bot.nlu.paraphrase`: "turnover" as "revenue"), else
    spelling-corrected (:mod:`bot.nlu.spelling`: to a known word, or to the English word
-   a typo stands for, or chat shorthand), so typos match.
+   a typo stands for, or chat shorthand), so typos match. An English word the knowledge
+   base does not use is read as a known word of its family, trusted less ("foundational"
+   as "foundation").
 4. The confidence of an intent is its softmax probability times the share of the
    message's information (IDF weight) that the intent covers: its examples fully, its
    answer's words (responses, title) at ``answer_weight``. An unknown word weighs by its
@@ -62,7 +64,7 @@ from bot.nlu.kinds import (
 )
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
-from bot.nlu.normalize import apply_synonyms, stem, synonym_map, tokenize
+from bot.nlu.normalize import apply_synonyms, stem, synonym_map, tokenize, word_root
 from bot.nlu.paraphrase import count_phrases, load_lexicon
 from bot.nlu.parse import Correction, IntentScore, Utterance
 from bot.nlu.spelling import KB, SpellingCorrector
@@ -187,6 +189,11 @@ class MatcherSettings:
             this share of its examples, and two, ask for it.
         common_word_spread: A word that at least this share of the intents' examples use
             (the knowledge base's own subject) speaks for no intent in particular.
+        key_word_share: A word is a key word of an intent (:meth:`LinearMatcher.key_words`)
+            when its own share (see ``rival_specificity``) is at least this.
+        family_trust: How much an unknown English word counts as the knowledge base's word
+            of its family ("foundational" as "foundation": :func:`bot.nlu.normalize.word_root`);
+            0 turns the family reading off.
     """
 
     block_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
@@ -224,6 +231,7 @@ class MatcherSettings:
     kind_example_share: float = 0.1
     common_word_spread: float = 0.3
     key_word_share: float = 0.5
+    family_trust: float = 0.6
 
     def epochs_for(self, n_examples: int) -> int:
         """Return the number of epochs for a training set of ``n_examples``."""
@@ -289,6 +297,7 @@ class LinearMatcher:
         self._answer_phrase_counts = _phrase_dict(arrays["answer_phrases"],
                                                   arrays["answer_phrase_counts"])
         self._number_forms: dict[str, str] | None = None
+        self._families: dict[str, str] | None = None
         self._example_stems: dict[int, list[frozenset[str]]] = {}
         for text, label in zip(arrays["example_texts"].tolist(),
                                arrays["example_labels"].tolist(), strict=True):
@@ -392,6 +401,9 @@ class LinearMatcher:
                 return [(number, 1.0)], None
         correction = self._speller.correct(token)
         if correction is None:
+            relative = self._relative(token)
+            if relative is not None:
+                return [(relative, self._settings.family_trust)], None
             return [(token, 1.0)], None
         meant = list(correction.meant)
         if correction.source != KB and not any(w in self._known_words for w in meant):
@@ -401,6 +413,27 @@ class LinearMatcher:
                          else self._settings.paraphrase_trust)
                 return [(w, trust * correction.trust) for w in rewrite.tokens], correction
         return [(w, correction.trust) for w in meant], correction
+
+    def _relative(self, word: str) -> str | None:
+        """Return the knowledge base's word of ``word``'s family, if it is unknown.
+
+        "foundational" is read as the "foundation" the examples use, "sovereignty" as
+        "sovereign" (:func:`bot.nlu.normalize.word_root`); the most used such word wins.
+        """
+        if (self._settings.family_trust <= 0 or word in self._known_words
+                or self._stem_index.get(stem(word)) is not None):
+            return None  # known, or a form the stems already match ("consumers")
+        root = word_root(word)
+        if root is None:
+            return None
+        if self._families is None:
+            families: dict[str, str] = {}
+            for known in self._words:  # most frequent first
+                known_root = word_root(known)
+                if known_root is not None:
+                    families.setdefault(known_root, known)
+            self._families = families
+        return self._families.get(root)
 
     def _number_like(self, word: str) -> str:
         """Return the most frequent known number of the same form as ``word`` ("42" -> "10").

@@ -134,3 +134,28 @@ def synonym_map(pairs: list[tuple[str, str]]) -> dict[str, str]:
         if key and value and key != value:
             mapping[key] = value
     return dict(sorted(mapping.items(), key=lambda item: (-len(item[0]), item[0])))
+
+
+# Derivational endings, longest first: a word and its family share what is left
+# ("foundational" and "foundation", "sovereignty" and "sovereign").
+_DERIVATIONAL = ("isation", "ization", "ically", "ising", "izing", "ation", "ality",
+                 "ised", "ized", "ical", "ence", "ance", "ness", "ment", "ally", "ity",
+                 "ent", "ant", "ism", "ist", "ise", "ize", "ive", "al", "an", "ic", "ty",
+                 "ly", "y")
+_ROOT_LETTERS = 6
+
+
+def word_root(word: str) -> str | None:
+    """Return the root a word shares with its family, or None for a short word.
+
+    One derivational ending is stripped, if one leaves at least six letters:
+    "foundational" and "foundation" -> "foundation", "independence" and "independent" ->
+    "independ", "european" -> "europe". "general" and "generation" share no root: what
+    is left of them is too short to tell a family from a coincidence.
+    """
+    if not word.isalpha() or len(word) < _ROOT_LETTERS:
+        return None
+    for ending in _DERIVATIONAL:
+        if word.endswith(ending) and len(word) - len(ending) >= _ROOT_LETTERS:
+            return word[: -len(ending)]
+    return word
