@@ -83,6 +83,7 @@ def test_format_usd(amount: float, text: str) -> None:
     (lambda d: d["investors"][0].update(group="angels"), "unknown group 'angels'"),
     (lambda d: d["revenue"].update(before_usd=-1), "revenue.before_usd: must be positive"),
     (lambda d: d["revenue"].update(after_usd="lots"), "revenue.after_usd: unexpected value"),
+    (lambda d: d["revenue"].update(driver=["enterprise"]), "revenue.driver: must be a non-empty"),
 ])
 def test_bad_facts_name_the_field(change, message: str) -> None:
     raw = yaml.safe_load(FACTS_PATH.read_text(encoding="utf-8"))
@@ -228,6 +229,8 @@ def test_revenue_growth_answer(runner, extractor) -> None:
     answer = texts(replies)
     assert "$20 million" in answer and "$400 million" in answer
     assert "20 times" in answer and "1,900%" in answer and "2.5 times" in answer
+    # what the source credits the growth to, from the facts file
+    assert "credits the growth to its enterprise strategy" in answer
 
 
 def test_answers_follow_the_facts_file(runner, extractor, tmp_path, monkeypatch) -> None:

@@ -52,6 +52,7 @@ class Revenue:
     after_is_minimum: bool
     period_years: float
     target_usd: float | None
+    driver: str | None = None  # what the source credits the growth to
 
 
 @dataclass(frozen=True)
@@ -169,11 +170,22 @@ def parse_facts(raw: object, origin: str = "facts") -> Facts:
             after_is_minimum=bool(revenue.get("after_is_minimum", False)),  # type: ignore[union-attr]
             period_years=_number(revenue, "period_years", f"{origin}.revenue"),
             target_usd=_number(revenue, "target_usd", f"{origin}.revenue") if target else None,
+            driver=_optional_text(revenue, "driver", f"{origin}.revenue"),
         ),
         groups=tuple(groups),
         investors=tuple(investors),
     )
     return facts
+
+
+def _optional_text(mapping: dict, key: str, where: str) -> str | None:
+    """Return ``mapping[key]`` when it is a non-empty string, None when it is absent."""
+    value = mapping.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise FactsError(f"{where}.{key}: must be a non-empty text")
+    return value.strip()
 
 
 @functools.lru_cache(maxsize=4)

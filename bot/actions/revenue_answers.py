@@ -53,6 +53,8 @@ def growth_answer(facts: Facts) -> str:
         f"That is {floor}{format_number(growth.factor)} times as much "
         f"(+{format_number(growth.percent)}%).",
     ]
+    if revenue.driver:
+        parts.append(f"{facts.source.name} credits the growth to {revenue.driver}.")
     if revenue.period_years != 1:
         parts.append(f"That is about {format_number(growth.per_year_factor)}x per year.")
     if growth.to_target_factor is not None and revenue.target_usd:
