@@ -262,9 +262,11 @@ def zephyra(tmp_path_factory):
 def test_the_subject_and_a_key_word_are_read_from_the_message(zephyra):
     matcher = zephyra.matcher
     # a known name that is no common English word, and "they" standing for the subject
-    assert matcher.known_names("are zephyra robots any good") == ["zephyra"]
-    assert matcher.known_names("do they sell robots") == ["they"]
-    assert matcher.known_names("do dogs like robots") == []
+    assert matcher.known_names("are zephyra robots any good", "fact_robots") == ["zephyra"]
+    assert matcher.known_names("do they sell robots", "fact_robots") == ["they"]
+    assert matcher.known_names("do dogs like robots", "fact_robots") == []
+    # the boss's examples never say "morel": a name the intent does not use is none of its
+    assert matcher.known_names("is morel a robot", "fact_boss") == []
     # "robots" is used by the products intent's examples alone: a key word of it
     assert matcher.key_words("do they sell robots", "fact_robots") == ["robots"]
     assert matcher.key_words("do they sell robots", "fact_boss") == []
@@ -293,7 +295,7 @@ def test_naming_the_subject_lowers_the_floor_of_a_clean_answer(zephyra):
     assert turn.decision == "answer" and "warehouse robots" in turn.responses[0].text
     # the same words with no word for the subject: not answered below the threshold
     unnamed = "people keep talking about robots, whats that about"
-    assert zephyra.matcher.known_names(unnamed) == []
+    assert zephyra.matcher.known_names(unnamed, "fact_robots") == []
     assert named.handle("c", unnamed).decision != "answer"
 
 

@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 
-from bot.nlu.normalize import normalize
+from bot.nlu.normalize import stem, tokenize
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -128,8 +128,14 @@ def truncate_words(text: str, limit: int) -> str:
 
 
 def match_key(text: str) -> str:
-    """Return the form the matcher compares (two phrasings with one key are the same)."""
-    return normalize(text) or clean(text)
+    """Return the form the matcher compares (two phrasings with one key are the same).
+
+    That is the set of the words' stems, as the matcher reads an exact example: "who
+    invests in mistral" and "who invested in mistral" are one phrasing, so two intents
+    listing them are a tie for the matcher.
+    """
+    stems = sorted({stem(t) for t in tokenize(text)})
+    return " ".join(stems) or clean(text)
 
 
 _DATE = re.compile(

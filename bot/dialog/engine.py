@@ -459,8 +459,8 @@ class Engine:
         least = nlu.answer_threshold - nlu.clean_answer_margin
         named = getattr(matcher, "known_names", None)
         keyed = getattr(matcher, "key_words", None)
-        if (named is not None and keyed is not None and ranking and named(m.message)
-                and keyed(m.message, ranking[0].name)):
+        if (named is not None and keyed is not None and ranking
+                and named(m.message, ranking[0].name) and keyed(m.message, ranking[0].name)):
             least = nlu.answer_threshold - nlu.clean_named_margin
         if not ranking or foreign is None or ranking[0].confidence < least:
             return False

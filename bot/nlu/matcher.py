@@ -309,6 +309,12 @@ class LinearMatcher:
         # the share of intents whose examples use each stem
         self._spread = (self._stem_intents > 0).mean(axis=1) if len(self.intents) else (
             np.zeros(len(stems)))
+        # whether each intent's examples name the subject (a word most intents use)
+        subject = {s for s, row in self._stem_index.items()
+                   if self._spread[row] >= settings.common_word_spread}
+        self._names_subject = [
+            any(example & subject for example in self._example_stems.get(label, ()))
+            for label in range(len(self.intents))]
         # rank, new_words and covers of one message read it once
         self._understood = lru_cache(maxsize=256)(self._read)
         self._lexicon = load_lexicon()
@@ -522,21 +528,33 @@ class LinearMatcher:
             and rarity(t, self._settings.rarity_power) >= least
         ]
 
-    def known_names(self, text: str) -> list[str]:
-        """Return the words of ``text`` that name what the knowledge base is about.
+    def known_names(self, text: str, intent: str) -> list[str]:
+        """Return the words of ``text`` that name what ``intent`` is about.
 
         A known word that is no common English word (the subject's name, a person or a
-        product the answers name: "mistral", "mensch", "ministraux"), or a pronoun that
-        stands for the subject ("they", "their").
+        product: "mistral", "mensch", "ministraux") that the intent's examples use, or a
+        pronoun that stands for the subject ("they", "their") when its examples name the
+        knowledge base's subject (a word most intents use). An intent about the bot
+        itself ("what can you do") is about neither.
         """
+        if intent not in self.intents:
+            return []
+        column = self.intents.index(intent)
         tokens, _ = self.understand(text)
-        names = [t for t in dict.fromkeys(tokens)
-                 if self._stem_index.get(stem(t)) is not None and t not in FUNCTION_WORDS
-                 and t not in QUESTION_WORDS and any(c.isalpha() for c in t)
-                 and rarity(t, self._settings.rarity_power) >= self._settings.new_word_rarity]
-        # a pronoun is a function word, which the scored terms leave out: read as typed
-        return names + [w for w in dict.fromkeys(self.read(text).words)
-                        if w in _SUBJECT_PRONOUNS]
+        names = []
+        for token in dict.fromkeys(tokens):
+            row = self._stem_index.get(stem(token))
+            if (row is not None and self._stem_intents[row, column]
+                    and token not in FUNCTION_WORDS and token not in QUESTION_WORDS
+                    and any(c.isalpha() for c in token)
+                    and rarity(token, self._settings.rarity_power)
+                    >= self._settings.new_word_rarity):
+                names.append(token)
+        if self._names_subject[column]:
+            # a pronoun is a function word, which the scored terms leave out: read as typed
+            names += [w for w in dict.fromkeys(self.read(text).words)
+                      if w in _SUBJECT_PRONOUNS]
+        return names
 
     def key_words(self, text: str, intent: str) -> list[str]:
         """Return the words of ``text`` that are key words of ``intent``.
