@@ -17,6 +17,7 @@ from bot.nlu.kinds import (
     asked_noun,
     count_noun,
     counted_words,
+    excluded_words,
     gives_noun,
     question_kind,
 )
@@ -316,3 +317,13 @@ def test_an_edited_answer_is_read_anew_though_the_examples_are_the_same(tmp_path
                                    encoding="utf-8")
     edited = build_matcher(load_knowledge_base(folder), cache_dir=tmp_path / "cache")
     assert decide(edited.rank(question), NLU).kind == ANSWER
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("who founded it besides mensch", ("mensch",)),
+    ("which investors apart from the big ones", ("big", "ones")),
+    ("who else invested other than nvidia", ("nvidia",)),
+    ("who founded it", ()),
+])
+def test_excluded_words_are_what_a_question_sets_aside(text, words):
+    assert excluded_words(text.split()) == words

@@ -235,6 +235,31 @@ def asked_head(tokens: Sequence[str]) -> str | None:
     return None
 
 
+_EXCLUDING = (("besides",), ("apart", "from"), ("aside", "from"), ("other", "than"),
+              ("except",), ("excluding",), ("except", "for"))
+
+
+def excluded_words(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Return the words a question sets aside ("besides mensch" -> ("mensch",)), or ().
+
+    The words after "besides", "apart from", "other than", "except" ... up to the next
+    function word: what is asked for is something else than them.
+    """
+    for start in range(len(tokens)):
+        for marker in _EXCLUDING:
+            if tuple(tokens[start:start + len(marker)]) == marker:
+                rest = tokens[start + len(marker):]
+                words = []
+                for token in rest:
+                    if token in FUNCTION_WORDS or token in QUESTION_WORDS:
+                        if words:
+                            break
+                        continue
+                    words.append(token)
+                return tuple(words)
+    return ()
+
+
 def gives_noun(noun: str, texts: Iterable[str]) -> bool:
     """Return True when one of ``texts`` has a span of the type ``noun`` asks for."""
     pattern, noun_counts = TYPE_NOUNS[noun]

@@ -58,6 +58,7 @@ from bot.nlu.kinds import (
     example_counts,
     example_kinds,
     example_nouns,
+    excluded_words,
     gives_noun,
     question_kind,
     second_question,
@@ -638,8 +639,10 @@ class LinearMatcher:
         such a message would mislead. With ``asking``, also the noun a "what is X's NOUN"
         question asks about (:func:`bot.nlu.kinds.asked_head`) when ``intent`` never uses
         it ("revenue" in "what is openai's revenue" against an answer that names OpenAI),
-        and the subject of the question when it is a name other than the knowledge base's
-        own subject ("openai" in "what models does openai make").
+        the subject of the question when it is a name other than the knowledge base's
+        own subject ("openai" in "what models does openai make"), and a key word of
+        ``intent`` that the question sets aside ("mensch" in "who founded it besides
+        mensch", against the answer about him: :func:`bot.nlu.kinds.excluded_words`).
         """
         found = list(self.new_words(text))
         if intent not in self.intents:
@@ -673,6 +676,11 @@ class LinearMatcher:
                     and rarity(token, self._settings.rarity_power)
                     >= self._settings.new_word_rarity):
                 found.append(token)
+        for word in excluded_words(typed_words):
+            row = self._stem_index.get(stem(word))
+            if (row is not None and word not in found and self._stem_intents[row, column]
+                    and float(self._stem_own[row]) >= self._settings.key_word_share):
+                found.append(word)  # "who founded it besides mensch" of the answer on him
         head = asked_head(typed_words) if asking else None
         if (head is not None and head not in found
                 and self._stem_index.get(stem(head)) is not None
