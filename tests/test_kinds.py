@@ -250,6 +250,10 @@ def test_the_noun_a_what_is_question_asks_about():
     assert asked_head(tokenize("what is the studio doing next year")) is None
     assert asked_head(tokenize("what is their revenue these days")) is None
     assert asked_head(tokenize("who is the director")) is None
+    # the noun may go on with what it belongs to; "who" asks about a noun only so
+    assert asked_head(tokenize("what is the interest rate on the loan")) == "rate"
+    assert asked_head(tokenize("who is the ceo of northfield markets")) == "ceo"
+    assert asked_head(tokenize("what is the name of the director")) is None
 
 
 def test_what_the_figures_of_an_answer_count():

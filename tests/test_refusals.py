@@ -318,3 +318,20 @@ def test_a_word_the_question_sets_aside_points_away_from_the_answer_about_it(zep
                                            asking=True)
     assert "ines" not in matcher.foreign_words("does ines run zephyra", "fact_boss",
                                                asking=True)
+
+
+def test_an_answer_that_does_not_give_what_is_asked_is_refused_at_any_confidence(zephyra):
+    engine = Engine(zephyra, BotConfig())
+    matcher = zephyra.matcher
+    # a year the answer does not name: the answer is about another time
+    question = "what was zephyra's revenue in 2015"
+    assert matcher.rank(question)[0].name == "fact_revenue"
+    assert matcher.unanswered(question, "fact_revenue") == ["2015"]
+    turn, reply = say(engine, "y", question)
+    assert turn.decision == "fallback" and "2015" in reply
+    # a year it names is asked of it; and without one the answer stands
+    assert matcher.unanswered("who has run zephyra since 2019", "fact_boss") == []
+    assert say(engine, "z", "what are zephyra's sales")[0].decision == "answer"
+    # the noun asked about, when the answer never uses it
+    assert matcher.unanswered("what is the revenue of the forklifts", "fact_forklifts") == [
+        "revenue"]

@@ -411,6 +411,10 @@ class Engine:
         decision = decide(ranking, nlu)
         if decision.kind != ANSWER and self._clean_answer(m, ranking):
             decision = Decision(ANSWER, intent=ranking[0])
+        unanswered = getattr(m.brain.matcher, "unanswered", None)
+        if (decision.kind == ANSWER and decision.intent is not None and unanswered is not None
+                and unanswered(m.message, decision.intent.name)):
+            return Decision(FALLBACK), ranking  # asks what the answer does not give
         if (decision.kind == ANSWER and decision.intent is not None
                 and not self._asks_what_it_reads(m, decision.intent.name)):
             ranking = [s for s in ranking if s.name != decision.intent.name]
@@ -547,6 +551,9 @@ class Engine:
             # the sources do not say
             gap = lacking(m.message, ranking[0].name)
             missing = [gap] if gap else []
+        unanswered = getattr(brain.matcher, "unanswered", None)
+        if not missing and unanswered is not None and ranking:
+            missing = unanswered(m.message, ranking[0].name)  # "revenue in 2022"
         if missing:
             reply = say.not_covered(kb, missing, state.turns)
         elif top >= nlu.rephrase_threshold:

@@ -218,21 +218,37 @@ def asked_noun(tokens: Sequence[str]) -> str | None:
 def asked_head(tokens: Sequence[str]) -> str | None:
     """Return the noun a "what is X's NOUN" question asks about, or None.
 
-    The question is "what" and a verb "be" followed by a short noun phrase and nothing
-    else: its last word is what is asked ("what is openai's revenue" -> "revenue", "what
-    was the valuation" -> "valuation"). Any other shape returns None.
+    The question is "what" and a verb "be" followed by a short noun phrase: its last word
+    is what is asked ("what is openai's revenue" -> "revenue", "what was the valuation"
+    -> "valuation"). The phrase may go on with "of" / "on" / "for" and what the noun
+    belongs to ("what is the interest rate on the loan" -> "rate"; with "who" only so:
+    "who is the ceo of northfield" -> "ceo"), unless the noun only says how it is asked
+    ("the name of the ceo"). Any other shape returns None.
     """
     for start in range(len(tokens) - 1):
-        if tokens[start] == "what" and tokens[start + 1] in _BE:
+        if tokens[start] in {"what", "who"} and tokens[start + 1] in _BE:
             at = start + 2
             while at < len(tokens) and tokens[at] in _NOUN_SKIP:
                 at += 1
-            phrase = tokens[at:]
-            if 0 < len(phrase) <= 3 and all(
-                    t not in FUNCTION_WORDS and t not in QUESTION_WORDS for t in phrase):
+            phrase = list(tokens[at:])
+            owned = False
+            for end, token in enumerate(phrase):
+                if end and token in _OWNER_WORDS:
+                    phrase, owned = phrase[:end], True
+                    break
+            if tokens[start] == "who" and not owned:
+                return None  # "who is the director" asks for a person, not about one
+            if (0 < len(phrase) <= 3 and phrase[-1] not in _FRAME_NOUNS and all(
+                    t not in FUNCTION_WORDS and t not in QUESTION_WORDS for t in phrase)):
                 return phrase[-1]
             return None
     return None
+
+
+# "the NOUN of X": words joining the noun asked about to what it belongs to, and nouns
+# that only frame the question ("the name of the ceo" asks for the ceo).
+_OWNER_WORDS = _set("of on for")
+_FRAME_NOUNS = _set("name names kind type sort part list deal story point idea thing")
 
 
 _EXCLUDING = (("besides",), ("apart", "from"), ("aside", "from"), ("other", "than"),

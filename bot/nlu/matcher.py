@@ -457,8 +457,8 @@ class LinearMatcher:
         Other tokens are returned unchanged.
         """
         form = number_form(word)
-        if form is None:
-            return word
+        if form is None or _YEAR.fullmatch(word):
+            return word  # a year is no count: "revenue in 2022" is not "in 2023"
         if self._number_forms is None:
             forms: dict[str, str] = {}
             for known in self._words:  # most frequent first
@@ -676,16 +676,40 @@ class LinearMatcher:
                     and rarity(token, self._settings.rarity_power)
                     >= self._settings.new_word_rarity):
                 found.append(token)
-        for word in excluded_words(typed_words):
+        if asking:
+            found += [w for w in self.unanswered(text, intent) if w not in found]
+        return found
+
+    def unanswered(self, text: str, intent: str) -> list[str]:
+        """Return what ``text`` asks about that ``intent``'s answer does not give.
+
+        A year it does not name ("revenue in 2022" against the answer about 2023), the
+        noun a "what is X's NOUN" question asks about when the intent never uses it ("what
+        is the interest rate on the loan" against an answer naming only the loan:
+        :func:`bot.nlu.kinds.asked_head`), and a key word of the intent that the question
+        sets aside ("who founded it besides mensch" against the answer about him:
+        :func:`bot.nlu.kinds.excluded_words`). However well the other words match, such a
+        question is a near miss.
+        """
+        if intent not in self.intents:
+            return []
+        column = self.intents.index(intent)
+        terms = self.understand(text)[0]  # synonyms and paraphrases read; a year as typed
+        found = [w for w in dict.fromkeys(terms)
+                 if _YEAR.fullmatch(w) and not self._uses_in(column, w)]
+        for word in excluded_words(self.read(text).words):  # "besides" may be no term
             row = self._stem_index.get(stem(word))
             if (row is not None and word not in found and self._stem_intents[row, column]
                     and float(self._stem_own[row]) >= self._settings.key_word_share):
-                found.append(word)  # "who founded it besides mensch" of the answer on him
-        head = asked_head(typed_words) if asking else None
+                found.append(word)
+        head = asked_head(self.read(text).words)
+        if head is not None and head not in terms:
+            # read as a synonym or paraphrase ("ceo" as "boss"): the head of what was read
+            head = asked_head(terms)
         if (head is not None and head not in found
                 and self._stem_index.get(stem(head)) is not None
                 and not self._uses_in(column, head)):
-            found.append(head)  # "what is openai's revenue" against another answer
+            found.append(head)
         return found
 
     def _uses_in(self, column: int, word: str) -> bool:
@@ -1057,6 +1081,7 @@ class LinearMatcher:
 # What a refusal names when an answer lacks the type a question asks for.
 _KIND_WORDS = {MONEY: "price", AGE: "age", DURATION: "how long"}
 
+_YEAR = re.compile(r"(?:1[89]|20)[0-9]{2}")
 _NUMBER = re.compile(r"[$€]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|s)?")
 
 
