@@ -1,3 +1,5 @@
+import pytest
+
 from bot.nlu.normalize import fold, normalize, stem, synonym_map, tokenize, word_root
 
 
@@ -56,3 +58,15 @@ def test_a_word_and_its_family_share_a_root():
     # too little is left of these to tell a family from a coincidence
     assert word_root("general") != word_root("generation")
     assert word_root("cost") is None and word_root("b2b") is None
+
+
+
+@pytest.mark.parametrize(("text", "normalized"), [
+    ("from 20m to 400m", "from 20 million to 400 million"),
+    ("it raised $4b", "it raised $4 billion"),
+    ("1.5bn in debt", "1.5 billion in debt"),
+    ("what licence is mistral 7b under", "what licence is mistral 7b under"),
+    ("my 401k balance", "my 401k balance"),
+])
+def test_money_shorthand_is_written_out(text, normalized):
+    assert normalize(text) == normalized

@@ -409,6 +409,10 @@ class Engine:
         nlu = self._config.nlu
         ranking = list(m.ranking)
         decision = decide(ranking, nlu)
+        if decision.kind != ANSWER:
+            reader = self._reader_of_named(m, ranking)
+            if reader is not None:
+                decision = Decision(ANSWER, intent=reader)
         if decision.kind != ANSWER and self._clean_answer(m, ranking):
             decision = Decision(ANSWER, intent=ranking[0])
         unanswered = getattr(m.brain.matcher, "unanswered", None)
@@ -420,6 +424,32 @@ class Engine:
             ranking = [s for s in ranking if s.name != decision.intent.name]
             decision = decide(ranking, nlu)
         return decision, ranking
+
+    def _reader_of_named(self, m: _Message, ranking: list[IntentScore]) -> IntentScore | None:
+        """Return the close candidate that reads the entity the message names, if one.
+
+        "is samsung backing them" is about one investor: of the investor check and the
+        funding answer (which lists them all), within ``ambiguity_threshold`` of each
+        other, the one that reads the investor named answers; a did-you-mean between
+        the two would ask the user to choose between two right answers.
+        """
+        nlu = self._config.nlu
+        if not m.entities or len(ranking) < 2:
+            return None
+        top = ranking[0].confidence
+        if top < nlu.suggest_threshold:
+            return None
+        index = self._context_index(m.brain)
+        named = {e.entity for e in m.entities}
+        close = [s for s in ranking[:nlu.max_suggestions]
+                 if top - s.confidence < nlu.ambiguity_threshold]
+        readers = [s for s in close if index.needs(s.name) and index.needs(s.name) <= named]
+        if len(readers) != 1 or len(close) < 2:
+            return None
+        foreign = getattr(m.brain.matcher, "foreign_words", None)
+        if foreign is not None and foreign(m.message, readers[0].name, asking=True):
+            return None
+        return readers[0]
 
     def _commit(self, m: _Message, intent: IntentScore, ranking: list[IntentScore]) -> Turn:
         """Answer ``intent``, with the name it reads when only the leftover words give it."""

@@ -531,7 +531,7 @@ class LinearMatcher:
             t for t in dict.fromkeys(tokens)
             if self._stem_index.get(stem(t)) is None and t not in self._entity_words
             and t not in FUNCTION_WORDS and t not in QUESTION_WORDS
-            and any(c.isalpha() for c in t)
+            and any(c.isalpha() for c in t) and number_form(t) is None  # "20m" is a figure
             and rarity(t, self._settings.rarity_power) >= least
         ]
 
@@ -1082,7 +1082,7 @@ class LinearMatcher:
 _KIND_WORDS = {MONEY: "price", AGE: "age", DURATION: "how long"}
 
 _YEAR = re.compile(r"(?:1[89]|20)[0-9]{2}")
-_NUMBER = re.compile(r"[$€]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|s)?")
+_NUMBER = re.compile(r"[$€£]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|m|mn|bn|b|s)?")
 
 
 def _specificity(weight: float) -> float:

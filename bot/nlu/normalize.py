@@ -53,8 +53,25 @@ def normalize(text: str, synonyms: dict[str, str] | None = None) -> str:
     for word in folded.split():
         stripped = word.strip("\"'()[]{}.,;:!?")
         words.append(_CONTRACTIONS.get(stripped, word))
-    tokens = _TOKEN.findall(" ".join(words).replace("'s ", " ").replace("'s", ""))
+    joined = _SHORTHAND_AMOUNT.sub(_spelled_out, " ".join(words))
+    tokens = _TOKEN.findall(joined.replace("'s ", " ").replace("'s", ""))
     return apply_synonyms(" ".join(tokens), synonyms)
+
+
+# Money shorthand: "20m", "1.5bn" and "$4b" are "20 million", "1.5 billion" and "$4
+# billion" ("7b" alone is a model size, so a bare "b" needs a currency sign; "401k" is a
+# pension plan, so thousands are left as written).
+_SHORTHAND_AMOUNT = re.compile(r"(?<![\w.,])([$€£]?[0-9]+(?:[.,][0-9]+)?)(m|mn|bn|b)\b")
+_MAGNITUDES = {"m": "million", "mn": "million", "bn": "billion",
+               "b": "billion"}
+
+
+def _spelled_out(match: re.Match[str]) -> str:
+    """Return a shorthand amount written out ("400m" -> "400 million")."""
+    amount, unit = match.group(1), match.group(2)
+    if unit == "b" and amount[0] not in "$€£":
+        return match.group(0)
+    return f"{amount} {_MAGNITUDES[unit]}"
 
 
 def apply_synonyms(normalized: str, synonyms: dict[str, str] | None) -> str:
