@@ -45,7 +45,8 @@ SOURCE_EXAMPLES = (
     "source", "sources", "what is your source", "where does this information come from",
     "where do you get your information", "what are your sources", "citation",
     "what is the source of this", "which article is this based on", "reference",
-    "what are your answers based on",
+    "what are your answers based on", "who wrote the article", "who is the author of the article",
+    "which publication is this from", "who reported this story", "what outlet reported this",
 )
 MIN_ENGLISH_SHARE = 0.12
 HELP_EXAMPLES = (
