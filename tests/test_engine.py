@@ -623,3 +623,30 @@ def test_shipped_kb_bad_input(shipped_brain):
     for text in ["", "   ", "x" * 5000, "\x00\x01\x02", "🙂", "?"]:
         turn = engine.handle("u", text)
         assert turn.responses and turn.parse.intent.name == FALLBACK_INTENT
+
+
+class _CloseCall:
+    """A matcher ranking the funding answer just ahead of the investor check, always."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+
+    def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
+        return [IntentScore("faq/funding", 0.41), IntentScore("ask_invested", 0.35),
+                IntentScore("fact_valuation", 0.01)][:limit]
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+
+def test_of_close_candidates_the_one_reading_the_entity_named_answers(shipped_brain):
+    from bot.action_client import build_action_runner
+
+    brain = Brain(shipped_brain.kb, _CloseCall(shipped_brain.matcher), shipped_brain.entities)
+    engine = Engine(brain, BotConfig(), actions=build_action_runner(None))
+    # a did-you-mean between two right answers is no help: the investor check reads it
+    turn = engine.handle("r1", "is samsung backing them")
+    assert turn.decision == "answer" and turn.parse.intent.name == "ask_invested"
+    assert "Samsung" in turn.responses[0].text
+    # with no investor named, the two stay a close call
+    assert engine.handle("r2", "how are they backed").decision != "answer"
