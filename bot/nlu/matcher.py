@@ -318,7 +318,8 @@ class LinearMatcher:
             np.zeros(len(stems)))
         # whether each intent's examples name the subject (a word most intents use)
         subject = {s for s, row in self._stem_index.items()
-                   if self._spread[row] >= settings.common_word_spread}
+                   if self._spread[row] >= settings.common_word_spread
+                   and s not in FUNCTION_WORDS and s not in QUESTION_WORDS}
         self._names_subject = [
             any(example & subject for example in self._example_stems.get(label, ()))
             for label in range(len(self.intents))]
