@@ -40,12 +40,13 @@ logger = logging.getLogger(__name__)
 
 SHARED_STEM = "_shared"
 # Only phrasings with a word about sources: "who wrote this" or "where is this from" would
-# capture real questions ("who is the director", "where is the museum").
+# capture real questions ("who is the director", "where is the museum"), and none with a
+# word of the subject's facts ("based on" would pull "where is it based" to the source).
 SOURCE_EXAMPLES = (
     "source", "sources", "what is your source", "where does this information come from",
     "where do you get your information", "what are your sources", "citation",
-    "what is the source of this", "which article is this based on", "reference",
-    "what are your answers based on", "who wrote the article", "who is the author of the article",
+    "what is the source of this", "which article is this from", "reference",
+    "where do your answers come from", "who wrote the article", "who is the author of the article",
     "which publication is this from", "who reported this story", "what outlet reported this",
 )
 MIN_ENGLISH_SHARE = 0.12
