@@ -39,7 +39,7 @@ def test_requests_for_more(text):
 @pytest.mark.parametrize("text", [
     "and a year before?", "who leads it?", "what is his vision?", "from whom?",
     "what about its models?", "how about them", "and the year before", "when?",
-    "what about openai?", "why?",
+    "what about openai?", "why?", "since when", "since what year", "by how much?",
 ])
 def test_elliptical_messages(text):
     assert read_message(text).kind == ELLIPTICAL
@@ -49,6 +49,7 @@ def test_elliptical_messages(text):
     "how much revenue does mistral make", "who is the ceo of mistral",
     "tell me more about the new open weight model release plans",
     "what are the sales", "funding", "is starfund one of the backers",
+    "in which year did the gallery open to the public",
 ])
 def test_plain_questions(text):
     assert read_message(text).kind == PLAIN

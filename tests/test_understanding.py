@@ -116,3 +116,9 @@ def test_an_unknown_word_of_a_known_family_reads_as_the_known_word_trusted_less(
     assert top(matcher, "anything historical")[0] == "fact_history"
     # a form the stems already match is left to them, fully trusted
     assert matcher.understand("tickets") == (["tickets"], [1.0])
+
+
+def test_a_type_noun_is_covered_by_an_answer_giving_one(matcher):
+    # the ticket answer gives a price (12 euros) but no year
+    assert matcher.covers("what price", "fact_tickets")
+    assert not matcher.covers("what year", "fact_tickets")

@@ -34,6 +34,9 @@ from bot.dialog.decision import ANSWER, FALLBACK, decide
 from bot.dialog.lexicon import (
     ANAPHORS,
     CONNECTORS,
+    FRAGMENT_ASKERS,
+    FRAGMENT_MAX_TOKENS,
+    FRAGMENT_PREPOSITIONS,
     FUNCTION_WORDS,
     MORE_FILLER,
     MORE_PHRASES,
@@ -139,9 +142,16 @@ def read_message(text: str | Sequence[str], max_words: int = 4) -> Reading:
         t in MORE_FILLER or t in MORE_TRIGGERS or t in FUNCTION_WORDS for t in tokens
     ):
         return Reading(MORE, (), question)
-    if not content or any(_references(tokens)) or _starts_with(tokens, CONNECTORS):
+    if (not content or any(_references(tokens)) or _starts_with(tokens, CONNECTORS)
+            or _is_fragment(tokens)):
         return Reading(ELLIPTICAL, content, question)
     return Reading(PLAIN, content, question)
+
+
+def _is_fragment(tokens: list[str]) -> bool:
+    """True for a short question opening with a preposition ("since what year")."""
+    return (len(tokens) <= FRAGMENT_MAX_TOKENS and len(tokens) > 1
+            and tokens[0] in FRAGMENT_PREPOSITIONS and tokens[1] in FRAGMENT_ASKERS)
 
 
 def _references(tokens: list[str]) -> list[bool]:

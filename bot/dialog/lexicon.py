@@ -7,6 +7,7 @@ before?", "who leads it?", "tell me more"), not what any knowledge base is about
 from __future__ import annotations
 
 from bot.nlu.lexicon import FUNCTION_WORDS as NLU_FUNCTION_WORDS
+from bot.nlu.lexicon import QUESTION_WORDS as NLU_QUESTION_WORDS
 
 # Words that point back to something said before.
 ANAPHORS = frozenset({
@@ -23,6 +24,13 @@ CONNECTORS = (
     ("and",), ("but",), ("so",), ("also",), ("plus",), ("then",), ("or",),
     ("what", "about"), ("how", "about"), ("and", "what", "about"), ("what", "of"),
 )
+
+# A short question opening with a preposition is a fragment of the last one ("since what
+# year", "from whom", "by how much"): it leans on the conversation as "and ..." does.
+FRAGMENT_PREPOSITIONS = frozenset({"since", "until", "from", "by", "for", "to", "in", "at",
+                                   "with"})
+FRAGMENT_MAX_TOKENS = 4
+FRAGMENT_ASKERS = NLU_QUESTION_WORDS  # what, which, who, when, how ...
 
 # Openings that carry no subject of their own: the question is what follows them
 # ("quick question, who runs it", "ok, by the way, how much did they raise").
@@ -64,10 +72,12 @@ MORE_FILLER = frozenset({
 # Function words: they carry no subject, so they never count as content. These are the
 # matcher's (bot.nlu.lexicon), so both read the same words as function words ("nah",
 # "pretty", "wondering"), with the question words and a few more that a follow-up may
-# hold without naming a subject ("before", "the year after", "what else", "those ones").
+# hold without naming a subject ("before", "the year after", "since when", "what else",
+# "those ones").
 FUNCTION_WORDS = frozenset({
     "against", "before", "after", "above", "below", "once", "when", "where", "why", "how",
-    "what", "which", "who", "whom", "whose", "both", "few", "most", "until", "ones", "yet",
+    "what", "which", "who", "whom", "whose", "both", "few", "most", "until", "since", "ago",
+    "ones", "yet",
     "ever", "much", "many", "more", "else", "plus", "whats", "thing", "things", "whoever",
     "whatever",
 }) | ANAPHORS | NLU_FUNCTION_WORDS

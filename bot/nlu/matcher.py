@@ -588,7 +588,8 @@ class LinearMatcher:
         """Return True when ``intent``'s examples or answer use every content word of ``text``.
 
         "any debt in that" is covered by an answer that mentions debt; "and google's
-        revenue?" is not covered by the revenue answer ("google" is not in it).
+        revenue?" is not covered by the revenue answer ("google" is not in it). A type
+        noun is covered by an answer giving one ("since what year" by "since 2022").
         """
         if intent not in self.intents:
             return False
@@ -596,6 +597,8 @@ class LinearMatcher:
         tokens, _ = self.understand(text)
         content = [t for t in tokens if t not in FUNCTION_WORDS and t not in QUESTION_WORDS]
         for token in content:
+            if token in self._noun_capable and self._noun_capable[token][column]:
+                continue
             row = self._stem_index.get(stem(token))
             if row is None or (self._stem_intents[row, column] == 0
                                and self._stem_answers[row, column] == 0):
