@@ -650,3 +650,31 @@ def test_of_close_candidates_the_one_reading_the_entity_named_answers(shipped_br
     assert "Samsung" in turn.responses[0].text
     # with no investor named, the two stay a close call
     assert engine.handle("r2", "how are they backed").decision != "answer"
+
+
+class _ByText:
+    """A matcher with a fixed ranking per message (the shipped matcher for the rest)."""
+
+    def __init__(self, inner, rankings: dict[str, list[IntentScore]]) -> None:
+        self._inner, self._rankings = inner, rankings
+
+    def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
+        return self._rankings.get(text, [IntentScore("faq/funding", 0.0)])[:limit]
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+
+def test_a_message_answered_as_it_stands_is_not_read_again_without_its_pronouns(
+        shipped_brain):
+    rankings = {
+        "do they release open weights": [IntentScore("faq/models", 0.8),
+                                         IntentScore("fact_open_weight_model", 0.1)],
+        # without "they" another answer would come close: no did-you-mean for that
+        "do release open weights": [IntentScore("fact_open_weight_model", 0.85),
+                                    IntentScore("faq/models", 0.3)],
+    }
+    brain = Brain(shipped_brain.kb, _ByText(shipped_brain.matcher, rankings),
+                  shipped_brain.entities)
+    turn = Engine(brain, BotConfig()).handle("o1", "do they release open weights")
+    assert turn.decision == "answer" and turn.parse.intent.name == "faq/models"

@@ -337,7 +337,9 @@ class Engine:
         brain, state = m.brain, m.state
         nlu, dialog = self._config.nlu, self._config.dialog
         ranking = list(m.ranking)
-        if m.reading.kind == ELLIPTICAL:
+        if m.reading.kind == ELLIPTICAL and decide(ranking, nlu).kind != ANSWER:
+            # read without its references too ("what about its models?" as "models"),
+            # unless it is answered as it stands
             words = m.reading.question.split() if m.reading.question else m.utterance.words
             reduced = strip_references(words)
             if reduced and reduced != " ".join(words):
