@@ -51,7 +51,7 @@ class NluConfig:
     clean_answer_margin: float = 0.38
     clean_answer_share: float = 0.3
     clean_runner_up_share: float = 0.34
-    clean_named_margin: float = 0.47
+    clean_named_margin: float = 0.45
     ambiguity_threshold: float = 0.15
     max_suggestions: int = 3
     max_message_chars: int = 1000
