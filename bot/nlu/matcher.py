@@ -30,6 +30,7 @@ import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -441,12 +442,7 @@ class LinearMatcher:
         if root is None:
             return None
         if self._families is None:
-            families: dict[str, str] = {}
-            for known in self._words:  # most frequent first
-                known_root = word_root(known)
-                if known_root is not None:
-                    families.setdefault(known_root, known)
-            self._families = families
+            self._families = _most_used_by(self._words, word_root)
         return self._families.get(root)
 
     def _number_like(self, word: str) -> str:
@@ -461,12 +457,7 @@ class LinearMatcher:
         if form is None or _YEAR.fullmatch(word):
             return word  # a year is no count: "revenue in 2022" is not "in 2023"
         if self._number_forms is None:
-            forms: dict[str, str] = {}
-            for known in self._words:  # most frequent first
-                known_form = number_form(known)
-                if known_form is not None:
-                    forms.setdefault(known_form, known)
-            self._number_forms = forms
+            self._number_forms = _most_used_by(self._words, number_form)
         return self._number_forms.get(form, word)
 
     def understand(self, text: str) -> tuple[list[str], list[float]]:
@@ -954,18 +945,7 @@ class LinearMatcher:
         :data:`bot.nlu.kinds.LITERAL_KINDS` ("where does he fit in" asks for no place),
         the type noun and the count asked for (see :meth:`kind_capable`).
         """
-        if intent not in self.intents:
-            return False
-        tokens = self.understand(text)[0]
-        column = self.intents.index(intent)
-        kind = question_kind(tokens)
-        if kind in LITERAL_KINDS and not self._kind_capable[kind][column]:
-            return False
-        noun = asked_noun(tokens)
-        if noun is not None and not self._noun_capable[noun][column]:
-            return False
-        counted = count_noun(tokens)
-        return not counted or bool(self.counting(counted)[column])
+        return intent in self.intents and self._lacking(text, intent, LITERAL_KINDS) is None
 
     def counting(self, words: tuple[str, ...]) -> np.ndarray:
         """Return, per intent, whether its answer counts one of ``words`` ("how many X").
@@ -996,17 +976,28 @@ class LinearMatcher:
         """
         if intent not in self.intents:
             return None
+        lacking = self._lacking(text, intent, frozenset(_KIND_WORDS))
+        return None if lacking is None else _KIND_WORDS.get(lacking[1], lacking[0])
+
+    def _lacking(self, text: str, intent: str, kinds: frozenset[str],
+                 ) -> tuple[str, str | None] | None:
+        """Return (word, kind) of what ``text`` asks for that ``intent`` cannot give.
+
+        The type noun asked for ("which city"), the noun counted ("how many players") or,
+        among ``kinds``, the question's kind ("how much": money); the kind is None for a
+        noun. None when the intent gives all of them.
+        """
         tokens = self.understand(text)[0]
         label = self.intents.index(intent)
         noun = asked_noun(tokens)
         if noun is not None and not self._noun_capable[noun][label]:
-            return noun
+            return noun, None
         counted = count_noun(tokens)
         if counted and not self.counting(counted)[label]:
-            return counted[0]
+            return counted[0], None
         kind = question_kind(tokens)
-        if kind in _KIND_WORDS and not self._kind_capable[kind][label]:
-            return _KIND_WORDS[kind]
+        if kind in kinds and not self._kind_capable[kind][label]:
+            return kind, kind
         return None
 
     def _without_evidence(self, tokens: list[str]) -> np.ndarray:
@@ -1092,6 +1083,16 @@ _NUMBER = re.compile(r"[$€£]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|m|
 def _specificity(weight: float) -> float:
     """Return how specific an unknown word of weight ``weight`` (0..1) is: 0 below 0.5."""
     return max(0.0, (weight - 0.5) / 0.5)
+
+
+def _most_used_by(words: list[str], key: Callable[[str], str | None]) -> dict[str, str]:
+    """Return ``key`` value -> the first of ``words`` (most used first) with that value."""
+    found: dict[str, str] = {}
+    for word in words:
+        value = key(word)
+        if value is not None:
+            found.setdefault(value, word)
+    return found
 
 
 def number_form(token: str) -> str | None:
