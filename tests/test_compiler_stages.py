@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.compiler import questions as qs
 from bot.compiler import spans as sp
 from bot.compiler.clause import read_clause
 from bot.compiler.document import parse_text, read_document
@@ -13,6 +14,7 @@ from bot.compiler.entries import build_entries
 from bot.compiler.pipeline import CompileError, compile_seeds
 from bot.compiler.questions import clean_examples
 from bot.compiler.segment import find_subject, segment
+from bot.kb.loader import load_knowledge_base
 
 FOUNDING = """Harbour Kites: a small kite maker
 Original reporting by Wind Weekly
@@ -240,6 +242,27 @@ def test_a_defined_name_and_the_items_of_a_list_are_asked_about() -> None:
                        "power kites for two Galway clubs.", "Harbour Kites")
     assert "do they have box kites" in items and "box kites" in items
     assert not any("galway" in q and q.startswith("do they have") for q in items)
+
+
+def test_what_a_name_is_stays_with_the_sentence_that_defines_it(tmp_path: Path) -> None:
+    text = FOUNDING + (
+        "Its flagship is Gull Point, a harbour shop on the Galway quays. "
+        "Gull Point is expected to cost 40,000 euros to fit out.\n\n"
+        "The kites are sewn by the Cork workshop Fenwick Sails, and each kite is tested.\n\n"
+        "Fenwick Sails is paid 20 euros for each kite it sews for the company.\n")
+    seed = tmp_path / "harbour.txt"
+    seed.write_text(text, encoding="utf-8")
+    compile_seeds([seed], tmp_path / "out", curated_dirs=[], self_test=False)
+    kb = load_knowledge_base(tmp_path / "out")
+    owners = {e.text: i.name for i in kb.intents.values() for e in i.examples
+              if e.text in ("what is gull point", "what is fenwick sails")}
+    assert set(owners) == {"what is gull point", "what is fenwick sails"}
+    assert "harbour shop" in kb.responses[f"utter_{owners['what is gull point']}"].variants[0].text
+    assert "sewn" in kb.responses[f"utter_{owners['what is fenwick sails']}"].variants[0].text
+    # "a year once X is running" and "an enabler of X" describe no X
+    assert qs.defined_names("It pays a year once Gull Point is running.",
+                            sp.extract_spans("It pays a year once Gull Point is running."),
+                            find_subject(_doc()[0])) == []
 
 
 def test_an_faq_verb_gets_its_plain_synonyms_in_the_same_form() -> None:

@@ -224,6 +224,7 @@ def test_the_kind_a_question_asks_for():
     assert question_kind(tokenize("how old is ines")) == AGE
     assert question_kind(tokenize("how long does a game take")) == DURATION
     assert question_kind(tokenize("how long ago was it started")) != DURATION
+    assert question_kind(tokenize("how far offshore is the farm")) == DURATION  # a length
 
 
 def test_what_a_how_many_question_counts():

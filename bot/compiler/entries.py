@@ -42,6 +42,9 @@ class Entry:
             wording it is.
         generic: Examples asked of the entry's topic rather than of its text ("how much
             does x earn"): curated phrasings of the intent replace them.
+        defining: Questions asking what a name is that the entry's text defines ("what
+            is corran bank" of "Corran Bank, an offshore wind farm"): of the entries
+            generating such a question, it stays with the one defining the name.
     """
 
     kind: str
@@ -52,6 +55,7 @@ class Entry:
     details: tuple[str, ...] = ()
     primary: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
+    defining: frozenset[str] = frozenset()
 
     @property
     def intent(self) -> str:
@@ -90,12 +94,14 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
             group.answer = f"{group.answer} {fact.text}"
             group.examples += entry.examples
             group.details += entry.details
+            group.defining |= entry.defining
             continue
         key = fact.key or (tx.slug(fact.heading) if fact.heading else entry.key)
         heading = _heading_questions(fact.heading, subject, _person(entries), fact.text)
         entry = Entry(FACT, key, _heading_title(fact.heading) or entry.title, fact.text,
                       heading + entry.examples, entry.details,
-                      frozenset(qs.clean_examples(heading, qs.MAX_FAQ_WORDS)))
+                      frozenset(qs.clean_examples(heading, qs.MAX_FAQ_WORDS)),
+                      defining=entry.defining)
         groups[fact.group] = entry
         entries.append(entry)
     for pair in doc.faq:
@@ -103,7 +109,7 @@ def build_entries(doc: Document, subject: Subject) -> list[Entry]:
         answer = _fact_entry(Fact(pair.answer), subject, people, lowercase, "", roles)
         own = qs.faq_questions(pair.question, subject)
         entries.append(Entry(FAQ, key, pair.question, pair.answer, own + answer.examples,
-                             answer.details, frozenset(own)))
+                             answer.details, frozenset(own), defining=answer.defining))
     for entry in entries:
         entry.examples = qs.clean_examples(entry.examples + _noun_variants(entry, subject),
                                            qs.MAX_FAQ_WORDS if entry.kind == FAQ else
@@ -199,10 +205,13 @@ def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
     examples: list[str] = []
     named: tuple[int, str, str] | None = None
     details: list[str] = []
+    defining: list[str] = []
     for sentence in tx.sentences(fact.text):
         spans = sp.extract_spans(sentence, people, lowercase)
         protected = [(s.start, s.end) for s in spans if s.kind != sp.ROLE]
         clause = read_clause(sentence, protected)
+        defining += [q for name, be in qs.defined_names(sentence, spans, subject)
+                     for q in qs.definition_forms(name, be)]
         examples += qs.fact_questions(sentence, spans, clause, subject,
                                       _context_name(previous, subject))
         examples += qs.opinion_questions(clause, roles or {}, subject)
@@ -212,7 +221,8 @@ def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
         if named is None or weight > named[0]:
             named = (weight, *_name(sentence, spans, clause, subject))
     assert named is not None
-    return Entry(FACT, named[1], named[2], fact.text, examples, tuple(details))
+    return Entry(FACT, named[1], named[2], fact.text, defining + examples, tuple(details),
+                 defining=frozenset(qs.clean_examples(defining)))
 
 
 def _context_name(previous: str, subject: Subject) -> str:

@@ -226,7 +226,8 @@ def _resolve_conflicts(compiled: list[_Compiled]) -> None:
     """Give an example generated for several intents to one of them, or to none.
 
     It stays with the entry whose own wording it is (an FAQ question), else with the one
-    fact among FAQ answers that generate it; otherwise it tells none apart and is dropped.
+    entry defining the name it asks about ("what is corran bank"), else with the one fact
+    among FAQ answers that generate it; otherwise it tells none apart and is dropped.
 
     Raises:
         CompileError: Two documents generate the same intent name.
@@ -247,8 +248,11 @@ def _resolve_conflicts(compiled: list[_Compiled]) -> None:
         claims = list({id(e): e for e in claims}.values())
         own = [e for e in claims if any(tx.match_key(x) == key for x in e.primary)]
         facts = [e for e in claims if e.kind != "faq"]
+        definers = [e for e in claims if any(tx.match_key(x) == key for x in e.defining)]
         if len(own) == 1:  # an FAQ question's own wording stays with it
             claims = [e for e in claims if e is not own[0]]
+        elif not own and len(definers) == 1:  # "what is x" with the sentence defining x
+            claims = [e for e in claims if e is not definers[0]]
         elif not own and len(facts) == 1:  # else a fact wins over an FAQ answer's
             claims = [e for e in claims if e is not facts[0]]
         for entry in claims:

@@ -885,6 +885,44 @@ def _place_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
     return out
 
 
+# A sentence says what a name is: "Corran Bank, an offshore wind farm"; "the next game,
+# Hollow Tide, is a narrative game"; "Forge is a platform"; "the Danish manufacturer
+# Skovby Turbines".
+_APPOSITIVE_AFTER = re.compile(r"\s*,\s+(?:(?:is|are|was|were)\s+)?(?:a|an|the)\s")
+_COPULA_AFTER = re.compile(r"\s+(?:is|are|was|were)\s+(?:a|an)\s")
+_DESCRIPTOR_BEFORE = re.compile(
+    r"\b(?:the|a|an)\s+(?:[\w\-]+\s+){0,2}[a-z][\w\-]*,?\s+$", re.IGNORECASE)
+
+
+def defined_names(text: str, spans: list[sp.Span], subject: Subject) -> list[tuple[str, str]]:
+    """Return the names (not the subject's) whose sentence says what they are, with "be".
+
+    An appositive or a copula after the name ("Kestrel Interactive, a publisher based in
+    Bristol"; "Hollow Tide, is a narrative exploration game"; "Forge is a platform"), or a
+    describing noun phrase before it ("the Danish manufacturer Skovby Turbines"). Such a
+    sentence is the one to answer "what is Kestrel Interactive" with, of all the
+    sentences that mention the name. The verb is "are" for a name the sentence says
+    "are" of ("Les Ministraux are optimised versions"), else "is".
+    """
+    out = []
+    for span in spans:
+        if span.kind not in (sp.NAME, sp.ORG) or subject.short in tx.words(span.text):
+            continue
+        after, before = text[span.end:], text[:span.start]
+        described = _DESCRIPTOR_BEFORE.search(before)
+        if described and not _content_noun(before.split()[-1].strip(",")):
+            described = None  # "an enabler of AI", "a year once Corran Bank is running"
+        if _APPOSITIVE_AFTER.match(after) or _COPULA_AFTER.match(after) or described:
+            plural = re.match(r"\s*,?\s+(?:are|were)\s", after)
+            out.append((tx.clean(span.text), "are" if plural else "is"))
+    return out
+
+
+def definition_forms(name: str, be: str = "is") -> list[str]:
+    """Return the questions asking what ``name`` is ("what is x", "tell me about x", "x")."""
+    return [f"what {be} {name}", f"tell me about {name}", name]
+
+
 def _name_questions(spans: list[sp.Span], subject: Subject) -> list[str]:
     out = []
     for span in spans:

@@ -18,7 +18,8 @@ players: an answer gives it only when one of its figures counts players, or a wo
 paraphrase lexicon groups with "players" (the matcher checks that, see :func:`count_noun`
 and :func:`counted_words`), so "sold 3.1 million copies" does not answer it. "How old"
 asks for an age ("aged 41", "a 40-year-old", "born in"), which a founding year does not
-give; "how long" for a duration or a length ("for six years", "since 2019", "12 km").
+give; "how long" for a duration or a length ("for six years", "since 2019", "12 km"), and
+"how far", "how tall", "how high", "how deep" or "how wide" for a length.
 
 A "which / what NOUN" question names the type it asks for ("which city", "what year",
 "what percentage"): an answer gives that type only with a span of it (a year, a percentage,
@@ -51,7 +52,8 @@ _QUESTION_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
     (("what", "month"), TIME), (("which", "day"), TIME), (("which", "month"), TIME),
     (("where",), PLACE), (("what", "city"), PLACE), (("which", "city"), PLACE),
     (("what", "country"), PLACE), (("which", "country"), PLACE),
-    (("what", "address"), PLACE), (("how", "far"), PLACE),
+    (("what", "address"), PLACE), (("how", "far"), DURATION), (("how", "tall"), DURATION),
+    (("how", "high"), DURATION), (("how", "deep"), DURATION), (("how", "wide"), DURATION),
     (("how", "much"), AMOUNT), (("how", "many"), AMOUNT), (("what", "percent"), AMOUNT),
     (("what", "percentage"), AMOUNT), (("what", "share"), AMOUNT),
     (("how", "big"), AMOUNT), (("how", "large"), AMOUNT), (("what", "price"), MONEY),
