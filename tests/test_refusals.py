@@ -335,3 +335,14 @@ def test_an_answer_that_does_not_give_what_is_asked_is_refused_at_any_confidence
     # the noun asked about, when the answer never uses it
     assert matcher.unanswered("what is the revenue of the forklifts", "fact_forklifts") == [
         "revenue"]
+
+
+def test_a_yes_no_question_needs_a_word_speaking_for_a_clean_answer(zephyra):
+    low = Engine(zephyra, BotConfig(nlu=NluConfig(clean_answer_margin=0.45)))
+    matcher = zephyra.matcher
+    # "zephyra" is every intent's word and "profitable" none's: nothing says which answer
+    top = matcher.rank("is zephyra profitable")[0].name
+    assert not matcher.has_evidence("is zephyra profitable", top)
+    assert low.handle("p", "is zephyra profitable").decision != "answer"
+    assert matcher.has_evidence("does zephyra sell robots", "fact_robots")
+    assert low.handle("q", "does zephyra sell robots").decision == "answer"

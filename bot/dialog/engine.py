@@ -44,6 +44,7 @@ from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
 from bot.nlu.kinds import second_question
 from bot.nlu.normalize import normalize
 from bot.nlu.parse import Entity, EntityExtractor, IntentScore, Matcher, Parse, Utterance
+from bot.nlu.subjects import AUXILIARIES
 
 logger = logging.getLogger(__name__)
 
@@ -486,8 +487,11 @@ class Engine:
         the message that another intent answers best, no word of the message pointing away
         from it (no name or rare term it does not cover: the matcher's ``foreign_words``),
         an answer giving the kind of detail asked for (``missing_type``: "which city"
-        against an answer naming a country), and examples or an answer using at least
-        ``clean_answer_share`` of the message's content (``covered_share``).
+        against an answer naming a country), examples or an answer using at least
+        ``clean_answer_share`` of the message's content (``covered_share``), and, for a
+        yes/no question, a content word other than the subject's name that the intent
+        uses (the matcher's ``has_evidence``): "is glenmora profitable" shares only the
+        name with the answer saying where Glenmora is based.
         """
         nlu = self._config.nlu
         matcher = m.brain.matcher
@@ -513,6 +517,10 @@ class Engine:
             return False
         if share is not None and share(m.message, top) < nlu.clean_answer_share:
             return False
+        evidence = getattr(matcher, "has_evidence", None)
+        words = matcher.read(m.message).words if evidence is not None else ()
+        if words and words[0] in AUXILIARIES and not evidence(m.message, top):
+            return False  # "is glenmora profitable": no word of it speaks for the answer
         return not foreign(m.message, top, asking=True)
 
     def _second_question_elsewhere(self, m: _Message, intent: str) -> bool:

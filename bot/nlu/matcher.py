@@ -1025,6 +1025,16 @@ class LinearMatcher:
         evidence[list(self._examples_by_stems.get(words, ()))] = True
         return ~evidence
 
+    def has_evidence(self, text: str, intent: str) -> bool:
+        """True when a content word of ``text`` speaks for ``intent``.
+
+        See :meth:`_without_evidence`: the subject's own name speaks for no intent.
+        """
+        if intent not in self.intents:
+            return False
+        tokens, _ = self.understand(text)
+        return bool(tokens) and not self._without_evidence(tokens)[self.intents.index(intent)]
+
     def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
         """Return up to ``limit`` intents, best first, with confidences in [0, 1]."""
         tokens, trust = self.understand(text)

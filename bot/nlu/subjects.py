@@ -26,7 +26,8 @@ _COMPARING = (
 _CAPITALISED = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
 _COMPARISON = re.compile(rf"\b(?:{_COMPARING})\s+(?:the\s+)?({_CAPITALISED})")
 _NAME = re.compile(rf"\b{_CAPITALISED}")
-_AUXILIARIES = frozenset(
+# The verbs a yes/no question opens with ("is it", "does it", "can they").
+AUXILIARIES = frozenset(
     ["is", "are", "was", "were", "does", "do", "did", "has", "have", "can", "could", "will",
      "would", "should"]
 )
@@ -74,14 +75,14 @@ def question_subject(tokens: Sequence[str]) -> str | None:
     for i, token in enumerate(tokens):
         if token in FUNCTION_WORDS or token in QUESTION_WORDS or not token.isalpha():
             continue
-        asked = i >= 2 and tokens[i - 1] in _AUXILIARIES and tokens[i - 2] in QUESTION_WORDS
-        opens = asked or (i == 1 and tokens[0] in _AUXILIARIES)
+        asked = i >= 2 and tokens[i - 1] in AUXILIARIES and tokens[i - 2] in QUESTION_WORDS
+        opens = asked or (i == 1 and tokens[0] in AUXILIARIES)
         ends = i + 1 == len(tokens) or tokens[i + 1] in FUNCTION_WORDS
         if opens and ends:
             return token
         # "what models does openai make": a noun asked for, an auxiliary, the subject, a verb
         head = tokens[:i] if i < 4 or tokens[3] != "the" else tokens[:3]
-        if (len(head) == 3 and head[0] in ("what", "which") and head[2] in _AUXILIARIES
+        if (len(head) == 3 and head[0] in ("what", "which") and head[2] in AUXILIARIES
                 and head[1] not in FUNCTION_WORDS and i + 2 == len(tokens)):
             return token
     return None
