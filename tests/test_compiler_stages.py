@@ -75,6 +75,21 @@ def test_clause_reads_passive_verb_and_agent() -> None:
     assert "skovby" in clause.agent
 
 
+def test_clause_skips_a_relative_clause_and_reads_most_of_the_x_as_the_x() -> None:
+    clause = read_clause("Nora Byrne, who joined as head of design in 2012, led the talks "
+                         "with the banks.")
+    assert (clause.subject, clause.verb, clause.obj) == ("nora byrne", "lead", "the talks")
+    clause = read_clause("A group of four banks is providing most of the money.")
+    assert (clause.verb, clause.obj, clause.progressive) == ("provide", "the money", True)
+
+
+def test_an_active_clause_about_someone_else_asks_who_does_it() -> None:
+    asked = _questions("A group of four banks is providing most of the money for the shop.")
+    assert {"who provides the money", "who is providing the money"} <= set(asked)
+    led = _questions("Nora Byrne, who joined in 2012, led the talks with the banks.")
+    assert "who led the talks" in led
+
+
 def test_founding_sentence_gives_who_when_where_questions() -> None:
     doc, subject = _doc()
     entries = {e.intent: e for e in build_entries(doc, subject)}

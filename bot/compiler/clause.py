@@ -17,6 +17,11 @@ from bot.compiler import lexicon as lx
 _TOKEN = re.compile(r"[$€£]?\d[\d,.]*\d%?|[\w'’\-$€£%]+(?:\.\w+)*|[,;:()]")
 _PARTICLES = frozenset(["off", "out", "up", "together", "back", "down", "away", "over", "on"])
 _SUBJECT_PRONOUNS = frozenset(["it", "they", "he", "she", "we"])
+_RELATIVES = frozenset(["who", "which", "whose", "whom"])
+# a count before a word makes it a noun ("four banks"); "no one knows" has its verb
+_NUMBER_WORDS = (frozenset(lx.NUMBER_WORDS) - {"one"}) | lx.SCALES | {"several", "many"}
+_QUANTIFIERS = frozenset(["most", "all", "some", "much", "part", "half", "many", "none", "each",
+                          "one", "several", "few", "any"])
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "am"])
 _MODALS = frozenset(
     ["will", "would", "can", "could", "may", "might", "shall", "should", "must", "do",
@@ -96,7 +101,7 @@ def read_clause(sentence: str, protected: list[tuple[int, int]] = ()) -> Clause:
         if any(a <= offset < b for a, b in protected) or word in ",;:()":
             if word in ";:" and verb_at is None and aux:
                 break
-            index += 1
+            index = _past_relative(tokens, index) if word == "," else index + 1
             continue
         if low in lx.AUXILIARIES and index > start:
             aux = low
@@ -125,7 +130,7 @@ def read_clause(sentence: str, protected: list[tuple[int, int]] = ()) -> Clause:
     verb_word = tokens[verb_at][0].casefold()
     lemma = _verb_lemma(verb_word) or verb_word
     subject_end = index if aux else verb_at
-    subject = _words(tokens[start:subject_end])
+    subject = _words(_without_relatives(tokens[start:subject_end]))
     subject = re.sub(r"(?:\s(?:" + "|".join(sorted(lx.ADVERBS)) + r"))+$", "", subject)
     words = subject.split()
     if len(words) > 1 and words[-1] in _SUBJECT_PRONOUNS:  # "together with x it has ..."
@@ -138,6 +143,9 @@ def read_clause(sentence: str, protected: list[tuple[int, int]] = ()) -> Clause:
     obj = []
     for word, _ in rest:
         low = word.casefold()
+        if low == "of" and len(obj) == 1 and obj[0].casefold() in _QUANTIFIERS:
+            obj = []  # "most of the money": the money
+            continue
         if word in ",;:()" or low in lx.PREPOSITIONS or low in ("and", "while", "which", "who"):
             break
         obj.append(word)
@@ -156,6 +164,35 @@ def read_clause(sentence: str, protected: list[tuple[int, int]] = ()) -> Clause:
         lemma = "be" if aux in _BE else "have" if aux in ("has", "have", "had") else lemma
     return Clause(subject, lemma, particle, passive, aux if verb_at != index else "",
                   " ".join(obj).casefold(), agent, progressive and verb_at != index)
+
+
+def _past_relative(tokens: list[tuple[str, int]], comma: int) -> int:
+    """Return the index after a relative clause opening at ``comma``, else after the comma.
+
+    "Lukas Brandt, who joined as finance chief in 2021, led the talks": the main verb is
+    "led", not "joined".
+    """
+    if comma + 1 < len(tokens) and tokens[comma + 1][0].casefold() in _RELATIVES:
+        for index in range(comma + 2, len(tokens)):
+            if tokens[index][0] == ",":
+                return index + 1
+    return comma + 1
+
+
+def _without_relatives(tokens: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Return ``tokens`` without the relative clauses set off by commas (", who ... ,")."""
+    kept, index = [], 0
+    while index < len(tokens):
+        if tokens[index][0] == ",":
+            after = _past_relative(tokens, index)
+            if after != index + 1 or index + 1 >= len(tokens) or (
+                    tokens[index + 1][0].casefold() not in _RELATIVES):
+                kept.append(tokens[index])
+            index = after
+            continue
+        kept.append(tokens[index])
+        index += 1
+    return kept
 
 
 def _after_intro(tokens: list[tuple[str, int]]) -> int:
@@ -191,8 +228,8 @@ def _finite(word: str, tokens: list[tuple[str, int]], index: int) -> bool:
         return False
     previous = tokens[index - 1][0].casefold()
     if previous in lx.DETERMINERS or previous in lx.PREPOSITIONS or previous.endswith(
-            ("'s", "’s")):
-        return False
+            ("'s", "’s")) or previous in _NUMBER_WORDS or previous[:1].isdigit():
+        return False  # "the banks", "four banks": a noun
     return low in (inflect(lemma, "VBZ"), inflect(lemma, "VBD"))
 
 

@@ -710,6 +710,14 @@ def _verb_questions(clause: Clause, spans: list[sp.Span], who: str, about_subjec
         if not clause.passive and clause.obj and not rank and about_subject and (
                 "NOUN" in lemmas(clause.obj.split()[-1]) or re.search(r"\d", clause.obj)):
             out.append(f"what does {who} {vb}")
+        if (not clause.passive and not about_subject and not rank and clause.obj
+                and clause.obj.split()[0] in ("the", "its", "their")
+                and "NOUN" in lemmas(clause.obj.split()[-1])):
+            # "a consortium of banks is providing the money": who provides it
+            obj = re.sub(r"^(?:its|their) ", "the ", clause.obj)
+            out += [f"who {vbz} {obj}", f"who {vbd} {obj}"]
+            if clause.progressive:
+                out.append(f"who is {inflect(head, 'VBG')} {obj}")
         if about_subject and clause.passive and not rank and vbn not in lx.NAMING_PARTICIPLES:
             for noun in _agent_nouns(lemma):
                 out += [noun, f"{subject.short} {noun}",
