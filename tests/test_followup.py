@@ -343,3 +343,17 @@ def test_an_everyday_word_annotated_as_a_value_is_a_name(small_kb):
     assert index.annotated("investor") == {"starfund", "apple"}
     found = residue_entity("apple one of the backers?", "ask_backed", index)
     assert [(e.entity, e.value) for e in found] == [("investor", "Apple")]
+
+
+def test_the_leftover_name_is_read_past_everyday_words(small_kb):
+    """"pretty sure" and "right" are everyday words around the name; of two rare-ish runs
+    the name is the one that is no English word at all."""
+    from bot.dialog.followup import residue_entity
+
+    index = ContextIndex(kb_with_an_asking_action(small_kb))
+    found = residue_entity("pretty sure tesla is one of the backers, right?", "ask_backed",
+                           index)
+    assert [(e.entity, e.value) for e in found] == [("investor", "Tesla")]
+    found = residue_entity("is tesla on the cap table of the backers", "ask_backed", index)
+    assert [(e.entity, e.value) for e in found] == [("investor", "Tesla")]
+    assert residue_entity("quick question, who are the backers", "ask_backed", index) == ()

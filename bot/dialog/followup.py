@@ -186,6 +186,7 @@ def strip_references(text: str | Sequence[str]) -> str:
 NAMED_EXTRACTOR = "context"
 MAX_NAME_WORDS = 3
 MIN_NAME_RARITY = 0.45
+CLEAR_NAME_RARITY = 0.7  # "google", "tesla": no everyday word at all
 
 
 def named_follow_up(
@@ -260,17 +261,31 @@ def residue_entity(message: str, intent: str, index: ContextIndex) -> tuple[Enti
     tokens = normalize(message).split()
     flags = _leftover_flags(tokens, intent, index)
     names = index.annotated(need)
-    if any(f and t not in names and (len(t) < 2 or rarity(t, 3.0) < MIN_NAME_RARITY)
-           for t, f in zip(tokens, flags, strict=True)):
-        return ()  # "quick q, mistral, what are they": everyday words, no name
-    runs = "".join("x" if f else "." for f in flags).split(".")
-    runs = [r for r in runs if r]
-    if len(runs) != 1 or not 1 <= len(runs[0]) <= MAX_NAME_WORDS:
+    # an everyday word is no name ("pretty sure google is in the cap table, right?": the
+    # name is "google"); "quick q, mistral, what are they" has none
+    flags = [f and (t in names or (len(t) >= 2 and rarity(t, 3.0) >= MIN_NAME_RARITY))
+             for t, f in zip(tokens, flags, strict=True)]
+    runs = _runs(flags)
+    if len(runs) > 1:  # of "google" and "cap" (of "cap table"), the name is the clear one
+        runs = [(a, b) for a, b in runs
+                if any(rarity(t, 3.0) >= CLEAR_NAME_RARITY or t in names for t in tokens[a:b])]
+    if len(runs) != 1 or not 1 <= runs[0][1] - runs[0][0] <= MAX_NAME_WORDS:
         return ()
-    start = flags.index(True)
-    words = tokens[start:start + len(runs[0])]
+    words = tokens[runs[0][0]:runs[0][1]]
     found = entity_as_typed(message, words, need)
     return (found,) if found is not None else ()
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """Return the (start, end) of each run of set flags."""
+    runs, start = [], None
+    for at, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = at
+        elif not flag and start is not None:
+            runs.append((start, at))
+            start = None
+    return runs
 
 
 def _leftover_flags(tokens: list[str], intent: str, index: ContextIndex) -> list[bool]:
