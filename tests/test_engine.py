@@ -628,11 +628,11 @@ def test_shipped_kb_bad_input(shipped_brain):
 class _CloseCall:
     """A matcher ranking the funding answer just ahead of the investor check, always."""
 
-    def __init__(self, inner) -> None:
-        self._inner = inner
+    def __init__(self, inner, top: float = 0.41, second: float = 0.35) -> None:
+        self._inner, self._top, self._second = inner, top, second
 
     def rank(self, text: str, limit: int = 10) -> list[IntentScore]:
-        return [IntentScore("faq/funding", 0.41), IntentScore("ask_invested", 0.35),
+        return [IntentScore("faq/funding", self._top), IntentScore("ask_invested", self._second),
                 IntentScore("fact_valuation", 0.01)][:limit]
 
     def __getattr__(self, name: str):
@@ -650,6 +650,16 @@ def test_of_close_candidates_the_one_reading_the_entity_named_answers(shipped_br
     assert "Samsung" in turn.responses[0].text
     # with no investor named, the two stay a close call
     assert engine.handle("r2", "how are they backed").decision != "answer"
+    # as low as a clean answer may be, and no lower
+    nlu = BotConfig().nlu
+    floor = nlu.answer_threshold - nlu.clean_answer_margin
+    for top, answered in ((floor + 0.02, True), (floor - 0.02, False)):
+        low = Brain(shipped_brain.kb, _CloseCall(shipped_brain.matcher, top, top - 0.1),
+                    shipped_brain.entities)
+        turn = Engine(low, BotConfig(), actions=build_action_runner(None)).handle(
+            "r3", "is samsung backing them")
+        assert (turn.decision == "answer" and turn.parse.intent.name == "ask_invested") is (
+            answered)
 
 
 class _ByText:

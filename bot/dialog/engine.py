@@ -434,13 +434,15 @@ class Engine:
         "is samsung backing them" is about one investor: of the investor check and the
         funding answer (which lists them all), within ``ambiguity_threshold`` of each
         other, the one that reads the investor named answers; a did-you-mean between
-        the two would ask the user to choose between two right answers.
+        the two would ask the user to choose between two right answers. The top one is
+        at least as confident as a clean answer may be (``clean_answer_margin`` below the
+        answer threshold).
         """
         nlu = self._config.nlu
         if not m.entities or len(ranking) < 2:
             return None
         top = ranking[0].confidence
-        if top < nlu.suggest_threshold:
+        if top < nlu.answer_threshold - nlu.clean_answer_margin:
             return None
         index = self._context_index(m.brain)
         named = {e.entity for e in m.entities}
