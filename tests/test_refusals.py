@@ -346,3 +346,38 @@ def test_a_yes_no_question_needs_a_word_speaking_for_a_clean_answer(zephyra):
     assert low.handle("p", "is zephyra profitable").decision != "answer"
     assert matcher.has_evidence("does zephyra sell robots", "fact_robots")
     assert low.handle("q", "does zephyra sell robots").decision == "answer"
+
+
+POLAR_KB = """\
+version: "3.1"
+nlu:
+- intent: faq/late_fines
+  metadata: {title: "Will I be fined for returning a book late?"}
+  examples: |
+    - will i be fined for returning a book late
+    - are there late fines
+    - did they drop late fines
+    - when were late fines abolished
+- intent: fact_branches
+  metadata: {title: Branches}
+  examples: |
+    - how many branches are there
+    - where are the branches
+    - branches
+responses:
+  utter_faq/late_fines:
+  - text: No. Late fines were abolished in 2021.
+  utter_fact_branches:
+  - text: The service runs 17 branches.
+"""
+
+
+def test_an_faq_answer_keeps_its_yes_or_no_only_for_its_own_question(tmp_path):
+    (tmp_path / "kb.yml").write_text(POLAR_KB, encoding="utf-8")
+    engine = Engine(build_brain(load_knowledge_base(tmp_path)), BotConfig())
+    own = engine.handle("a", "will i be fined for returning a book late").responses[0].text
+    assert own.startswith("No. Late fines")
+    # the same answer to another question: its "No." would say the opposite
+    for question in ("did they drop late fines", "when were late fines abolished"):
+        reply = engine.handle("b", question).responses[0].text
+        assert reply.startswith("Late fines were abolished"), question

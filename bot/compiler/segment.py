@@ -87,6 +87,10 @@ def find_subject(doc: Document) -> Subject:
         phrase = re.sub(r"['’]s$", "", phrase)
         if first.startswith(phrase):
             name = phrase
+    head = re.match(r"[A-Z][\w’'\-]*(?=\s)", first)
+    if not name and head and head.group(0) in doc.title.split(":")[0] and not (
+            sp.common_word(head.group(0).casefold(), 5000)):
+        name = head.group(0)  # "Leafloft is a start-up in Rotterdam": one word, in the title
     if not name:
         name = _most_mentioned(doc)
     short = _short_name(doc, name)
@@ -121,6 +125,12 @@ def _most_mentioned(doc: Document) -> str:
     return best.strip(" ,:;'\"")
 
 
+# Words that end the noun phrase saying what the subject is ("a ferry company
+# headquartered in Split"): participles of place and ownership, relative pronouns.
+_AFTER_HEAD = frozenset(["based", "owned", "headquartered", "located", "run", "founded",
+                         "that", "which", "who"])
+
+
 def _subject_nouns(doc: Document, first: str, name: str) -> tuple[str, ...]:
     """Return the head nouns used for the subject: "X is a ... studio" and "the company"."""
     nouns: list[str] = []
@@ -132,7 +142,7 @@ def _subject_nouns(doc: Document, first: str, name: str) -> tuple[str, ...]:
         for index, word in enumerate(words):
             low = word.casefold()
             after = words[index + 1].casefold() if index + 1 < len(words) else ""
-            if low in lx.PREPOSITIONS or low in ("based", "owned", "that", "which", "who") or (
+            if low in lx.PREPOSITIONS or low in _AFTER_HEAD or (
                     low.endswith("ing") and head and (not after or after in lx.PREPOSITIONS)):
                 break
             head = low
@@ -335,4 +345,11 @@ def _referent(previous: str, subject: Subject) -> str | None:
                        r"(?:is|was|are|were|has|have|will|from|of|by|for|with)\b", previous)
     if opening and not any(w in lx.PREPOSITIONS for w in opening.group(1).lower().split()):
         return "The " + opening.group(1)
+    # "The largest project in its history is a new central library on Flinders Street":
+    # what the next "it" is, is the new central library
+    complement = re.match(r"^(?:A|An|The)\s+[^,.;]*?\s(?:is|was)\s+(?:a|an|the)\s+"
+                          r"((?:[a-z][\w'’-]*\s+){0,3}?[a-z][\w'’-]*)(?=\s+(?:on|in|at|for|"
+                          r"of|which|that|who|with|near)\b|\s*[,.;]|$)", previous)
+    if complement and not any(w in lx.PREPOSITIONS for w in complement.group(1).split()):
+        return "The " + complement.group(1)
     return None

@@ -621,6 +621,7 @@ class Engine:
         if not replies:  # nothing answers it (a payload naming an intent without answer)
             logger.warning("nothing answers intent %s", name)
             replies = [Reply(ACTION_UNAVAILABLE_TEXT)]
+        replies = say.own_polarity(kb, name, seen.text, replies)
         state = replace(state, slots=_updated_slots(state.slots, (), events))
         followups = self._followups(brain, name, state)
         if not replies or replies[-1].buttons:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from bot.dialog.payloads import entity_payload, payload_intent
 from bot.dialog.turn import Reply
 from bot.kb.model import Button, KnowledgeBase
+from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
+from bot.nlu.normalize import normalize, stem
 from bot.nlu.parse import Entity
+from bot.nlu.subjects import AUXILIARIES
 
 DEFAULT_FALLBACK_TEXT = (
     "Sorry, I don't know the answer to that. Type /help to see what I can answer."
@@ -36,6 +40,34 @@ def title(kb: KnowledgeBase, intent: str) -> str:
     if isinstance(value, str) and value.strip():
         return value.strip()
     return found.examples[0].text if found.examples else intent
+
+
+_POLARITY = re.compile(r"^(?:Yes|No)[.,!]\s+(?=\S)")
+
+
+def own_polarity(kb: KnowledgeBase, intent: str, message: str,
+                 replies: list[Reply]) -> list[Reply]:
+    """Drop an answer's opening "Yes." or "No." when it answers another question than asked.
+
+    An FAQ answer opens with the yes or no of its own question ("Will I be fined for
+    returning a book late?" - "No. Late fines were abolished in 2021."). Asked "did they
+    drop late fines", that "No." says the opposite of the answer. It stays only for a
+    yes/no question whose content words all come from the intent's title (its own
+    question): then the polarity is the one asked for. An action's reply is its own.
+    """
+    response = kb.responses.get(f"utter_{intent}")
+    if (not replies or not _POLARITY.match(replies[0].text) or response is None
+            or replies[0].text not in {v.text for v in response.variants}):
+        return replies  # an action decides its own yes or no ("did nvidia invest")
+    words = normalize(message).split()
+    title_stems = {stem(w) for w in normalize(title(kb, intent)).split()}
+    content = [w for w in words if w not in FUNCTION_WORDS and w not in QUESTION_WORDS]
+    if (words and words[0] in AUXILIARIES
+            and all(stem(w) in title_stems for w in content)):
+        return replies
+    first = replies[0]
+    text = _POLARITY.sub("", first.text, count=1)
+    return [Reply(text[:1].upper() + text[1:], first.buttons), *replies[1:]]
 
 
 def context_text(kb: KnowledgeBase, intent: str) -> str:
