@@ -431,6 +431,26 @@ def test_a_topic_is_asked_the_ways_readers_ask_it_by_the_one_entry_about_it() ->
     assert not any("funding" in x for e in build_entries(doc, subject) for x in e.examples)
 
 
+def test_who_founded_runs_chairs_and_works_there_are_asked_of_the_entry_saying_so() -> None:
+    text = ("Gull Ferries: an island ferry line\nOriginal reporting by Sea Weekly\n\n"
+            "Gull Ferries is a ferry line based in Oban. Two sisters, Mary and Ann Reid, set "
+            "it up in 1990 with one boat.\nAnn Reid now chairs the three-member board.\n"
+            "Day-to-day management is in the hands of Tom Hay, who became chief executive in "
+            "2015.\nGull employs 120 people.\n")
+    doc, subject = _doc(text)
+    entries = build_entries(doc, subject)
+
+    def owner(question: str) -> str:
+        found = [e for e in entries if question in e.examples]
+        assert len(found) == 1, question
+        return found[0].answer
+
+    assert "set it up in 1990" in owner("who founded gull")
+    assert "chairs" in owner("who chairs the board")
+    assert "chief executive" in owner("who is in charge")
+    assert "120 people" in owner("how many people work there")
+
+
 def test_what_a_thing_is_made_with_is_asked() -> None:
     questions = set(_questions("Both kites are sewn with a waxed Dyneema thread."))
     assert {"what are the kites sewn with", "what thread do they use", "which thread"} <= (

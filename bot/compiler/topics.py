@@ -67,6 +67,24 @@ TOPICS = (
         "can i visit {s}", "can i visit", "is it open to the public", "when can i visit",
         "when is it open", "opening hours", "do i need to book", "is it free to visit",
     )),
+    Topic("founding", r"founded|co-founded|set (?:it |them )?up|established", (
+        "when was {s} founded", "who founded {s}", "who started {s}", "when did {s} start",
+        "who set up {s}", "founders", "who are the founders", "who founded it",
+        "when was it founded", "how did {s} start",
+    ), mentions=1),
+    Topic("headcount", r"employs|employees|staff of|workforce|headcount|people work", (
+        "how many employees does {s} have", "how many people work at {s}", "how many staff",
+        "how many people work there", "headcount", "how big is the team",
+        "number of employees",
+    ), mentions=1),
+    Topic("leadership", r"chief executive|ceo|managing director|general manager", (
+        "who runs {s}", "who is the ceo of {s}", "who is in charge", "who is the boss",
+        "who leads {s}", "who manages {s}", "who is the head of {s}",
+    ), mentions=1),
+    Topic("chair", r"chairs|chaired|chairman|chairwoman|chairperson|chair of the board", (
+        "who chairs the board", "who is the chair of {s}", "who is the chairman",
+        "board chair", "who heads the board",
+    ), mentions=1),
     Topic("weekend", r"saturdays?|sundays?|weekends?", (
         "is it open at the weekend", "can i visit at the weekend", "what is on at weekends",
     ), mentions=1),
