@@ -549,3 +549,24 @@ def test_a_plural_is_as_common_as_its_singular_for_a_clipped_question() -> None:
     assert not _clipped_noun_phrase(["sectors"])
     assert _clipped_noun_phrase(["decaf"])
     assert _clipped_noun_phrase(["turbines"]) == _clipped_noun_phrase(["turbine"])
+
+
+def test_counts_stop_at_the_next_figure_and_a_group_is_asked_how_big() -> None:
+    spans = sp.extract_spans("In 2024 its ships carried 3.6 million passengers and 720,000 "
+                             "vehicles, and it has 64 roastery and café workers.")
+    assert [s.noun for s in spans if s.kind == sp.COUNT] == [
+        "passengers", "vehicles", "roastery café workers"]
+    money = [s.text for s in sp.extract_spans("The budget is A$21.4 million.")
+             if s.kind == sp.MONEY]
+    assert money == ["A$21.4 million"]
+    asked = _questions("Harbour Kites runs six shops with a fleet of 14 vans.")
+    assert {"how big is the fleet", "fleet size", "how many vans are in the fleet"} <= set(asked)
+    assert "how big is the total" not in _questions("Harbour Kites sold a total of 30 kites.")
+
+
+def test_a_leading_year_is_no_comma_phrase_and_its_pronoun_is_resolved() -> None:
+    from bot.compiler.segment import resolve
+
+    _, subject = _doc()
+    assert resolve("In 2024 its shops sold 720,000 kites.", "", subject).startswith(
+        "In 2024 Harbour's shops")

@@ -56,6 +56,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _verb_questions(clause, spans, who, about_subject, subject)
     out += _local_questions(text, spans, subject, who or short)
     out += _count_questions(spans, clause, who, subject)
+    out += _group_questions(text)
     out += [q for span in spans for q in _material_questions(text, span, clause, who, subject)]
     out += _money_questions(text, spans, clause, who, subject)
     out += _place_questions(text, spans, clause, who, about_subject, subject)
@@ -750,6 +751,37 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
                 verb in ("employ", "have", "work")):
             out += [f"how many people work at {who}", f"how many employees does {who} have",
                     "headcount", "how many staff", "number of employees", "team size"]
+    return out
+
+
+_GROUP = re.compile(
+    r"\b(?:a|an|the|its|their)\s+((?:[a-z][a-z\-]+\s)?[a-z][a-z\-]+)\s+of\s+"
+    r"(?:about\s+|some\s+|around\s+|roughly\s+)?(?:\d[\d,]*|"
+    + "|".join(lx.NUMBER_WORDS) + r")\b(?:\s+([a-z][a-z\-]+))?")
+# Nouns of an amount, not of a group: "a total of 30", "a cost of 12 million".
+_NOT_GROUPS = tx.wordset(
+    "total cost price sum rate share fee budget capacity maximum minimum average loan grant "
+    "value output record distance depth height length weight age period term score return "
+    "stake number series round lease contract increase rise fall drop growth margin "
+    "profit revenue turnover fine salary payment investment deal range speed")
+
+
+def _group_questions(text: str) -> list[str]:
+    """Questions on the size of a group the sentence counts ("a fleet of 14 vessels").
+
+    "how big is the fleet", "fleet size", "how many vessels in the fleet"; "a staff of 188"
+    gives "how big is the staff". A noun of an amount ("a total of 30") is no group.
+    """
+    out: list[str] = []
+    for match in _GROUP.finditer(text):
+        group, member = match.group(1), match.group(2) or ""
+        head = group.split()[-1]
+        if head in _NOT_GROUPS or not _content_noun(head) or member in lx.UNITS:
+            continue  # "a roastery of 2,400 square metres" is a measure
+        for name in dict.fromkeys([group, head]):
+            out += [f"how big is the {name}", f"{name} size", f"how large is the {name}"]
+            if member and _content_noun(member):
+                out += [f"how many {member} are in the {name}", f"how many {member} in the {name}"]
     return out
 
 

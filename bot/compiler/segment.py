@@ -21,8 +21,9 @@ from bot.compiler.document import Document
 _INTRO_WORD = r"(?:In|Since|By|From|After|Before|For|Under|During|Together with|Until)\b"
 # "In 2023, ..." or a short phrase before a pronoun or "the": "In 2023 the cooperative";
 # never a long one ("For its first nine years Ridgeline roasted in a warehouse on the ...").
+# The comma is one before a space ("720,000" holds none).
 _LEADING_PHRASE = re.compile(
-    rf"^(?P<intro>{_INTRO_WORD}(?:[^,;]{{1,80}}?,\s*|(?:\s+[\w'’\-]+){{1,4}}?\s+"
+    rf"^(?P<intro>{_INTRO_WORD}(?:[^,;]{{1,80}}?,\s+|(?:\s+[\w'’\-]+){{1,4}}?\s+"
     r"(?=(?:it|its|they|their|the)\b)))", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^(?P<pronoun>It|Its|They|Their)\b(?P<possessive>)")
 MIN_DETAIL_WORDS = 8

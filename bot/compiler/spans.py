@@ -32,7 +32,8 @@ _NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:of|de|da|di|van|von|der|du|la|le|and
 _NUMBER = r"(?:\d[\d,]*(?:\.\d+)?)"
 _SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|m|k)\b)?"
 _MONEY = re.compile(
-    rf"(?:[$€£¥]\s?{_NUMBER}{_SCALE}|{_NUMBER}{_SCALE}\s(?:dollars|euros|pounds|francs))"
+    rf"(?:(?:\b(?:A|C|NZ|US|HK|S|R)(?=\$))?[$€£¥]\s?{_NUMBER}{_SCALE}"
+    rf"|{_NUMBER}{_SCALE}\s(?:dollars|euros|pounds|francs))"
     r"(?:\s(?:per|a|an|each)\s[a-z]+)?",
     re.IGNORECASE)
 _PERCENT = re.compile(rf"{_NUMBER}\s?(?:%|percent\b|per cent\b)", re.IGNORECASE)
@@ -142,13 +143,18 @@ def _counts(sentence: str, found: _Found) -> None:
         if not found.free(match.start(), match.end()) or re.match(r"-|\s*[,.;:)]", after):
             continue  # "a 15-year lease"; "About 700,000, according to ...": no noun counted
         words = []
-        for word in _WORD.findall(after[:60]):
+        following = _WORD.findall(after[:60])
+        for at, word in enumerate(following):
             low = word.casefold()
-            if low in ("and", "or") and words and len(words) < 3:
+            nxt = following[at + 1].casefold() if at + 1 < len(following) else ""
+            if low in ("and", "or") and words and len(words) < 3 and not (
+                    nxt[:1].isdigit() or nxt in lx.NUMBER_WORDS or nxt in lx.DETERMINERS
+                    or words[-1].casefold().endswith("s")):
                 continue  # "64 roastery and café workers": the noun goes on
             if low in lx.PREPOSITIONS or low in lx.AUXILIARIES or low in (
-                    "and", "or", "so", "that", "which", "who") or word[:1].isupper():
-                break
+                    "and", "or", "so", "that", "which", "who") or word[:1].isupper() or (
+                    low in lx.DETERMINERS or low in ("all", "some", "most")):
+                break  # "3.6 million passengers and 720,000 vehicles"; "410 people all year"
             words.append(word)
             if len(words) == 3 or after[after.find(word) + len(word):][:1] in ",.;:)":
                 break
