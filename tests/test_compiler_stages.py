@@ -570,3 +570,16 @@ def test_a_leading_year_is_no_comma_phrase_and_its_pronoun_is_resolved() -> None
     _, subject = _doc()
     assert resolve("In 2024 its shops sold 720,000 kites.", "", subject).startswith(
         "In 2024 Harbour's shops")
+
+
+def test_plans_and_owners_are_asked_of_the_subject_not_of_an_faq_about_another_name() -> None:
+    text = ("Gull Ferries: an island ferry line\nOriginal reporting by Sea Weekly\n\n"
+            "Gull Ferries is a ferry line based in Oban. Gull wants to open two new routes by "
+            "2028 and plans a third boat.\nKelp Point is a harbour shop in Oban.\n"
+            "Frequently asked questions\n- Who owns Kelp Point?\n"
+            "- Gull owns 60 percent and a local trust owns the rest.\n")
+    doc, subject = _doc(text)
+    entries = build_entries(doc, subject)
+    assert [e.answer[:30] for e in entries if "what are gull's plans" in e.examples] == [
+        "Gull wants to open two new rou"]
+    assert not any("who owns gull" in e.examples for e in entries)

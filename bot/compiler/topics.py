@@ -85,6 +85,16 @@ TOPICS = (
         "who chairs the board", "who is the chair of {s}", "who is the chairman",
         "board chair", "who heads the board",
     ), mentions=1),
+    Topic("plans", r"plans?|planned|planning|wants to|aims? to|intends? to|hopes? to|"
+                   r"expects? to|ambitions?|by 20\d\d", (
+        "what are {s}'s plans", "what is next for {s}", "future plans", "what is {s} planning",
+        "what are their plans for the future", "what are their goals",
+        "where is {s} heading",
+    ), mentions=2),
+    Topic("ownership", r"owns|owned by|own the|stake|shareholders?|equity|stakeholders?", (
+        "who owns {s}", "who are the owners", "who has a stake in {s}", "ownership",
+        "who are the shareholders", "is {s} independent",
+    ), mentions=1),
     Topic("weekend", r"saturdays?|sundays?|weekends?", (
         "is it open at the weekend", "can i visit at the weekend", "what is on at weekends",
     ), mentions=1),
@@ -100,6 +110,9 @@ def topic_questions(entries: list, short: str, nouns: tuple[str, ...] = ()) -> d
         short: The subject's short name ("mistral"); no topic questions without it.
         nouns: The nouns the article uses for the subject ("studio"): the first is asked
             with too ("how much money does the studio make").
+
+    An FAQ whose question names something else ("Who owns Corran Bank?") owns no topic of
+    the subject's.
     """
     if not short:
         return {}
@@ -108,6 +121,9 @@ def topic_questions(entries: list, short: str, nouns: tuple[str, ...] = ()) -> d
         pattern = re.compile(rf"\b(?:{topic.words})\b", re.IGNORECASE)
         best, best_score = None, 0
         for index, entry in enumerate(entries):
+            if entry.kind == "faq" and any(short not in tx.words(name)
+                                           for name in tx.capitalised_phrases(entry.title)):
+                continue  # "Who owns Corran Bank?" is about Corran Bank, not the subject
             heading = f"{entry.key.replace('_', ' ')} {entry.title}"
             named = topic.name in tx.words(heading) or bool(pattern.search(heading))
             mentions = len(pattern.findall(entry.answer))
