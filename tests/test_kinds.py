@@ -260,6 +260,8 @@ def test_the_noun_a_what_is_question_asks_about():
 def test_what_the_figures_of_an_answer_count():
     assert "copies" in counted_words(tokenize("Tidepool sold 2.4 million copies in 2019."))
     assert "headcount" in counted_words(tokenize("It has a headcount of 300."))
+    assert "audiobooks" in counted_words(tokenize("Members borrowed 1.3 million items, "
+                                                  "410,000 of them audiobooks."))
     assert "ines" not in counted_words(tokenize("It was started in 2012 by Ines Varga."))
     assert "tidepool" not in counted_words(tokenize("Tidepool sold 2.4 million copies."))
 

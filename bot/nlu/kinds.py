@@ -359,8 +359,9 @@ def counted_words(tokens: Sequence[str]) -> set[str]:
     """Return the words an answer's figures count, from its normalised ``tokens``.
 
     "sold 3.1 million copies" counts "copies"; "a headcount of 300" counts "headcount":
-    the content words right after a figure (past its "million"), and those just before
-    "of" and a figure. A year after "in", "since" ... counts nothing.
+    the content words right after a figure (past its "million" and an "of them": "410,000
+    of them e-books"), and those just before "of" and a figure. A year after "in",
+    "since" ... counts nothing.
     """
     counted: set[str] = set()
     for at, token in enumerate(tokens):
@@ -371,7 +372,10 @@ def counted_words(tokens: Sequence[str]) -> set[str]:
         after = at + 1
         while after < len(tokens) and _is_number(tokens[after]):
             after += 1
-        while (after < len(tokens) and after <= at + 4 and tokens[after] not in FUNCTION_WORDS
+        reach = at + 4
+        if tokens[after:after + 2] in (["of", "them"], ["of", "those"], ["of", "these"]):
+            after, reach = after + 2, reach + 2  # "1.3 million items, 410,000 of them e-books"
+        while (after < len(tokens) and after <= reach and tokens[after] not in FUNCTION_WORDS
                and not _is_number(tokens[after])):
             counted.add(tokens[after])
             after += 1
