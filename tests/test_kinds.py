@@ -255,6 +255,12 @@ def test_the_noun_a_what_is_question_asks_about():
     assert asked_head(tokenize("what is the interest rate on the loan")) == "rate"
     assert asked_head(tokenize("who is the ceo of northfield markets")) == "ceo"
     assert asked_head(tokenize("what is the name of the director")) is None
+    # only a noun that belongs to something, when asked so
+    assert asked_head(tokenize("what is the top speed of the ferry"), owned_only=True) == (
+        "speed")
+    assert asked_head(tokenize("what was the valuation"), owned_only=True) is None
+    assert asked_head(tokenize("whats mistral famous for"), owned_only=True) is None
+    assert asked_head(tokenize("what is the dollar figure on the fundraising")) is None
 
 
 def test_what_the_figures_of_an_answer_count():
@@ -331,6 +337,8 @@ def test_an_edited_answer_is_read_anew_though_the_examples_are_the_same(tmp_path
     ("which investors apart from the big ones", ("big", "ones")),
     ("who else invested other than nvidia", ("nvidia",)),
     ("who founded it", ()),
+    ("who was director before ramanathan", ("ramanathan",)),
+    ("where did they roast before the new building", ()),
 ])
 def test_excluded_words_are_what_a_question_sets_aside(text, words):
     assert excluded_words(text.split()) == words

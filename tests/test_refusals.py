@@ -335,6 +335,10 @@ def test_an_answer_that_does_not_give_what_is_asked_is_refused_at_any_confidence
     # the noun asked about, when the answer never uses it
     assert matcher.unanswered("what is the revenue of the forklifts", "fact_forklifts") == [
         "revenue"]
+    # a noun no answer uses, asked of something ("the top speed of the forklifts")
+    assert matcher.unanswered("what is the top speed of the forklifts", "fact_forklifts") == [
+        "speed"]
+    assert say(engine, "s", "what is the top speed of the forklifts")[0].decision != "answer"
 
 
 def test_a_yes_no_question_needs_a_word_speaking_for_a_clean_answer(zephyra):

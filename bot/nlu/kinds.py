@@ -217,7 +217,7 @@ def asked_noun(tokens: Sequence[str]) -> str | None:
     return None
 
 
-def asked_head(tokens: Sequence[str]) -> str | None:
+def asked_head(tokens: Sequence[str], owned_only: bool = False) -> str | None:
     """Return the noun a "what is X's NOUN" question asks about, or None.
 
     The question is "what" and a verb "be" followed by a short noun phrase: its last word
@@ -225,7 +225,8 @@ def asked_head(tokens: Sequence[str]) -> str | None:
     -> "valuation"). The phrase may go on with "of" / "on" / "for" and what the noun
     belongs to ("what is the interest rate on the loan" -> "rate"; with "who" only so:
     "who is the ceo of northfield" -> "ceo"), unless the noun only says how it is asked
-    ("the name of the ceo"). Any other shape returns None.
+    ("the name of the ceo"). Any other shape returns None. With ``owned_only``, only a
+    noun followed by what it belongs to counts ("the top speed of the ferry" -> "speed").
     """
     for start in range(len(tokens) - 1):
         if tokens[start] in {"what", "who"} and tokens[start + 1] in _BE:
@@ -235,10 +236,10 @@ def asked_head(tokens: Sequence[str]) -> str | None:
             phrase = list(tokens[at:])
             owned = False
             for end, token in enumerate(phrase):
-                if end and token in _OWNER_WORDS:
+                if end and token in _OWNER_WORDS and end + 1 < len(phrase):
                     phrase, owned = phrase[:end], True
                     break
-            if tokens[start] == "who" and not owned:
+            if (tokens[start] == "who" or owned_only) and not owned:
                 return None  # "who is the director" asks for a person, not about one
             if (0 < len(phrase) <= 3 and phrase[-1] not in _FRAME_NOUNS and all(
                     t not in FUNCTION_WORDS and t not in QUESTION_WORDS for t in phrase)):
@@ -248,22 +249,34 @@ def asked_head(tokens: Sequence[str]) -> str | None:
 
 
 # "the NOUN of X": words joining the noun asked about to what it belongs to, and nouns
-# that only frame the question ("the name of the ceo" asks for the ceo).
+# that only frame the question ("the name of the ceo" asks for the ceo, "the dollar
+# figure on its fundraising" for the fundraising).
 _OWNER_WORDS = _set("of on for")
-_FRAME_NOUNS = _set("name names kind type sort part list deal story point idea thing")
+_FRAME_NOUNS = _set("name names kind type sort part list deal story point idea thing figure "
+                    "figures amount number total details detail info information")
 
 
 _EXCLUDING = (("besides",), ("apart", "from"), ("aside", "from"), ("other", "than"),
               ("except",), ("excluding",), ("except", "for"))
 
 
+# "before" or "after" right before a name asks about someone else ("who ran it before
+# ramanathan"); "before the new building" is about a time.
+_BEFORE_SOMEONE = _set("before after succeeded replaced")
+
+
 def excluded_words(tokens: Sequence[str]) -> tuple[str, ...]:
     """Return the words a question sets aside ("besides mensch" -> ("mensch",)), or ().
 
     The words after "besides", "apart from", "other than", "except" ... up to the next
-    function word: what is asked for is something else than them.
+    function word: what is asked for is something else than them. So is the word right
+    after "before" or "after" ("who was director before ramanathan").
     """
     for start in range(len(tokens)):
+        if (tokens[start] in _BEFORE_SOMEONE and start + 1 < len(tokens)
+                and tokens[start + 1].isalpha() and tokens[start + 1] not in FUNCTION_WORDS
+                and tokens[start + 1] not in QUESTION_WORDS):
+            return (tokens[start + 1],)  # "who was director before ramanathan"
         for marker in _EXCLUDING:
             if tuple(tokens[start:start + len(marker)]) == marker:
                 rest = tokens[start + len(marker):]

@@ -705,6 +705,11 @@ class LinearMatcher:
                 and self._stem_index.get(stem(head)) is not None
                 and not self._uses_in(column, head)):
             found.append(head)
+        owned = asked_head(terms, owned_only=True)
+        if (owned is not None and owned not in found and self._stem_index.get(stem(owned)) is None
+                and owned not in self._entity_words and number_form(owned) is None):
+            # "what is the top speed of the ferry": a noun the knowledge base never uses
+            found.append(owned)
         return found
 
     def _uses_in(self, column: int, word: str) -> bool:
