@@ -562,6 +562,11 @@ def test_counts_stop_at_the_next_figure_and_a_group_is_asked_how_big() -> None:
     asked = _questions("Harbour Kites runs six shops with a fleet of 14 vans.")
     assert {"how big is the fleet", "fleet size", "how many vans are in the fleet"} <= set(asked)
     assert "how big is the total" not in _questions("Harbour Kites sold a total of 30 kites.")
+    # each figure with its own verb: "employs 230 people and built 46,000 kites"
+    spans = sp.extract_spans("Harbour employs 230 people and built 46,000 kites in 2024.")
+    assert [s.noun for s in spans if s.kind == sp.COUNT] == ["people", "kites"]
+    built = _questions("Harbour Kites employs 230 people and built 46,000 kites in 2024.")
+    assert "how many kites did harbour build" in built
 
 
 def test_a_leading_year_is_no_comma_phrase_and_its_pronoun_is_resolved() -> None:

@@ -55,7 +55,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _person_questions(spans, subject)
     out += _verb_questions(clause, spans, who, about_subject, subject)
     out += _local_questions(text, spans, subject, who or short)
-    out += _count_questions(spans, clause, who, subject)
+    out += _count_questions(spans, clause, who, subject, text)
     out += _group_questions(text)
     out += [q for span in spans for q in _material_questions(text, span, clause, who, subject)]
     out += _money_questions(text, spans, clause, who, subject)
@@ -727,7 +727,7 @@ def _verb_questions(clause: Clause, spans: list[sp.Span], who: str, about_subjec
 
 
 def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
-                     subject: Subject) -> list[str]:
+                     subject: Subject, text: str = "") -> list[str]:
     out: list[str] = []
     verb = clause.verb if clause.verb and clause.verb != "be" else "have"
     for span in spans:
@@ -737,9 +737,13 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
         noun = tx.clean(span.noun)
         head = noun.split()[-1]
         nouns = list(dict.fromkeys([noun, head, *_compound_parts(head)]))
+        own = _verb_before(text[:span.start]) if not clause.passive else None
         for n in nouns:
             out += [f"how many {n}", f"number of {n}"]
-            if who and clause.passive and span.kind == sp.COUNT:  # "served in 90 cafes"
+            if who and own is not None:  # "employs 230 people and built 46,000 bicycles"
+                lemma, past = own
+                out += [f"how many {n} {'did' if past else 'does'} {who} {lemma}"]
+            elif who and clause.passive and span.kind == sp.COUNT:  # "served in 90 cafes"
                 tense = "VBD" if clause.aux in ("was", "were") else "VB"
                 out += [f"how many {n} {inflect(verb, tense)} {who}"]
             elif who and (span.kind == sp.COUNT or verb == "have"):
@@ -752,6 +756,26 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
             out += [f"how many people work at {who}", f"how many employees does {who} have",
                     "headcount", "how many staff", "number of employees", "team size"]
     return out
+
+
+def _verb_before(before: str) -> tuple[str, bool] | None:
+    """Return (lemma, past) of an inflected verb right before a figure, or None.
+
+    "built 46,000 bicycles" -> ("build", True); "sells 20 kinds" -> ("sell", False).
+    """
+    words = re.findall(r"[\w'’\-]+", before)
+    if not words or not words[-1].islower():
+        return None
+    word = words[-1]
+    verbs = lemmas(word).get("VERB")
+    if not verbs or "NOUN" in lemmas(word) or word == verbs[0]:
+        return None
+    lemma = verbs[0]
+    if word == inflect(lemma, "VBD"):
+        return lemma, True
+    if word == inflect(lemma, "VBZ"):
+        return lemma, False
+    return None
 
 
 _GROUP = re.compile(

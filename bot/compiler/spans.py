@@ -149,8 +149,10 @@ def _counts(sentence: str, found: _Found) -> None:
             nxt = following[at + 1].casefold() if at + 1 < len(following) else ""
             if low in ("and", "or") and words and len(words) < 3 and not (
                     nxt[:1].isdigit() or nxt in lx.NUMBER_WORDS or nxt in lx.DETERMINERS
-                    or words[-1].casefold().endswith("s")):
+                    or words[-1].casefold().endswith("s") or _verb_only(nxt)):
                 continue  # "64 roastery and café workers": the noun goes on
+            if word[:1].isdigit():
+                break  # "230 people and built 46,000 bicycles"
             if low in lx.PREPOSITIONS or low in lx.AUXILIARIES or low in (
                     "and", "or", "so", "that", "which", "who") or word[:1].isupper() or (
                     low in lx.DETERMINERS or low in ("all", "some", "most")):
@@ -182,6 +184,14 @@ def _counts(sentence: str, found: _Found) -> None:
 
 
 _YEARISH = frozenset(("percent", "%"))
+
+
+def _verb_only(word: str) -> bool:
+    """True for a word that is a verb and no noun ("built", "sold")."""
+    from bot.compiler.clause import lemmas
+
+    found = lemmas(word)
+    return bool(found) and "NOUN" not in found and "VERB" in found
 
 
 def _roles(sentence: str, found: _Found) -> None:
