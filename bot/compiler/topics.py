@@ -70,11 +70,11 @@ TOPICS = (
     Topic("founding", r"founded|co-founded|set (?:it |them )?up|established", (
         "when was {s} founded", "who founded {s}", "who started {s}", "when did {s} start",
         "who set up {s}", "founders", "who are the founders", "who founded it",
-        "when was it founded", "how did {s} start",
+        "how did {s} start",
     ), mentions=1),
     Topic("headcount", r"employs|employees|staff of|workforce|headcount|people work", (
         "how many employees does {s} have", "how many people work at {s}", "how many staff",
-        "how many people work there", "headcount", "how big is the team",
+        "headcount", "how big is the team",
         "number of employees",
     ), mentions=1),
     Topic("leadership", r"chief executive|ceo|managing director|general manager", (
@@ -82,8 +82,8 @@ TOPICS = (
         "who leads {s}", "who manages {s}", "who is the head of {s}",
     ), mentions=1),
     Topic("chair", r"chairs|chaired|chairman|chairwoman|chairperson|chair of the board", (
-        "who chairs the board", "who is the chair of {s}", "who is the chairman",
-        "board chair", "who heads the board",
+        "who is the chair of {s}", "who chairs {s}", "who is the chairman", "board chair",
+        "who heads the board", "chair of the board",
     ), mentions=1),
     Topic("plans", r"plans?|planned|planning|wants to|aims? to|intends? to|hopes? to|"
                    r"expects? to|ambitions?|by 20\d\d", (
