@@ -48,7 +48,7 @@ class NluConfig:
     answer_threshold: float = 0.5
     suggest_threshold: float = 0.3
     rephrase_threshold: float = 0.1
-    clean_answer_margin: float = 0.38
+    clean_answer_margin: float = 0.36
     clean_answer_share: float = 0.3
     clean_runner_up_share: float = 0.34
     clean_named_margin: float = 0.45
