@@ -357,3 +357,60 @@ def test_the_leftover_name_is_read_past_everyday_words(small_kb):
     found = residue_entity("is tesla on the cap table of the backers", "ask_backed", index)
     assert [(e.entity, e.value) for e in found] == [("investor", "Tesla")]
     assert residue_entity("quick question, who are the backers", "ask_backed", index) == ()
+
+
+def test_he_or_she_is_the_person_the_last_answer_named():
+    from bot.dialog.followup import with_their_person
+
+    answer = ("Day-to-day management is in the hands of Lucija Mandić, a former port "
+              "director, who became chief executive in 2020.")
+    assert with_their_person(["when", "did", "she", "start"], [answer]) == (
+        "when did lucija mandić start")
+    assert with_their_person(["what", "is", "his", "job"], [answer]) == (
+        "what is lucija mandić's job")
+    # no person in the answer, two people, or no personal pronoun: nothing to read
+    assert with_their_person(["when", "did", "she", "start"], ["Gull runs 11 routes."]) is None
+    two = "Ann Reid is chair and Tom Hay chief executive."
+    assert with_their_person(["when", "did", "she", "start"], [two]) is None
+    assert with_their_person(["when", "did", "it", "start"], [answer]) is None
+
+
+PERSON_KB = """\
+version: "3.1"
+nlu:
+- intent: fact_founding
+  examples: |
+    - when was gull founded
+    - when did gull start
+    - who founded gull
+- intent: fact_ceo
+  examples: |
+    - who runs gull day to day
+    - who is the chief executive
+    - when did tom hay become chief executive
+    - who is tom hay
+- intent: fact_routes
+  examples: |
+    - how many routes does gull run
+    - routes
+responses:
+  utter_fact_founding:
+  - text: Gull Ferries was founded in 1990.
+  utter_fact_ceo:
+  - text: Day-to-day management is in the hands of Tom Hay, who became chief executive in 2015.
+  utter_fact_routes:
+  - text: Gull runs 11 routes.
+"""
+
+
+def test_a_question_about_him_after_an_answer_naming_him_is_about_him(tmp_path):
+    from bot.config import BotConfig
+    from bot.dialog.engine import Engine, build_brain
+    from bot.kb.loader import load_knowledge_base
+
+    (tmp_path / "kb.yml").write_text(PERSON_KB, encoding="utf-8")
+    engine = Engine(build_brain(load_knowledge_base(tmp_path)), BotConfig())
+    assert engine.handle("a", "when did he start").parse.intent.name == "fact_founding"
+    engine.handle("b", "who runs gull day to day")
+    turn = engine.handle("b", "when did he start")
+    assert turn.parse.intent.name == "fact_ceo" and "2015" in turn.responses[0].text

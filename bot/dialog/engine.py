@@ -34,6 +34,7 @@ from bot.dialog.followup import (
     read_message,
     residue_entity,
     strip_references,
+    with_their_person,
 )
 from bot.dialog.inputs import EMPTY, clean_sender, clean_text, screen
 from bot.dialog.lexicon import NO_ANSWERS, YES_ANSWERS
@@ -338,6 +339,10 @@ class Engine:
         brain, state = m.brain, m.state
         nlu, dialog = self._config.nlu, self._config.dialog
         ranking = list(m.ranking)
+        topic, topic_text = _topic(state, brain.kb)
+        about_them = self._read_their_person(m, topic)
+        if about_them is not None:
+            return about_them
         if m.reading.kind == ELLIPTICAL and decide(ranking, nlu).kind != ANSWER:
             # read without its references too ("what about its models?" as "models"),
             # unless it is answered as it stands
@@ -346,7 +351,6 @@ class Engine:
             if reduced and reduced != " ".join(words):
                 ranking = merge_rankings(ranking, brain.matcher.rank(reduced, limit=10))
         m = replace(m, ranking=tuple(ranking))
-        topic, topic_text = _topic(state, brain.kb)
         if not dialog.context or topic is None:
             return m
         result = contextual_ranking(
@@ -363,6 +367,29 @@ class Engine:
         if result.resolved and self._asks_what_it_reads(m, result.ranking[0].name):
             return self._commit(m, result.ranking[0], result.ranking)
         return m
+
+    def _read_their_person(self, m: _Message, topic: str | None) -> Turn | None:
+        """Answer "when did she start" about the person the last answer named, if one.
+
+        The message is read with "she" as that person ("when did lucija mandić start");
+        its answer stands when it differs from the message's own best one. The last
+        answer itself only replaces a confident reading that took the pronoun for nobody
+        ("when did the company start"): otherwise the name merely points back to it.
+        """
+        if not self._config.dialog.context or topic is None or m.utterance is None:
+            return None
+        person = with_their_person(m.utterance.words,
+                                   self._context_index(m.brain).answer_texts(topic))
+        if person is None:
+            return None
+        named = self._understood(_Message(m.sender, m.text, person, m.state, m.brain))
+        decision, ranking = self._decided(named)
+        plain = decide(list(m.ranking), self._config.nlu).kind == ANSWER
+        if (decision.kind != ANSWER or decision.intent is None
+                or (m.ranking and decision.intent.name == m.ranking[0].name)
+                or (decision.intent.name == topic and not plain)):
+            return None
+        return self._commit(named, decision.intent, ranking)
 
     def _read_two_questions(self, m: _Message) -> Turn | None:
         """Two questions in one message, each with its own answer: both, in order.

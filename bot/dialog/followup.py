@@ -411,6 +411,11 @@ class ContextIndex:
         """Return the intent's short title (metadata ``title``, else its first example)."""
         return title(self._kb, intent)
 
+    def answer_texts(self, intent: str) -> tuple[str, ...]:
+        """Return the texts of ``intent``'s response (none for an intent an action answers)."""
+        response = self._kb.responses.get(f"utter_{intent}")
+        return tuple(v.text for v in response.variants) if response else ()
+
     def kind_share(self, intent: str, kind: str) -> float:
         """Return the share of ``intent``'s examples asking for ``kind`` ("person"...)."""
         self._words()
@@ -611,6 +616,37 @@ def _asks_again(
     # for the topic it already is, from the suggestion threshold on
     covered = sum(1 for w in reading.content if covers(w, last_intent))
     return top >= nlu.suggest_threshold and 2 * covered >= len(reading.content)
+
+
+_PERSONAL = {"he": "", "she": "", "him": "", "his": "'s", "her": "'s", "hers": "'s"}
+# an answer about one person: a full name next to a role ("Lucija Mandić ... chief executive")
+_LOWER = r"[^\W\d_A-ZÀ-ÖØ-Þ]"  # a letter that is no capital (Latin scripts)
+_FULL_NAME = re.compile(rf"\b[A-ZÀ-ÖØ-Þ]{_LOWER}+(?: [A-ZÀ-ÖØ-Þ]{_LOWER}+)+")
+_ROLE = re.compile(r"\b(?:chief|ceo|cto|cfo|coo|director|founder|co-founder|manager|chairs?|"
+                   r"chairman|chairwoman|president|executive|officer)\b", re.IGNORECASE)
+
+
+def with_their_person(words: Sequence[str], answers: Iterable[str]) -> str | None:
+    """Return the message with "he", "she" or "his" read as the last answer's person, or None.
+
+    "when did she start" after "Day-to-day management is in the hands of Lucija Mandić,
+    ..., who became chief executive in 2020" asks "when did lucija mandić start", not when
+    the company started. The last answer must name one person, with a role.
+    """
+    if not any(w in _PERSONAL for w in words):
+        return None
+    names = {n for text in answers if _ROLE.search(text) for n in _FULL_NAME.findall(text)}
+    people = [n for n in names if not any(n != other and n in other for other in names)]
+    if len(people) != 1:
+        return None
+    out, done = [], False
+    for word in words:
+        if word in _PERSONAL and not done:
+            out.append(people[0].casefold() + _PERSONAL[word])
+            done = True
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 def contextual_ranking(
