@@ -547,7 +547,7 @@ class Engine:
         if share is not None and share(m.message, top) < nlu.clean_answer_share:
             return False
         evidence = getattr(matcher, "has_evidence", None)
-        words = matcher.read(m.message).words if evidence is not None else ()
+        words = m.utterance.words if evidence is not None and m.utterance else ()
         if words and words[0] in AUXILIARIES and not evidence(m.message, top):
             return False  # "is glenmora profitable": no word of it speaks for the answer
         return not foreign(m.message, top, asking=True)

@@ -50,6 +50,7 @@ from bot.dialog.lexicon import (
 from bot.dialog.replies import title
 from bot.kb.model import Example, KnowledgeBase
 from bot.nlu.english import rarity
+from bot.nlu.matcher import answer_texts
 from bot.nlu.normalize import normalize, stem
 from bot.nlu.parse import Entity, IntentScore
 
@@ -411,10 +412,9 @@ class ContextIndex:
         """Return the intent's short title (metadata ``title``, else its first example)."""
         return title(self._kb, intent)
 
-    def answer_texts(self, intent: str) -> tuple[str, ...]:
-        """Return the texts of ``intent``'s response (none for an intent an action answers)."""
-        response = self._kb.responses.get(f"utter_{intent}")
-        return tuple(v.text for v in response.variants) if response else ()
+    def answer_texts(self, intent: str) -> list[str]:
+        """Return the texts of the responses answering ``intent`` (none for an action)."""
+        return answer_texts(self._kb, intent, with_title=False)
 
     def kind_share(self, intent: str, kind: str) -> float:
         """Return the share of ``intent``'s examples asking for ``kind`` ("person"...)."""

@@ -9,6 +9,7 @@ from bot.dialog.payloads import entity_payload, payload_intent
 from bot.dialog.turn import Reply
 from bot.kb.model import Button, KnowledgeBase
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
+from bot.nlu.matcher import answer_texts
 from bot.nlu.normalize import normalize, stem
 from bot.nlu.parse import Entity
 from bot.nlu.subjects import AUXILIARIES
@@ -55,9 +56,8 @@ def own_polarity(kb: KnowledgeBase, intent: str, message: str,
     yes/no question whose content words all come from the intent's title (its own
     question): then the polarity is the one asked for. An action's reply is its own.
     """
-    response = kb.responses.get(f"utter_{intent}")
-    if (not replies or not _POLARITY.match(replies[0].text) or response is None
-            or replies[0].text not in {v.text for v in response.variants}):
+    if (not replies or not _POLARITY.match(replies[0].text)
+            or replies[0].text not in answer_texts(kb, intent, with_title=False)):
         return replies  # an action decides its own yes or no ("did nvidia invest")
     words = normalize(message).split()
     title_stems = {stem(w) for w in normalize(title(kb, intent)).split()}
