@@ -45,6 +45,16 @@ def test_pronoun_is_resolved_to_the_subject() -> None:
     assert any(f.startswith("Harbour employs 35 people") for f in facts)
 
 
+def test_a_pronoun_after_a_sentence_about_the_subject_opening_with_an_adverb_is_the_subject(
+) -> None:
+    doc, subject = _doc(FOUNDING.replace(
+        "The workshop employs 35 people.",
+        "Today the workshop sells through Skyward Toys and Windmart. In 2024 its shops sold "
+        "9,000 units."))
+    facts = [f.text for f in segment(doc, subject)]
+    assert any(f.startswith("In 2024 Harbour's shops sold") for f in facts), facts
+
+
 def test_spans_are_typed() -> None:
     spans = sp.extract_spans("It was founded in 2009 by Nora Byrne and Liam Walsh in Galway "
                              "with a $2.5 million loan and employs 35 people.")
@@ -384,6 +394,14 @@ def _questions(sentence: str, name: str = "Harbour Kites") -> list[str]:
 def test_each_span_is_asked_with_the_verb_that_governs_it(sentence: str,
                                                            expected: str) -> None:
     assert expected in _questions(sentence)
+
+
+def test_an_infinitive_is_asked_of_whoever_does_it() -> None:
+    wants = _questions("Harbour Kites wants half of its fleet to run on batteries by 2030.")
+    assert not any(q.startswith(("when did harbour", "what year did harbour")) for q in wants)
+    plans = _questions("Harbour Kites plans to open a shop in Cork in 2026.")
+    assert "when will harbour open" in plans
+    assert "when did harbour open" not in plans
 
 
 def test_negation_and_availability_give_yes_no_questions() -> None:

@@ -53,6 +53,9 @@ DETERMINERS = _set("the a an its their his her our my this that these those each
                    "all some any no another both many several most few")
 ADVERBS = _set("now still also already just only currently recently since then soon "
                "first later jointly once newly mainly largely mostly")
+# Adverbs of time that open a sentence before what it is about ("Today the company ...").
+TIME_ADVERBS = _set("today nowadays meanwhile currently lately recently originally initially "
+                    "eventually subsequently afterwards previously formerly")
 PREPOSITIONS = _set("of in on at to for from by with about as into onto over under "
                     "through during between among around via per across near since "
                     "after before until than against within without along behind beyond "

@@ -80,6 +80,8 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
 _TOKEN = re.compile(r"[\w'’\-]+|[,;:()]")
 _FUTURE = tx.wordset("will expected planned due scheduled set")
 _RELATIVE = tx.wordset("who which that it they this these")
+# Words other than verbs that take an infinitive of the subject's own ("is due to open").
+_BEFORE_INFINITIVE = tx.wordset("able due likely about set")
 
 
 def _local_questions(text: str, spans: list[sp.Span], subject: Subject,
@@ -497,6 +499,12 @@ def _find_verb(before: list[tuple[str, int]], spans: list[sp.Span], nouns: bool)
         future = bool(set(previous) & _FUTURE) or low in _FUTURE
         if infinitive:
             passive = False
+            governing = previous[-2] if len(previous) > 1 else ""
+            governing_lemma = (lemmas(governing).get("VERB") or ("",))[0]
+            if not governing_lemma and governing not in _FUTURE | _BEFORE_INFINITIVE:
+                return None  # "wants half of its fleet to run": the fleet runs, not the firm
+            future = future or governing == inflect(governing_lemma, "VBZ") or (
+                governing in _BEFORE_INFINITIVE)  # "plans to open": not yet done
         particle = before[index + 1][0].casefold() if index + 1 < len(before) else ""
         if particle in ("together", "up", "out", "off", "back", "down"):
             lemma = f"{lemma} {particle}"

@@ -334,6 +334,12 @@ def _referent(previous: str, subject: Subject) -> str | None:
     """
     if not previous:
         return None
+    # what a sentence is about comes after its leading phrase ("Today the company runs")
+    leading = _LEADING_PHRASE.match(previous)
+    previous = previous[leading.end():] if leading else previous
+    first, _, rest = previous.partition(" ")
+    if first.lower() in lx.ADVERBS | lx.TIME_ADVERBS and rest:
+        previous = rest.lstrip(", ")
     folded = tx.fold(previous)
     names = [subject.short] + [f"the {n}" for n in subject.nouns]
     if any(re.match(rf"^{re.escape(n)}\b", folded) for n in names if n):
