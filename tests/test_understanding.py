@@ -122,3 +122,37 @@ def test_a_type_noun_is_covered_by_an_answer_giving_one(matcher):
     # the ticket answer gives a price (12 euros) but no year
     assert matcher.covers("what price", "fact_tickets")
     assert not matcher.covers("what year", "fact_tickets")
+
+
+FLEET_KB = """\
+version: "3.1"
+nlu:
+- intent: fact_fleet
+  examples: |
+    - how big is the fleet
+    - fleet size
+- intent: fact_passengers
+  examples: |
+    - how many passengers do the ships carry
+    - passengers carried
+    - passengers carried per year
+    - passengers a year
+responses:
+  utter_fact_fleet:
+  - text: The company runs 11 routes with a fleet of 14 vessels.
+  utter_fact_passengers:
+  - text: Its ships carried 3.6 million passengers in 2024.
+"""
+
+
+def test_a_word_known_elsewhere_is_covered_by_the_answer_saying_a_synonym(tmp_path):
+    # "ships" is the passengers intent's word, but the fleet answer counts "vessels",
+    # its synonym in the paraphrase lexicon: the fleet answer covers it, if less
+    (tmp_path / "kb.yml").write_text(FLEET_KB, encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    fleet = built.intents.index("fact_fleet")
+    by_synonym = built.coverage(["ships"])[fleet]
+    by_own_word = built.coverage(["vessels"])[fleet]
+    assert 0 < by_synonym < by_own_word
+    # and "yearly", read as the knowledge base's common "year", points nowhere else
+    assert "yearly" not in built.foreign_words("yearly fleet size", "fact_fleet")

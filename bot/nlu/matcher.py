@@ -327,6 +327,7 @@ class LinearMatcher:
         # rank, new_words and covers of one message read it once
         self._understood = lru_cache(maxsize=256)(self._read)
         self._lexicon = load_lexicon()
+        self._synonym_use = self._synonym_uses()
         self._speller = SpellingCorrector(
             self._word_counts,
             protected={*self._entity_words, *self._slots,
@@ -667,9 +668,11 @@ class LinearMatcher:
                     or number_form(token) is not None):
                 continue  # a figure names no topic ("4 billion" read as the known "1")
             used = self._uses_in(column, token)
+            # "yearly" is read as the knowledge base's "year": as common as that word
+            common = min(rarity(token, self._settings.rarity_power),
+                         rarity(stem(token), self._settings.rarity_power))
             if (not used and float(self._stem_own[row]) >= self._settings.foreign_word_share
-                    and rarity(token, self._settings.rarity_power)
-                    >= self._settings.new_word_rarity):
+                    and common >= self._settings.new_word_rarity):
                 found.append(token)
         if asking:
             found += [w for w in self.unanswered(text, intent) if w not in found]
@@ -726,6 +729,33 @@ class LinearMatcher:
                                     or self._stem_answers[row, column]):
                 return True
         return False
+
+    def _synonym_uses(self) -> np.ndarray:
+        """Return, per stem and intent, how much the intent uses a synonym of the stem.
+
+        A synonym is a one-word member of a strong paraphrase group holding a word of the
+        stem ("cars" and "vehicles"), at ``paraphrase_trust``; an example's use counts
+        fully, an answer's at ``answer_weight``. A question saying "cars" to the intent
+        whose answer counts "vehicles" is covered by it, if less than by its own word,
+        though the knowledge base knows "cars" from another answer.
+        """
+        uses = np.zeros_like(self._stem_intents, dtype=np.float64)
+        for word in self._words:
+            row = self._stem_index.get(stem(word))
+            if row is None:
+                continue
+            for group in self._lexicon.groups_of(word):
+                if group.weak:
+                    continue  # a looser group: "people" is not always staff
+                trust = self._settings.paraphrase_trust
+                for member in group.members:
+                    other = self._stem_index.get(stem(member[0])) if len(member) == 1 else None
+                    if other is None or other == row:
+                        continue
+                    uses[row] = np.maximum(uses[row], trust * (
+                        self._stem_intents[other]
+                        + self._settings.answer_weight * self._answer_only[other]))
+        return uses
 
     def _is_other_name(self, word: str) -> bool:
         """True when ``word`` is a name (no common English word) other than the subject.
@@ -848,7 +878,8 @@ class LinearMatcher:
                 if own > 0 and token not in FUNCTION_WORDS:
                     specific = specific + settings.rival_specificity * belief * own * (
                         1.0 - np.minimum(1.0, self._stem_intents[index]
-                                         + self._answer_only[index]))
+                                         + self._answer_only[index]
+                                         + self._synonym_use[index]))
         total = sum(weights)
         result = np.zeros(len(self.intents))
         if total <= 0:
@@ -856,8 +887,8 @@ class LinearMatcher:
         positions = [i for i, share in enumerate(known) if share > 0]
         settings = self._settings
         for index, position in zip(rows, positions, strict=True):
-            result += (self._stem_intents[index]
-                       + settings.answer_weight * self._answer_only[index]) * known[position]
+            own = self._stem_intents[index] + settings.answer_weight * self._answer_only[index]
+            result += np.maximum(own, self._synonym_use[index]) * known[position]
         share = (result + typed) / (total + settings.rival_word_weight * against)
         return (sum(known) / total) ** settings.kb_coverage_power * share ** (
             settings.intent_coverage_power
