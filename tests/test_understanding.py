@@ -156,3 +156,19 @@ def test_a_word_known_elsewhere_is_covered_by_the_answer_saying_a_synonym(tmp_pa
     assert 0 < by_synonym < by_own_word
     # and "yearly", read as the knowledge base's common "year", points nowhere else
     assert "yearly" not in built.foreign_words("yearly fleet size", "fact_fleet")
+
+
+def test_an_answer_listing_other_intents_questions_is_no_evidence_of_their_words(tmp_path):
+    menu = KB.replace("responses:\n", """- intent: help
+  examples: |
+    - what can you do
+    - help
+responses:
+  utter_help:
+  - text: "You can ask, for example:\\n- can i bring my pet\\n- ticket price"
+""", 1)
+    (tmp_path / "kb.yml").write_text(menu, encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    help_column = built.intents.index("help")
+    assert built.coverage(["ticket", "price"])[help_column] == 0
+    assert built.rank("what can you do")[0].name == "help"

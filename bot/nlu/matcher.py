@@ -1313,10 +1313,20 @@ def _title_question(kb: KnowledgeBase, intent: str, synonyms: dict[str, str]) ->
 def _answer_stems(
     kb: KnowledgeBase, names: list[str], synonyms: dict[str, str]
 ) -> list[set[str]]:
-    """Return, per intent, the stems of the content words of its answer."""
+    """Return, per intent, the stems of the content words of its answer.
+
+    A line of an answer that is another intent's example ("You can ask, for example:" and
+    a list of questions) points to that intent: it says nothing its own intent answers.
+    """
+    examples: dict[tuple[str, ...], set[str]] = {}
+    for name in names:
+        for example in kb.intents[name].examples:
+            examples.setdefault(tuple(tokenize(example.text, synonyms)), set()).add(name)
     result = []
     for name in names:
-        words = {t for text in answer_texts(kb, name) for t in tokenize(text, synonyms)}
+        lines = [tuple(tokenize(line, synonyms)) for text in answer_texts(kb, name)
+                 for line in text.splitlines()]
+        words = {t for line in lines if examples.get(line, {name}) <= {name} for t in line}
         result.append({stem(w) for w in words
                        if w not in FUNCTION_WORDS and w not in QUESTION_WORDS
                        and "{" not in w})
