@@ -124,6 +124,17 @@ def test_a_long_opening_phrase_is_left_as_written() -> None:
         "In 2023 Harbour opened a shop.")
 
 
+def test_a_named_thing_keeps_its_own_name_and_an_age_is_no_count(tmp_path: Path) -> None:
+    doc, subject = _doc(FOUNDING.replace(
+        "The workshop employs 35 people.",
+        "The Skua, a large stunt kite, can lift 4 kilograms. The Petrel is a children's "
+        "kite that suits fliers from about five to ten years old."))
+    examples = [e for entry in build_entries(doc, subject) for e in entry.examples]
+    assert "is the petrel a children's kite" in examples
+    assert not any("skua a children's kite" in e for e in examples)
+    assert not any(e.startswith(("how many years old", "how many old")) for e in examples)
+
+
 def test_junk_examples_are_dropped() -> None:
     kept = clean_examples(["the", "founded", "2009", "march", "who founded it", "decaf",
                            "Who founded it?", "studio's", "the studio's founder"])

@@ -12,6 +12,7 @@ from bot.nlu.kinds import (
     AMOUNT,
     DURATION,
     MONEY,
+    WEIGHT,
     answer_kinds,
     asked_head,
     asked_noun,
@@ -225,6 +226,8 @@ def test_the_kind_a_question_asks_for():
     assert question_kind(tokenize("how long does a game take")) == DURATION
     assert question_kind(tokenize("how long ago was it started")) != DURATION
     assert question_kind(tokenize("how far offshore is the farm")) == DURATION  # a length
+    assert question_kind(tokenize("how heavy is the cargo bike")) == WEIGHT
+    assert question_kind(tokenize("how much does the cargo bike weigh")) == WEIGHT
 
 
 def test_what_a_how_many_question_counts():
@@ -279,6 +282,8 @@ def test_what_kinds_an_answer_gives():
     assert AGE in answer_kinds(["Ines Varga, 41 years old, runs it."])
     assert AGE not in answer_kinds(["It was started in 2012 by Ines Varga."])
     assert DURATION in answer_kinds(["A game lasts about forty minutes."])
+    assert WEIGHT in answer_kinds(["The frame weighs 2.1 kg."])
+    assert WEIGHT not in answer_kinds(["It fits riders from five to ten years old."])
 
 
 def test_a_count_of_something_else_does_not_answer_how_many(studio):

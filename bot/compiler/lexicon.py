@@ -44,6 +44,8 @@ UNIT_ADJECTIVES = {
 DIMENSION_NOUNS = _set("capacity size area length height weight output depth width distance "
                        "volume range speed power")
 # The noun of a count that names people: "how many people work at X".
+# Adjectives a measure ends with ("ten years old", "20 metres long"): it counts nothing.
+DIMENSION_ADJECTIVES = _set("old long wide high tall deep thick")
 PEOPLE_NOUNS = _set("people employees staff workers members member-owners engineers "
                     "staffers volunteers students researchers players users customers")
 

@@ -71,7 +71,10 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _activity_questions(text, clause, who, about_subject)
     out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
-    if context and not about_subject and clause.subject.startswith("the "):
+    named = any(tx.clean(s.text) in tx.clean(clause.subject) for s in spans
+                if s.kind in (sp.NAME, sp.ORG, sp.PERSON))
+    if context and not about_subject and clause.subject.startswith("the ") and not named:
+        # "the project" is the name the sentence before introduced; "the Miúda" is itself
         alt = tx.clean(context)
         out += [q.replace(who, alt) for q in list(out) if who and who in q][:6]
     return clean_examples(out)
@@ -740,8 +743,9 @@ def _count_questions(spans: list[sp.Span], clause: Clause, who: str,
     verb = clause.verb if clause.verb and clause.verb != "be" else "have"
     for span in spans:
         if span.kind not in (sp.COUNT, sp.MEASURE) or not span.noun or (
-                tx.clean(span.noun).split()[-1] in lx.TIME_NOUNS):
-            continue  # "for nine years" says how long, nobody asks "how many years"
+                tx.clean(span.noun).split()[-1] in lx.TIME_NOUNS | lx.DIMENSION_ADJECTIVES):
+            continue  # "for nine years" says how long, nobody asks "how many years"; nor
+            # "how many years old" of "ten years old"
         noun = tx.clean(span.noun)
         head = noun.split()[-1]
         nouns = list(dict.fromkeys([noun, head, *_compound_parts(head)]))

@@ -19,7 +19,8 @@ paraphrase lexicon groups with "players" (the matcher checks that, see :func:`co
 and :func:`counted_words`), so "sold 3.1 million copies" does not answer it. "How old"
 asks for an age ("aged 41", "a 40-year-old", "born in"), which a founding year does not
 give; "how long" for a duration or a length ("for six years", "since 2019", "12 km"), and
-"how far", "how tall", "how high", "how deep" or "how wide" for a length.
+"how far", "how tall", "how high", "how deep" or "how wide" for a length; "how heavy" and
+"how much does it weigh" for a weight ("25 kg", "it weighs").
 
 A "which / what NOUN" question names the type it asks for ("which city", "what year",
 "what percentage"): an answer gives that type only with a span of it (a year, a percentage,
@@ -37,10 +38,10 @@ from collections.abc import Iterable, Sequence
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 
 PERSON, TIME, PLACE, AMOUNT = "person", "time", "place", "amount"
-MONEY, AGE, DURATION = "money", "age", "duration"
+MONEY, AGE, DURATION, WEIGHT = "money", "age", "duration", "weight"
 # "where" is often figurative ("where does he fit in", "where would I run it"): only the
 # other kinds are taken literally when an answer below the threshold must give its kind.
-LITERAL_KINDS = frozenset({PERSON, TIME, AMOUNT, MONEY, AGE, DURATION})
+LITERAL_KINDS = frozenset({PERSON, TIME, AMOUNT, MONEY, AGE, DURATION, WEIGHT})
 
 # Openings that ask for a kind, longest first; matched on normalised tokens.
 _QUESTION_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
@@ -57,7 +58,8 @@ _QUESTION_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
     (("how", "much"), AMOUNT), (("how", "many"), AMOUNT), (("what", "percent"), AMOUNT),
     (("what", "percentage"), AMOUNT), (("what", "share"), AMOUNT),
     (("how", "big"), AMOUNT), (("how", "large"), AMOUNT), (("what", "price"), MONEY),
-    (("how", "expensive"), MONEY), (("how", "cheap"), MONEY),
+    (("how", "expensive"), MONEY), (("how", "cheap"), MONEY), (("how", "heavy"), WEIGHT),
+    (("how", "light"), WEIGHT), (("what", "weight"), WEIGHT),
 ), key=lambda item: -len(item[0])))
 
 def _set(words: str) -> frozenset[str]:
@@ -71,6 +73,8 @@ _PRICE_WORDS = _set(
     "expensive cheap pricey")
 _MONEY_WORDS = _PRICE_WORDS | _set(
     "money cash pay pays paid spend spends spent afford worth salary wage wages")
+# Words that make a question about an amount ask for a weight ("how much does it weigh").
+_WEIGHT_WORDS = _set("weigh weighs weighed weighing weight")
 _BE = _set("is are was were")
 # After "how many": words that belong to the question, not to the noun counted, and nouns
 # that ask how often or by what factor rather than for a count ("how many times bigger").
@@ -117,6 +121,11 @@ _DURATION = re.compile(
     r"\b(\d[\d.,]*|" + _NUMBER_WORD + r")[- ](more\s)?" + _UNITS_OF_TIME + r"\b"
     r"|\bsince\b|\buntil\b|\b(all|half) (day|night|week|year)\b"
     r"|\b\d[\d.,]*\s?(km|kilomet(re|er)s?|miles?|met(re|er)s?|m|feet|ft|cm|inches|yards)\b",
+    re.IGNORECASE,
+)
+_WEIGHT = re.compile(
+    r"\b\d[\d.,]*\s?(kg|kilos?|kilograms?|kilogrammes?|g|grams?|grammes?|tonnes?|tons?|t|"
+    r"lbs?|pounds|ounces?|oz)\b|\b(weighs|weighing|weighed|weight of)\b",
     re.IGNORECASE,
 )
 _NUMBER_TOKEN = re.compile(r"[$€£¥]?\d[\d.,]*(%|k|m|bn|s)?")
@@ -317,6 +326,8 @@ def question_kind(tokens: Sequence[str]) -> str | None:
     for start in range(len(tokens)):
         for words, kind in _QUESTION_PATTERNS:
             if tuple(tokens[start : start + len(words)]) == words:
+                if words == ("how", "much") and any(t in _WEIGHT_WORDS for t in tokens):
+                    return WEIGHT
                 if words == ("how", "much") and _asks_money(tokens, start + 2):
                     return MONEY
                 return kind
@@ -415,6 +426,8 @@ def answer_kinds(texts: Iterable[str]) -> frozenset[str]:
             kinds.add(AGE)
         if _DURATION.search(text):
             kinds.add(DURATION)
+        if _WEIGHT.search(text):
+            kinds.add(WEIGHT)
         if _NAME.search(text) or _ROLE.search(text):
             kinds.add(PERSON)
         if _PLACE.search(text):

@@ -51,6 +51,7 @@ from bot.nlu.kinds import (
     PLACE,
     TIME,
     TYPE_NOUNS,
+    WEIGHT,
     answer_kinds,
     asked_head,
     asked_noun,
@@ -75,7 +76,7 @@ from bot.nlu.subjects import comparison_names, question_subject
 logger = logging.getLogger(__name__)
 
 MATCHER_VERSION = "linear-hinge-4"
-KINDS = (PERSON, TIME, PLACE, AMOUNT, MONEY, AGE, DURATION)
+KINDS = (PERSON, TIME, PLACE, AMOUNT, MONEY, AGE, DURATION, WEIGHT)
 NOUNS = tuple(sorted(TYPE_NOUNS))
 _CODE_FILES = (
     "normalize.py", "features.py", "linear.py", "matcher.py", "lexicon.py", "english.py",
@@ -1120,7 +1121,7 @@ class LinearMatcher:
 
 
 # What a refusal names when an answer lacks the type a question asks for.
-_KIND_WORDS = {MONEY: "price", AGE: "age", DURATION: "how long"}
+_KIND_WORDS = {MONEY: "price", AGE: "age", DURATION: "how long", WEIGHT: "weight"}
 
 _YEAR = re.compile(r"(?:1[89]|20)[0-9]{2}")
 _NUMBER = re.compile(r"[$€£]?[0-9]+(?:[.,][0-9]+)*(?:%|st|nd|rd|th|am|pm|k|m|mn|bn|b|s)?")
