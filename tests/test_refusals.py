@@ -341,7 +341,7 @@ def test_an_answer_that_does_not_give_what_is_asked_is_refused_at_any_confidence
     assert say(engine, "s", "what is the top speed of the forklifts")[0].decision != "answer"
 
 
-def test_a_yes_no_question_needs_a_word_speaking_for_a_clean_answer(zephyra):
+def test_a_yes_no_or_who_question_needs_a_word_speaking_for_a_clean_answer(zephyra):
     low = Engine(zephyra, BotConfig(nlu=NluConfig(clean_answer_margin=0.45)))
     matcher = zephyra.matcher
     # "zephyra" is every intent's word and "profitable" none's: nothing says which answer
@@ -350,6 +350,10 @@ def test_a_yes_no_question_needs_a_word_speaking_for_a_clean_answer(zephyra):
     assert low.handle("p", "is zephyra profitable").decision != "answer"
     assert matcher.has_evidence("does zephyra sell robots", "fact_robots")
     assert low.handle("q", "does zephyra sell robots").decision == "answer"
+    # so does a question asking for a person: only the name speaks for any answer
+    for who in ("who sits on zephyra's board", "who advises zephyra"):
+        assert not matcher.has_evidence(who, matcher.rank(who)[0].name)
+        assert low.handle(who, who).decision != "answer"
 
 
 POLAR_KB = """\

@@ -42,7 +42,7 @@ from bot.dialog.payloads import Choice, entity_payload, parse_payload, read_choi
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
-from bot.nlu.kinds import second_question
+from bot.nlu.kinds import LITERAL_KINDS, question_kind, second_question
 from bot.nlu.normalize import normalize
 from bot.nlu.parse import Entity, EntityExtractor, IntentScore, Matcher, Parse, Utterance
 from bot.nlu.subjects import AUXILIARIES
@@ -518,9 +518,11 @@ class Engine:
         an answer giving the kind of detail asked for (``missing_type``: "which city"
         against an answer naming a country), examples or an answer using at least
         ``clean_answer_share`` of the message's content (``covered_share``), and, for a
-        yes/no question, a content word other than the subject's name that the intent
-        uses (the matcher's ``has_evidence``): "is glenmora profitable" shares only the
-        name with the answer saying where Glenmora is based.
+        yes/no question or one asking for a person, a time, an amount (``question_kind``),
+        a content word other than the subject's name that the intent uses (the matcher's
+        ``has_evidence``): "is glenmora profitable" shares only the name with the answer
+        saying where Glenmora is based, and "who chairs glenmora's board" with the
+        answer on its chief executive.
         """
         nlu = self._config.nlu
         matcher = m.brain.matcher
@@ -548,8 +550,11 @@ class Engine:
             return False
         evidence = getattr(matcher, "has_evidence", None)
         words = m.utterance.words if evidence is not None and m.utterance else ()
-        if words and words[0] in AUXILIARIES and not evidence(m.message, top):
-            return False  # "is glenmora profitable": no word of it speaks for the answer
+        if words and (words[0] in AUXILIARIES or question_kind(words) in LITERAL_KINDS) and (
+                not evidence(m.message, top)):
+            # "is glenmora profitable", "who chairs glenmora's board": no word of it but the
+            # subject's name speaks for the answer
+            return False
         return not foreign(m.message, top, asking=True)
 
     def _second_question_elsewhere(self, m: _Message, intent: str) -> bool:

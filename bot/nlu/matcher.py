@@ -318,6 +318,8 @@ class LinearMatcher:
         # the share of intents whose examples use each stem
         self._spread = (self._stem_intents > 0).mean(axis=1) if len(self.intents) else (
             np.zeros(len(stems)))
+        # a word one intent alone uses is no word "most intents use", however few they are
+        self._spread[(self._stem_intents > 0).sum(axis=1) < 2] = 0.0
         # whether each intent's examples name the subject (a word most intents use)
         subject = {s for s, row in self._stem_index.items()
                    if self._spread[row] >= settings.common_word_spread
@@ -1054,7 +1056,8 @@ class LinearMatcher:
             row = self._stem_index.get(stem(token))
             if row is None or self._spread[row] >= self._settings.common_word_spread:
                 continue
-            evidence |= (self._stem_intents[row] + self._stem_answers[row]) > 0
+            evidence |= (self._stem_intents[row] + self._stem_answers[row]
+                         + self._synonym_use[row]) > 0
         noun = asked_noun(tokens)
         if noun is not None:
             evidence |= self._noun_capable[noun]
