@@ -53,6 +53,9 @@ def test_a_pronoun_after_a_sentence_about_the_subject_opening_with_an_adverb_is_
         "9,000 units."))
     facts = [f.text for f in segment(doc, subject)]
     assert any(f.startswith("In 2024 Harbour's shops sold") for f in facts), facts
+    doc, subject = _doc(FOUNDING.replace("The workshop employs", "Today it employs"))
+    facts = [f.text for f in segment(doc, subject)]
+    assert any(f.startswith("Today Harbour employs 35 people") for f in facts), facts
 
 
 def test_spans_are_typed() -> None:

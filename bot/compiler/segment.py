@@ -22,9 +22,11 @@ _INTRO_WORD = r"(?:In|Since|By|From|After|Before|For|Under|During|Together with|
 # "In 2023, ..." or a short phrase before a pronoun or "the": "In 2023 the cooperative";
 # never a long one ("For its first nine years Ridgeline roasted in a warehouse on the ...").
 # The comma is one before a space ("720,000" holds none).
+_TIME_ADVERB = r"(?:" + "|".join(sorted(lx.TIME_ADVERBS | {"now"})) + r")\b"
 _LEADING_PHRASE = re.compile(
     rf"^(?P<intro>{_INTRO_WORD}(?:[^,;]{{1,80}}?,\s+|(?:\s+[\w'’\-]+){{1,4}}?\s+"
-    r"(?=(?:it|its|they|their|the)\b)))", re.IGNORECASE)
+    rf"(?=(?:it|its|they|their|the)\b))|{_TIME_ADVERB},?\s+(?=(?:it|its|they|their|the)\b))",
+    re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^(?P<pronoun>It|Its|They|Their)\b(?P<possessive>)")
 MIN_DETAIL_WORDS = 8
 # A headed section of at most this many sentences is one fact named after its heading;
