@@ -216,6 +216,16 @@ def studio(tmp_path_factory):
     return build_matcher(load_knowledge_base(Path(folder)), use_cache=False)
 
 
+def test_the_noun_a_what_noun_did_question_asks_about():
+    from bot.nlu.kinds import asked_object
+
+    assert asked_object(tokenize("what profit did they make in 2024")) == "profit"
+    assert asked_object(tokenize("what electric models does it sell")) == "models"
+    assert asked_object(tokenize("what year did it open")) is None  # a type noun
+    assert asked_object(tokenize("what kind of bikes do they make")) is None
+    assert asked_object(tokenize("what did the ceo say")) is None
+
+
 def test_the_kind_a_question_asks_for():
     assert question_kind(tokenize("how much does the small box cost")) == MONEY
     assert question_kind(tokenize("how much is a small box")) == MONEY

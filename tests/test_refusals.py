@@ -339,6 +339,9 @@ def test_an_answer_that_does_not_give_what_is_asked_is_refused_at_any_confidence
     assert matcher.unanswered("what is the top speed of the forklifts", "fact_forklifts") == [
         "speed"]
     assert say(engine, "s", "what is the top speed of the forklifts")[0].decision != "answer"
+    # the noun of "what NOUN did X ...", when the answer does not use it
+    assert "profit" in matcher.unanswered("what profit did zephyra make", "fact_revenue")
+    assert matcher.unanswered("what robots does zephyra sell", "fact_robots") == []
 
 
 def test_a_yes_no_or_who_question_needs_a_word_speaking_for_a_clean_answer(zephyra):

@@ -257,6 +257,29 @@ def asked_head(tokens: Sequence[str], owned_only: bool = False) -> str | None:
     return None
 
 
+def asked_object(tokens: Sequence[str]) -> str | None:
+    """Return the noun a "what NOUN did X ..." question asks about, or None.
+
+    "what profit did they make" -> "profit", "what models does it sell" -> "models": the
+    last word of a short noun phrase between an opening "what" and its auxiliary. A type
+    noun ("what year did it start": the matcher checks it against the answer's spans) and
+    a noun that only frames the question ("what kind of ...") return None.
+    """
+    if len(tokens) < 3 or tokens[0] != "what":
+        return None
+    for end in range(2, min(4, len(tokens))):
+        if tokens[end] in _ASKING_AUXILIARIES:
+            phrase = tokens[1:end]
+            if (phrase[-1] in _FRAME_NOUNS or phrase[-1] in TYPE_NOUNS
+                    or any(t in FUNCTION_WORDS or t in QUESTION_WORDS for t in phrase)):
+                return None
+            return phrase[-1]
+    return None
+
+
+_ASKING_AUXILIARIES = _set("did does do has have will")
+
+
 # "the NOUN of X": words joining the noun asked about to what it belongs to, and nouns
 # that only frame the question ("the name of the ceo" asks for the ceo, "the dollar
 # figure on its fundraising" for the fundraising).

@@ -55,6 +55,7 @@ from bot.nlu.kinds import (
     answer_kinds,
     asked_head,
     asked_noun,
+    asked_object,
     count_noun,
     counted_words,
     example_counts,
@@ -711,6 +712,11 @@ class LinearMatcher:
                 and self._stem_index.get(stem(head)) is not None
                 and not self._uses_in(column, head)):
             found.append(head)
+        asked = asked_object(self.read(text).words)  # as typed: "did" may be no term
+        if asked is not None and asked not in found and not self._uses_in(column, asked) and (
+                asked not in self._entity_words and number_form(asked) is None):
+            # "what profit did they make": a noun the answer does not use, or none does
+            found.append(asked)
         owned = asked_head(terms, owned_only=True)
         if (owned is not None and owned not in found and self._stem_index.get(stem(owned)) is None
                 and owned not in self._entity_words and number_form(owned) is None):
