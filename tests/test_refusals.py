@@ -329,6 +329,11 @@ def test_an_answer_that_does_not_give_what_is_asked_is_refused_at_any_confidence
     assert matcher.unanswered(question, "fact_revenue") == ["2015"]
     turn, reply = say(engine, "y", question)
     assert turn.decision == "fallback" and "2015" in reply
+    # a year another answer names is no year the sources lack: the refusal does not say so
+    other = "what was zephyra's revenue in 2019"
+    assert matcher.unanswered(other, "fact_revenue") == ["2019"]
+    turn, reply = say(engine, "y2", other)
+    assert turn.decision != "answer" and "2019" not in reply
     # a year it names is asked of it; and without one the answer stands
     assert matcher.unanswered("who has run zephyra since 2019", "fact_boss") == []
     assert say(engine, "z", "what are zephyra's sales")[0].decision == "answer"

@@ -627,7 +627,10 @@ class Engine:
             missing = [gap] if gap else []
         unanswered = getattr(brain.matcher, "unanswered", None)
         if not missing and unanswered is not None and ranking:
-            missing = unanswered(m.message, ranking[0].name)  # "revenue in 2022"
+            # "revenue in 2022"; a word another answer uses is not one the sources lack
+            mentions = getattr(brain.matcher, "mentions", None)
+            missing = [w for w in unanswered(m.message, ranking[0].name)
+                       if mentions is None or not mentions(w)]
         if missing:
             reply = say.not_covered(kb, missing, state.turns)
         elif top >= nlu.rephrase_threshold:

@@ -512,6 +512,10 @@ class LinearMatcher:
         return Utterance(text, tuple(normalized), tuple(words), tuple(corrections),
                          tuple(tokens), tuple(trust))
 
+    def mentions(self, word: str) -> bool:
+        """True when an example or an answer of the knowledge base uses ``word`` (any form)."""
+        return self._stem_index.get(stem(word)) is not None
+
     def new_words(self, text: str, names_only: bool = False) -> list[str]:
         """Return the names and terms of ``text`` that the knowledge base never uses.
 
