@@ -138,6 +138,27 @@ def test_a_named_thing_keeps_its_own_name_and_an_age_is_no_count(tmp_path: Path)
     assert not any(e.startswith(("how many years old", "how many old")) for e in examples)
 
 
+def test_the_thing_a_sentence_introduces_is_asked_what_and_where_it_is() -> None:
+    subject = _doc()[1]
+    sentence = ("The largest project in Harbour's history is a new flying field on Salthill "
+                "Road in Galway, which will open in 2026.")
+    spans = sp.extract_spans(sentence)
+    assert ("the new flying field", "is") in qs.defined_names(sentence, spans, subject)
+    assert "where is the new flying field" in _questions(sentence)
+    # a sentence saying what the subject is introduces nothing else
+    about = "The Harbour Kites is a kite workshop based in Galway."
+    assert qs.defined_names(about, sp.extract_spans(about), subject) == []
+
+
+def test_the_name_a_sentence_before_introduced_is_never_one_of_the_articles_people() -> None:
+    from bot.compiler.entries import _context_name
+
+    subject = _doc()[1]
+    quote = '"Kites are for everyone," Byrne said.'
+    assert _context_name(quote, subject, frozenset({"byrne"})) == ""
+    assert _context_name("The Skua is its best seller.", subject) == "Skua"
+
+
 def test_junk_examples_are_dropped() -> None:
     kept = clean_examples(["the", "founded", "2009", "march", "who founded it", "decaf",
                            "Who founded it?", "studio's", "the studio's founder"])

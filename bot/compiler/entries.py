@@ -213,7 +213,7 @@ def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
         defining += [q for name, be in qs.defined_names(sentence, spans, subject)
                      for q in qs.definition_forms(name, be)]
         examples += qs.fact_questions(sentence, spans, clause, subject,
-                                      _context_name(previous, subject))
+                                      _context_name(previous, subject, people, lowercase))
         examples += qs.opinion_questions(clause, roles or {}, subject)
         previous = sentence
         details += _details(spans)
@@ -225,11 +225,16 @@ def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
                  defining=frozenset(qs.clean_examples(defining)))
 
 
-def _context_name(previous: str, subject: Subject) -> str:
-    """The one name (not the subject, no person or place) the previous sentence introduced."""
+def _context_name(previous: str, subject: Subject, people: frozenset[str] = frozenset(),
+                  lowercase: frozenset[str] = frozenset()) -> str:
+    """The one name (not the subject, no person or place) the previous sentence introduced.
+
+    The article's people (``people``: surnames it names people by) are persons, never a
+    name "the project" stands for.
+    """
     if not previous:
         return ""
-    names = [s.text for s in sp.extract_spans(previous)
+    names = [s.text for s in sp.extract_spans(previous, people, lowercase)
              if s.kind in (sp.NAME, sp.ORG) and subject.short not in tx.words(s.text)]
     return names[0] if len(names) == 1 else ""
 

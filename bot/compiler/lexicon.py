@@ -64,6 +64,8 @@ PREPOSITIONS = _set("of in on at to for from by with about as into onto over und
                     "according")
 PRONOUN_SUBJECTS = _set("it they he she its their his her")
 # Participles that introduce a name ("a decaf called Quiet Hour"), never a main verb.
+# Participles saying where something is ("an orchestra based in Plymouth").
+LOCATING_PARTICIPLES = _set("based located headquartered situated sited housed")
 NAMING_PARTICIPLES = _set("called named known dubbed titled branded")
 
 # Words that make a capitalised name an organisation.

@@ -17,7 +17,7 @@ from bot.compiler import lexicon as lx
 from bot.compiler import spans as sp
 from bot.compiler import text as tx
 from bot.compiler.clause import Clause, inflect, lemmas
-from bot.compiler.segment import Subject
+from bot.compiler.segment import Subject, copula_complement
 from bot.nlu.kinds import TYPE_NOUNS
 
 MAX_WORDS = 11
@@ -67,6 +67,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _sequence_questions(text, subject)
     out += _list_questions(spans, clause, subject)
     out += _definition_questions(text, spans, subject)
+    out += _introduced_place_questions(text, spans, subject)
     out += _item_questions(text, subject)
     out += _activity_questions(text, clause, who, about_subject)
     out += _chunks(text, subject, spans)
@@ -343,6 +344,24 @@ def _definition_questions(text: str, spans: list[sp.Span], subject: Subject) -> 
 
 
 _LIST_ITEM = re.compile(r"^(?:[a-z][\w\-]*\s){0,2}[a-z][\w\-]*$")
+
+
+def _introduced_place_questions(text: str, spans: list[sp.Span], subject: Subject) -> list[str]:
+    """Ask where the thing a "The X is a new Y on Z" sentence introduces is.
+
+    "The largest project ... is a new central library on Flinders Street" -> "where is the
+    new central library", "where will the new central library be".
+    """
+    thing = _introduced(text, subject)
+    found = copula_complement(text)
+    if not thing or found is None:
+        return []
+    after = text.find(found[1]) + len(found[1])
+    place = re.match(r"\s+(?:on|in|at|near)\s+", text[after:])
+    if not place or not any(s.kind == sp.PLACE and s.start == after + place.end()
+                            for s in spans):
+        return []
+    return [f"where is {thing}", f"where will {thing} be", f"{thing} location"]
 
 
 def _item_questions(text: str, subject: Subject) -> list[str]:
@@ -991,7 +1010,23 @@ def defined_names(text: str, spans: list[sp.Span], subject: Subject) -> list[tup
         if _APPOSITIVE_AFTER.match(after) or _COPULA_AFTER.match(after) or described:
             plural = re.match(r"\s*,?\s+(?:are|were)\s", after)
             out.append((tx.clean(span.text), "are" if plural else "is"))
+    introduced = _introduced(text, subject)
+    if introduced:
+        out.append((introduced, "is"))  # "The largest project ... is a new central library"
     return out
+
+
+def _introduced(text: str, subject: Subject) -> str:
+    """The thing a "The X is a new Y" sentence introduces ("the new central library").
+
+    "" when the sentence is about the subject ("The Tamar Sinfonia is an orchestra": what
+    the subject is, asked of the subject).
+    """
+    found = copula_complement(text)
+    if found is None or _about_subject(tx.clean(found[0]), subject) or _about_subject(
+            found[1], subject):
+        return ""
+    return "the " + tx.clean(found[1])
 
 
 def definition_forms(name: str, be: str = "is") -> list[str]:

@@ -356,9 +356,30 @@ def _referent(previous: str, subject: Subject) -> str | None:
         return "The " + opening.group(1)
     # "The largest project in its history is a new central library on Flinders Street":
     # what the next "it" is, is the new central library
-    complement = re.match(r"^(?:A|An|The)\s+[^,.;]*?\s(?:is|was)\s+(?:a|an|the)\s+"
-                          r"((?:[a-z][\w'’-]*\s+){0,3}?[a-z][\w'’-]*)(?=\s+(?:on|in|at|for|"
-                          r"of|which|that|who|with|near)\b|\s*[,.;]|$)", previous)
-    if complement and not any(w in lx.PREPOSITIONS for w in complement.group(1).split()):
-        return "The " + complement.group(1)
-    return None
+    complement = copula_complement(previous)
+    return "The " + complement[1] if complement else None
+
+
+_COMPLEMENT = re.compile(r"^(?:A|An|The)\s+[^,.;]*?\s(?:is|was)\s+(?:a|an|the)\s+"
+                         r"((?:[a-z][\w'’-]*\s+){0,3}?[a-z][\w'’-]*)(?=\s+(?:on|in|at|for|"
+                         r"of|which|that|who|with|near)\b|\s*[,.;]|$)")
+
+
+def copula_complement(sentence: str) -> tuple[str, str] | None:
+    """Return (what a "The X is a new Y" sentence is about, the thing it introduces).
+
+    "The largest project in its history is a new central library on Flinders Street"
+    -> ("The largest project in its history", "new central library"): it says what the
+    new central library is and where. A participle ending the phrase is left out ("an
+    orchestra based in Plymouth" introduces the orchestra). None for any other shape.
+    """
+    complement = _COMPLEMENT.match(sentence)
+    if complement is None:
+        return None
+    words = complement.group(1).split()
+    while len(words) > 1 and words[-1] in lx.LOCATING_PARTICIPLES:
+        words.pop()
+    if any(w in lx.PREPOSITIONS for w in words):
+        return None
+    opening = re.match(r"^(.*?)\s(?:is|was)\s", sentence)
+    return (opening.group(1) if opening else "", " ".join(words))
