@@ -502,6 +502,11 @@ def test_who_founded_runs_chairs_and_works_there_are_asked_of_the_entry_saying_s
     assert "chairs" in owner("who is the chair of gull")
     assert "chief executive" in owner("who is in charge")
     assert "120 people" in owner("how many people work at gull")
+    # with no chief executive, the organisation's director runs it
+    directed = text.replace("who became chief executive in 2015", "its director since 2015")
+    doc, subject = _doc(directed)
+    entries = build_entries(doc, subject)
+    assert "its director" in owner("who is in charge")
 
 
 def test_what_a_thing_is_made_with_is_asked() -> None:

@@ -26,12 +26,15 @@ class Topic:
         questions: Question templates with ``{s}`` for the subject's short name.
         mentions: How often an answer must use the words to own the topic when its key and
             title do not name it (one passing "investors" is no answer about funding).
+        fallback: Words that show the topic only when no entry uses ``words``: an
+            organisation with no chief executive is run by its director.
     """
 
     name: str
     words: str
     questions: tuple[str, ...]
     mentions: int = 2
+    fallback: str = ""
 
 
 TOPICS = (
@@ -80,7 +83,7 @@ TOPICS = (
     Topic("leadership", r"chief executive|ceo|managing director|general manager", (
         "who runs {s}", "who is the ceo of {s}", "who is in charge", "who is the boss",
         "who leads {s}", "who manages {s}", "who is the head of {s}",
-    ), mentions=1),
+    ), mentions=1, fallback=r"(?:its|the|executive) director|director general"),
     Topic("chair", r"chairs|chaired|chairman|chairwoman|chairperson|chair of the board", (
         "who is the chair of {s}", "who chairs {s}", "who is the chairman", "board chair",
         "who heads the board", "chair of the board",
@@ -118,21 +121,29 @@ def topic_questions(entries: list, short: str, nouns: tuple[str, ...] = ()) -> d
         return {}
     owned: dict[int, list[str]] = {}
     for topic in TOPICS:
-        pattern = re.compile(rf"\b(?:{topic.words})\b", re.IGNORECASE)
-        best, best_score = None, 0
-        for index, entry in enumerate(entries):
-            if entry.kind == "faq" and any(short not in tx.words(name)
-                                           for name in tx.capitalised_phrases(entry.title)):
-                continue  # "Who owns Corran Bank?" is about Corran Bank, not the subject
-            heading = f"{entry.key.replace('_', ' ')} {entry.title}"
-            named = topic.name in tx.words(heading) or bool(pattern.search(heading))
-            mentions = len(pattern.findall(entry.answer))
-            score = 100 * named + (mentions if mentions >= topic.mentions else 0)
-            if score > best_score:
-                best, best_score = index, score
+        best = _owner(entries, short, topic.words, topic)
+        if best is None and topic.fallback:
+            best = _owner(entries, short, topic.fallback, topic)
         if best is not None:
             names = [short, *(f"the {noun}" for noun in nouns[:1])]
             owned.setdefault(best, []).extend(  # the first two also with "the studio"
                 q.format(s=name) for rank, q in enumerate(topic.questions) for name in (
                     names if rank < 2 and "{s} " in q else names[:1]))
     return owned
+
+
+def _owner(entries: list, short: str, words: str, topic: Topic) -> int | None:
+    """Return the index of the entry that speaks of ``words`` most, or None."""
+    pattern = re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+    best, best_score = None, 0
+    for index, entry in enumerate(entries):
+        if entry.kind == "faq" and any(short not in tx.words(name)
+                                       for name in tx.capitalised_phrases(entry.title)):
+            continue  # "Who owns Corran Bank?" is about Corran Bank, not the subject
+        heading = f"{entry.key.replace('_', ' ')} {entry.title}"
+        named = topic.name in tx.words(heading) or bool(pattern.search(heading))
+        mentions = len(pattern.findall(entry.answer))
+        score = 100 * named + (mentions if mentions >= topic.mentions else 0)
+        if score > best_score:
+            best, best_score = index, score
+    return best
