@@ -357,3 +357,18 @@ def test_an_edited_answer_is_read_anew_though_the_examples_are_the_same(tmp_path
 ])
 def test_excluded_words_are_what_a_question_sets_aside(text, words):
     assert excluded_words(text.split()) == words
+
+
+def test_a_refusal_never_says_the_sources_lack_a_count_another_answer_gives(tmp_path):
+    from bot.config import BotConfig
+    from bot.dialog.engine import Engine, build_brain
+
+    (tmp_path / "kb.yml").write_text(STUDIO, encoding="utf-8")
+    engine = Engine(build_brain(load_knowledge_base(tmp_path)), BotConfig())
+    turn = engine.handle("c", "how many copies does the team have")
+    text = " ".join(r.text for r in turn.responses)
+    assert turn.decision != "answer"
+    assert "\u201ccopies\u201d" not in text  # the answer on Tidepool counts copies
+    # a count nothing in the sources gives is named
+    turn = engine.handle("p", "how many players can play tidepool")
+    assert "\u201cplayers\u201d" in " ".join(r.text for r in turn.responses)

@@ -42,7 +42,7 @@ from bot.dialog.payloads import Choice, entity_payload, parse_payload, read_choi
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
-from bot.nlu.kinds import LITERAL_KINDS, question_kind, second_question
+from bot.nlu.kinds import LITERAL_KINDS, count_noun, question_kind, second_question
 from bot.nlu.normalize import normalize
 from bot.nlu.parse import Entity, EntityExtractor, IntentScore, Matcher, Parse, Utterance
 from bot.nlu.subjects import AUXILIARIES
@@ -624,6 +624,10 @@ class Engine:
             # "which city is it in" against an answer naming a country: understood, but
             # the sources do not say
             gap = lacking(m.message, ranking[0].name)
+            mentions = getattr(brain.matcher, "mentions", None)
+            if gap and mentions is not None and m.utterance is not None and (
+                    gap in count_noun(m.utterance.words) and mentions(gap)):
+                gap = None  # "how many items ...": another answer counts items
             missing = [gap] if gap else []
         unanswered = getattr(brain.matcher, "unanswered", None)
         if not missing and unanswered is not None and ranking:
