@@ -39,6 +39,7 @@ from bot.dialog.followup import (
 from bot.dialog.inputs import EMPTY, clean_sender, clean_text, screen
 from bot.dialog.lexicon import NO_ANSWERS, YES_ANSWERS
 from bot.dialog.payloads import Choice, entity_payload, parse_payload, read_choice
+from bot.dialog.smalltalk import load_small_talk
 from bot.dialog.state import ConversationState, InMemoryStateStore, StateStore
 from bot.dialog.turn import Reply, Turn
 from bot.kb.model import FALLBACK_INTENT, KnowledgeBase
@@ -617,6 +618,9 @@ class Engine:
                 state, suggestions=names, choices=tuple(b.payload for b in reply.buttons)))
             return Turn(m.sender, m.text, parse, (reply,), SUGGEST)
         self._store.put(m.sender, replace(state, suggestions=(), choices=()))
+        talk = self._small_talk(m)
+        if talk is not None:
+            return talk
         new_words = getattr(brain.matcher, "new_words", None)
         missing = new_words(m.message, names_only=True) if new_words is not None else []
         lacking = getattr(brain.matcher, "missing_type", None)
@@ -642,6 +646,21 @@ class Engine:
         else:
             reply = say.fallback(kb, state.turns)
         return Turn(m.sender, m.text, parse, (reply,), FALLBACK)
+
+    def _small_talk(self, m: _Message) -> Turn | None:
+        """Answer "hi", "thanks", "bye" or "are you a bot" that the knowledge base refuses.
+
+        Only when the knowledge base has no intent of that name (:mod:`bot.dialog.smalltalk`):
+        a compiled article knows its facts, not greetings.
+        """
+        if m.utterance is None:
+            return None
+        talk = load_small_talk()
+        name = talk.read(m.utterance.tokens)
+        if name is None or name in m.brain.kb.intents:
+            return None
+        parse = Parse(m.text, IntentScore(name, 1.0), m.ranking[:10], m.entities)
+        return Turn(m.sender, m.text, parse, (Reply(talk.replies[name]),), ANSWER)
 
     def _entities(self, brain: Brain, message: str) -> tuple[Entity, ...]:
         if brain.entities is None:
