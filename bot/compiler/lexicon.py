@@ -43,9 +43,9 @@ UNIT_ADJECTIVES = {
 # Nouns that name a measure themselves: "a capacity of 630 MW" asks "what is the capacity".
 DIMENSION_NOUNS = _set("capacity size area length height weight output depth width distance "
                        "volume range speed power")
-# The noun of a count that names people: "how many people work at X".
 # Adjectives a measure ends with ("ten years old", "20 metres long"): it counts nothing.
 DIMENSION_ADJECTIVES = _set("old long wide high tall deep thick")
+# The noun of a count that names people: "how many people work at X".
 PEOPLE_NOUNS = _set("people employees staff workers members member-owners engineers "
                     "staffers volunteers students researchers players users customers")
 
@@ -63,9 +63,9 @@ PREPOSITIONS = _set("of in on at to for from by with about as into onto over und
                     "after before until than against within without along behind beyond "
                     "according")
 PRONOUN_SUBJECTS = _set("it they he she its their his her")
-# Participles that introduce a name ("a decaf called Quiet Hour"), never a main verb.
 # Participles saying where something is ("an orchestra based in Plymouth").
 LOCATING_PARTICIPLES = _set("based located headquartered situated sited housed")
+# Participles that introduce a name ("a decaf called Quiet Hour"), never a main verb.
 NAMING_PARTICIPLES = _set("called named known dubbed titled branded")
 
 # Words that make a capitalised name an organisation.

@@ -72,9 +72,9 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _activity_questions(text, clause, who, about_subject)
     out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
-    named = any(tx.clean(s.text) in tx.clean(clause.subject) for s in spans
-                if s.kind in (sp.NAME, sp.ORG, sp.PERSON))
-    if context and not about_subject and clause.subject.startswith("the ") and not named:
+    if context and not about_subject and clause.subject.startswith("the ") and not any(
+            tx.clean(s.text) in tx.clean(clause.subject) for s in spans
+            if s.kind in (sp.NAME, sp.ORG, sp.PERSON)):
         # "the project" is the name the sentence before introduced; "the Miúda" is itself
         alt = tx.clean(context)
         out += [q.replace(who, alt) for q in list(out) if who and who in q][:6]
@@ -352,11 +352,11 @@ def _introduced_place_questions(text: str, spans: list[sp.Span], subject: Subjec
     "The largest project ... is a new central library on Flinders Street" -> "where is the
     new central library", "where will the new central library be".
     """
-    thing = _introduced(text, subject)
-    found = copula_complement(text)
-    if not thing or found is None:
+    introduced = _introduced(text, subject)
+    if introduced is None:
         return []
-    after = text.find(found[1]) + len(found[1])
+    thing, complement = introduced
+    after = text.find(complement) + len(complement)
     place = re.match(r"\s+(?:on|in|at|near)\s+", text[after:])
     if not place or not any(s.kind == sp.PLACE and s.start == after + place.end()
                             for s in spans):
@@ -1011,22 +1011,23 @@ def defined_names(text: str, spans: list[sp.Span], subject: Subject) -> list[tup
             plural = re.match(r"\s*,?\s+(?:are|were)\s", after)
             out.append((tx.clean(span.text), "are" if plural else "is"))
     introduced = _introduced(text, subject)
-    if introduced:
-        out.append((introduced, "is"))  # "The largest project ... is a new central library"
+    if introduced is not None:
+        out.append((introduced[0], "is"))  # "The largest project ... is a new central library"
     return out
 
 
-def _introduced(text: str, subject: Subject) -> str:
-    """The thing a "The X is a new Y" sentence introduces ("the new central library").
+def _introduced(text: str, subject: Subject) -> tuple[str, str] | None:
+    """Return the thing a "The X is a new Y" sentence introduces, asked and as written.
 
-    "" when the sentence is about the subject ("The Tamar Sinfonia is an orchestra": what
-    the subject is, asked of the subject).
+    ("the new central library", "new central library"); None for another shape or when
+    the sentence is about the subject ("The Tamar Sinfonia is an orchestra": what the
+    subject is, asked of the subject).
     """
     found = copula_complement(text)
     if found is None or _about_subject(tx.clean(found[0]), subject) or _about_subject(
             found[1], subject):
-        return ""
-    return "the " + tx.clean(found[1])
+        return None
+    return "the " + tx.clean(found[1]), found[1]
 
 
 def definition_forms(name: str, be: str = "is") -> list[str]:

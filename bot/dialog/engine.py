@@ -624,11 +624,11 @@ class Engine:
         new_words = getattr(brain.matcher, "new_words", None)
         missing = new_words(m.message, names_only=True) if new_words is not None else []
         lacking = getattr(brain.matcher, "missing_type", None)
+        mentions = getattr(brain.matcher, "mentions", None)  # a word some answer uses
         if not missing and lacking is not None and top >= nlu.rephrase_threshold:
             # "which city is it in" against an answer naming a country: understood, but
             # the sources do not say
             gap = lacking(m.message, ranking[0].name)
-            mentions = getattr(brain.matcher, "mentions", None)
             if gap and mentions is not None and m.utterance is not None and (
                     gap in count_noun(m.utterance.words) and mentions(gap)):
                 gap = None  # "how many items ...": another answer counts items
@@ -636,7 +636,6 @@ class Engine:
         unanswered = getattr(brain.matcher, "unanswered", None)
         if not missing and unanswered is not None and ranking:
             # "revenue in 2022"; a word another answer uses is not one the sources lack
-            mentions = getattr(brain.matcher, "mentions", None)
             missing = [w for w in unanswered(m.message, ranking[0].name)
                        if mentions is None or not mentions(w)]
         if missing:
