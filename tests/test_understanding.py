@@ -7,7 +7,7 @@ import pytest
 from bot.kb.loader import load_knowledge_base
 from bot.nlu.english import rarity
 from bot.nlu.kinds import AMOUNT, PERSON, PLACE, TIME, answer_kinds, question_kind
-from bot.nlu.matcher import build_matcher
+from bot.nlu.matcher import MatcherSettings, build_matcher
 
 KB = """\
 version: "3.1"
@@ -172,3 +172,42 @@ responses:
     help_column = built.intents.index("help")
     assert built.coverage(["ticket", "price"])[help_column] == 0
     assert built.rank("what can you do")[0].name == "help"
+
+
+def test_answer_words_raise_an_intent_in_the_ranking_not_only_in_coverage(tmp_path):
+    # no example of fact_history says "mill"; its answer does: the answer's words add to
+    # its score before the softmax, so it ranks first and with more confidence than
+    # without that evidence
+    (tmp_path / "kb.yml").write_text(KB, encoding="utf-8")
+    kb = load_knowledge_base(tmp_path)
+    with_answers = build_matcher(kb, use_cache=False)
+    without = build_matcher(kb, use_cache=False, settings=MatcherSettings(
+        answer_score_weight=0.0))
+    question = "when did they move into the mill"
+    assert with_answers.rank(question)[0].name == "fact_history"
+    history = with_answers.intents.index("fact_history")
+    boosted, _ = with_answers.scores(["move", "mill"])
+    plain, _ = without.scores(["move", "mill"])
+    assert boosted[history] > plain[history]
+    # a message mostly of words the knowledge base never saw gains little from one
+    # word an answer happens to use
+    evidence = with_answers._answer_evidence
+    assert evidence(["boiling", "point", "mill"], None)[history] < evidence(
+        ["mill"], None)[history] / 2
+
+
+def test_an_answer_in_the_bots_own_voice_is_no_evidence(tmp_path):
+    # "My answers are based on ...": the source answer speaks of the bot; "where are
+    # they based" asks where the subject is
+    source = KB.replace("responses:\n", """- intent: source
+  examples: |
+    - what is your source
+    - where does this information come from
+responses:
+  utter_source:
+  - text: "My answers are based on reporting by the Harbour Gazette."
+""", 1)
+    (tmp_path / "kb.yml").write_text(source, encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    assert built.covered_share("where are they based", "source") == 0.0
+    assert built.rank("what is your source")[0].name == "source"

@@ -156,6 +156,12 @@ class MatcherSettings:
         answer_weight: How much a message word that an intent's answer (its responses and
             title) uses, but none of its examples, counts as covered by that intent: the
             answer is evidence too, weaker than a phrasing people were seen to type.
+        answer_score_weight: How much the words an intent's answer alone uses add to its
+            linear score, before the softmax: the share of the message's IDF weight that
+            they carry, times the share the knowledge base knows, times this. The linear
+            model is fitted to the examples only; a compiled article's examples miss many
+            words its answers hold ("what software runs the farm" against the answer
+            naming the farm's software).
         rarity_power: How an unknown word's weight falls with its commonness in English
             (:func:`bot.nlu.english.rarity`; 0: every unknown word weighs fully). A common
             word ("located", "sits") costs little; a name or a rare term ("xai", "cfo") costs
@@ -227,6 +233,7 @@ class MatcherSettings:
     share_candidates: int = 2
     share_floor: float = 0.1
     answer_weight: float = 0.5
+    answer_score_weight: float = 0.6
     rarity_power: float = 3.0
     name_weight: float = 1.0
     kind_mismatch_factor: float = 0.3
@@ -817,12 +824,45 @@ class LinearMatcher:
         """
         ids, values = self._space.vector(tokens, trust, self._dilution(tokens))
         raw = values @ self._weights[ids] if len(ids) else np.zeros(len(self.intents))
+        if self._settings.answer_score_weight:
+            raw = raw + self._settings.answer_score_weight * self._answer_evidence(tokens, trust)
         logits = np.append(raw.astype(np.float64), self._settings.null_score)
         logits *= self._settings.temperature
         logits -= logits.max()
         probabilities = np.exp(logits)
         probabilities = probabilities[:-1] / probabilities.sum()
         return probabilities, self.coverage(tokens, trust)
+
+    def _answer_evidence(self, tokens: list[str], trust: list[float] | None) -> np.ndarray:
+        """Return, per intent, how much of the message only its answer speaks of.
+
+        The IDF weight of the content words that the intent's answer uses and none of its
+        examples do (a corrected typo for its trust), over the message's whole weight (an
+        unknown word as in :meth:`covered_share`), times the share of that weight the
+        knowledge base knows: a message of mostly unknown words ("the boiling point of
+        water") gains little from the one word an answer happens to use. A word counts
+        less the more intents' examples use it (over one plus their number): the fitted
+        model weighs it already, and "what kind of models" is asked of the answer whose
+        examples say "models", not of every answer mentioning models.
+        """
+        found = np.zeros(len(self.intents))
+        content = {t: b for t, b in zip(tokens, trust or [1.0] * len(tokens), strict=True)
+                   if t not in FUNCTION_WORDS and t not in QUESTION_WORDS}
+        total = known = 0.0
+        for token, belief in content.items():
+            row = self._stem_index.get(stem(token))
+            if row is None:
+                if token not in self._entity_words:
+                    total += self._unknown_idf * max(min(1.0, self._unknown_weight(token)),
+                                                     1 / len(content))
+                continue
+            weight = float(self._stem_idf[row])
+            total += weight
+            known += weight
+            # a word other intents' examples use is one the fitted model already weighs
+            claimed = 1.0 + float(self._stem_intents[row].sum())
+            found += weight * belief * self._answer_only[row] / claimed
+        return found * known / total ** 2 if total else found
 
     def _unknown_weight(self, token: str) -> float:
         """Return how much an unknown word weighs: its rarity, more for a name."""
@@ -1331,6 +1371,9 @@ def _answer_stems(
 
     A line of an answer that is another intent's example ("You can ask, for example:" and
     a list of questions) points to that intent: it says nothing its own intent answers.
+    An answer in the bot's own voice ("My answers are based on reporting by ...", "I
+    answer questions about ...") speaks of the bot, not of what people ask about: "where
+    are they based" is no question for it.
     """
     examples: dict[tuple[str, ...], set[str]] = {}
     for name in names:
@@ -1339,12 +1382,16 @@ def _answer_stems(
     result = []
     for name in names:
         lines = [tuple(tokenize(line, synonyms)) for text in answer_texts(kb, name)
-                 for line in text.splitlines()]
+                 if not _BOT_VOICE.match(text) for line in text.splitlines()]
         words = {t for line in lines if examples.get(line, {name}) <= {name} for t in line}
         result.append({stem(w) for w in words
                        if w not in FUNCTION_WORDS and w not in QUESTION_WORDS
                        and "{" not in w})
     return result
+
+
+# An answer opening with "I" or "My" is the bot speaking of itself.
+_BOT_VOICE = re.compile(r"\s*(?:I|My)\b")
 
 
 def _novel_names(docs: list[list[str]], labels: list[int], n_intents: int) -> np.ndarray:
