@@ -150,6 +150,16 @@ def test_the_thing_a_sentence_introduces_is_asked_what_and_where_it_is() -> None
     assert qs.defined_names(about, sp.extract_spans(about), subject) == []
 
 
+def test_a_name_after_a_possessive_descriptor_and_a_comma_is_defined() -> None:
+    subject = _doc()[1]
+    software = ("Every line is cut by Harbour's own software, SailCut, which nests the "
+                "panels.")
+    assert ("sailcut", "is") in qs.defined_names(software, sp.extract_spans(software), subject)
+    # without the comma the name is the head of the noun phrase, not described by it
+    custom = "Customers can use the studio to build their own custom Kitemaker."
+    assert qs.defined_names(custom, sp.extract_spans(custom), subject) == []
+
+
 def test_the_name_a_sentence_before_introduced_is_never_one_of_the_articles_people() -> None:
     from bot.compiler.entries import _context_name
 

@@ -11,6 +11,7 @@ from bot.dialog.engine import Engine, build_brain
 from bot.kb.loader import load_knowledge_base
 from bot.nlu import cache
 from bot.nlu.matcher import build_matcher
+from bot.nlu.normalize import stem
 from bot.nlu.spelling import (
     ENGLISH,
     KB,
@@ -157,6 +158,13 @@ def test_the_bot_does_not_say_its_sources_miss_a_mistyped_word(kb_dir: Path):
     assert "plannin" not in reply and "anothr" not in reply
     turn = engine.handle("u2", "who runs anthropic")
     assert "anthropic" in " ".join(r.text for r in turn.responses).casefold()
+
+
+def test_a_word_only_an_answer_uses_is_read_as_typed():
+    # "canopyos" is one edit from the English "canopy", but an answer names CanopyOS
+    assert SpellingCorrector({"farm": 3}).correct("canopyos") is not None
+    assert SpellingCorrector({"farm": 3}, answer_stems={stem("canopyos")}).correct(
+        "canopyos") is None
 
 
 def test_another_form_of_a_knowledge_base_word_is_read_as_that_word(speller):

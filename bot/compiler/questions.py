@@ -986,7 +986,11 @@ def _place_questions(text: str, spans: list[sp.Span], clause: Clause, who: str,
 _APPOSITIVE_AFTER = re.compile(r"\s*,\s+(?:(?:is|are|was|were)\s+)?(?:a|an|the)\s")
 _COPULA_AFTER = re.compile(r"\s+(?:is|are|was|were)\s+(?:a|an)\s")
 _DESCRIPTOR_BEFORE = re.compile(
-    r"\b(?:the|a|an)\s+(?:[\w\-]+\s+){0,2}[a-z][\w\-]*,?\s+$", re.IGNORECASE)
+    r"\b(?:the|a|an)\s+(?:[\w\-]+\s+){0,2}[a-z][\w\-]*,?\s+$"
+    # after a possessive only as an appositive: "its own software, CanopyOS", not
+    # "their own custom AI"
+    r"|(?:\b(?:its|their|his|her)|[\w\-]+['\u2019]s)\s+(?:[\w\-]+\s+){0,2}[a-z][\w\-]*,\s+$",
+    re.IGNORECASE)
 
 
 def defined_names(text: str, spans: list[sp.Span], subject: Subject) -> list[tuple[str, str]]:
@@ -994,7 +998,8 @@ def defined_names(text: str, spans: list[sp.Span], subject: Subject) -> list[tup
 
     An appositive or a copula after the name ("Kestrel Interactive, a publisher based in
     Bristol"; "Hollow Tide, is a narrative exploration game"; "Forge is a platform"), or a
-    describing noun phrase before it ("the Danish manufacturer Skovby Turbines"). Such a
+    describing noun phrase before it ("the Danish manufacturer Skovby Turbines", "its own
+    software, CanopyOS"). Such a
     sentence is the one to answer "what is Kestrel Interactive" with, of all the
     sentences that mention the name. The verb is "are" for a name the sentence says
     "are" of ("Les Ministraux are optimised versions"), else "is".

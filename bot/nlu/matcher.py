@@ -345,6 +345,8 @@ class LinearMatcher:
                        *(w for phrase in synonyms for w in phrase.split()),
                        *(w for g in self._lexicon.groups for m in g.members for w in m)},
             kb_stems=self._stem_index, max_distance=settings.max_typo_distance,
+            answer_stems={s for s, row in self._stem_index.items()
+                          if not self._stem_intents[row].any()},
             kb_share=settings.typo_kb_share, short_word_length=settings.short_word_length,
         )
 

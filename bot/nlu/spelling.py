@@ -163,6 +163,8 @@ class SpellingCorrector:
         protected: More words never changed (entity values, paraphrase-lexicon words).
         kb_stems: Stems the knowledge base uses (examples and answers), to prefer an
             English correction the knowledge base has evidence for.
+        answer_stems: Stems that only answers use: a token of one is meant as typed (a
+            name only an answer gives, "canopyos", is not the English "canopy").
         max_distance: Most edits for a word of ``long_word_chars`` letters or more.
         kb_share: The share of a question's words expected to be the knowledge base's
             words rather than English at large (for the trust of a correction).
@@ -182,6 +184,7 @@ class SpellingCorrector:
         kb_words: Mapping[str, int],
         protected: Iterable[str] = (),
         kb_stems: Iterable[str] = (),
+        answer_stems: Iterable[str] = (),
         *,
         max_distance: int = 2,
         kb_share: float = 0.5,
@@ -198,6 +201,7 @@ class SpellingCorrector:
         self._targets = self._words + sorted(
             (FUNCTION_WORDS | QUESTION_WORDS) - frozenset(self._counts))
         self._kb_stems = frozenset(kb_stems) | {stem(w) for w in self._counts}
+        self._answer_stems = frozenset(answer_stems)
         self._max_distance = max_distance
         self._kb_share = kb_share
         self._english_share = english_share
@@ -225,6 +229,8 @@ class SpellingCorrector:
             return Correction(token, meant, SHORTHAND, 0, 1.0)
         if token in self._known or not token.isalpha() or len(token) < 3:
             return None
+        if stem(token) in self._answer_stems:
+            return None  # a word only an answer uses ("canopyos"), as the answer says it
         if token in frequencies():
             return None  # a word English knows is meant as typed ("founded", "maker")
         found = self._kb_candidate(token)
