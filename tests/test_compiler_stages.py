@@ -175,6 +175,15 @@ def test_junk_examples_are_dropped() -> None:
     assert kept == ["who founded it", "decaf", "the studio's founder"]
 
 
+def test_a_question_ending_on_a_word_that_can_be_no_noun_is_dropped() -> None:
+    kept = clean_examples(["how big is the less", "what is harbour's grow", "how much raised",
+                           "number of later", "how big is the fleet",
+                           "who does the roasting", "what is harbour's county",
+                           "how many vessels", "how much did they raise"])
+    assert kept == ["how much raised", "how big is the fleet", "who does the roasting",
+                    "what is harbour's county", "how many vessels", "how much did they raise"]
+
+
 def test_fragments_dates_and_pronoun_leftovers_are_not_examples() -> None:
     kept = clean_examples(["saturday", "every saturday", "in 2020", "m", "who owns they"])
     assert kept == ["who owns them"]
@@ -656,3 +665,11 @@ def test_plans_and_owners_are_asked_of_the_subject_not_of_an_faq_about_another_n
     assert [e.answer[:30] for e in entries if "what are gull's plans" in e.examples] == [
         "Gull wants to open two new rou"]
     assert not any("who owns gull" in e.examples for e in entries)
+
+
+def test_an_area_the_subject_holds_is_asked_as_its_size() -> None:
+    held = _questions("Harbour Kites opened in 2019 and has 900 square metres of floor space.")
+    assert {"how big is harbour", "harbour size"} <= set(held)
+    # an area of something else is that thing's size, not the subject's
+    other = _questions("In 2020 Harbour Kites moved into a loft of 400 square metres.")
+    assert "how big is the loft" in other and "how big is harbour" not in other

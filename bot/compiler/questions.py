@@ -64,6 +64,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _instrument_questions(text, clause, who, subject)
     out += _yes_no_questions(text, clause, who, about_subject)
     out += _detail_questions(text, spans, subject)
+    out += _owned_size_questions(text, spans, clause, who) if about_subject else []
     out += _sequence_questions(text, subject)
     out += _list_questions(spans, clause, subject)
     out += _definition_questions(text, spans, subject)
@@ -259,6 +260,30 @@ def _size_questions(noun: str, span: sp.Span) -> list[str]:
                 f"what size {'are' if plural else 'is'} the {noun}"]
     return out + [f"how many {units[-1]} is each {noun[:-1]}" if plural else
                   f"how many {units[-1]} is the {noun}"]
+
+
+# Verbs by which a subject holds an area ("has 6,500 square metres of floor space").
+_HOLDING = tx.wordset("has have had covers covered spans occupies occupied")
+_AREA_UNITS = tx.wordset("square hectares hectare acres acre")
+
+
+def _owned_size_questions(text: str, spans: list[sp.Span], clause: Clause,
+                          who: str) -> list[str]:
+    """"how big is leafloft" of "Leafloft ... has 6,500 square metres of floor space".
+
+    An area the subject itself holds is its size; an area "of" a noun is that noun's
+    (:func:`_size_questions`).
+    """
+    out: list[str] = []
+    for span in spans:
+        units = tx.clean(span.noun).split()
+        if span.kind != sp.MEASURE or not units or units[0] not in _AREA_UNITS:
+            continue
+        before = tx.words(text[:span.start])[-2:]
+        if before and (before[-1] in _HOLDING or before[:1] and before[0] in _HOLDING):
+            verb = "are" if who == "they" else "is"
+            out += [f"how big {verb} {who}", f"how large {verb} {who}", f"{who} size"]
+    return out
 
 
 def _noun_of(adjective: str) -> str:
@@ -1309,4 +1334,32 @@ def _junk(text: str, max_words: int = MAX_WORDS) -> bool:
         if "VERB" in lemmas(word) and "NOUN" not in lemmas(word):
             return True
         return sp.common_word(word, 1500) and word not in lx.ROLE_SHORT.values()
+    if _no_noun_asked(words):
+        return True
     return all(w in tx.STOPWORDS or w in tx.QUESTION_WORDS for w in words)
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
+
+
+def _no_noun_asked(words: list[str]) -> bool:
+    """True when the noun a question ends on can be no noun.
+
+    "how big is the less", "what is leafloft's grow": a word after a determiner or a
+    possessive that ends the question and that the word list knows only as another
+    part of speech; "how many later", "number of later": such a word, no verb, after
+    "how much" / "how many" / "number of" ("how much raised" is clipped: "how much was
+    raised"). A word the list does not know (a name, "county") may be a noun, and so
+    may a gerund.
+    """
+    if len(words) < 2:
+        return False
+    last, before = words[-1], words[-2]
+    forms = lemmas(last)
+    if not forms or "NOUN" in forms or last.endswith("ing"):
+        return False  # a gerund names an activity: "who does the roasting"
+    if before in _DETERMINERS or before.endswith("'s"):
+        return True
+    # "how much raised" is clipped ("how much was raised"); "how many later" is not
+    counted = words[-3:-1] == ["number", "of"] or words[:2] in (["how", "much"], ["how", "many"])
+    return len(words) == 3 and counted and "VERB" not in forms
