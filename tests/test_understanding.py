@@ -211,3 +211,20 @@ responses:
     built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
     assert built.covered_share("where are they based", "source") == 0.0
     assert built.rank("what is your source")[0].name == "source"
+
+
+def test_a_name_only_another_answer_says_points_away(tmp_path):
+    # no example says "zwolle"; the answer on the second gallery does: a question about
+    # ticket prices in Zwolle is not about the tickets answer
+    branch = KB.replace("responses:\n", """- intent: fact_branch
+  examples: |
+    - is there a second gallery
+    - are they opening another gallery
+responses:
+  utter_fact_branch:
+  - text: A second gallery is planned in Zwolle for 2027.
+""", 1)
+    (tmp_path / "kb.yml").write_text(branch, encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    assert "zwolle" in built.foreign_words("how much is a ticket in zwolle", "fact_tickets")
+    assert "zwolle" not in built.foreign_words("is there a gallery in zwolle", "fact_branch")

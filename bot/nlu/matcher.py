@@ -646,16 +646,19 @@ class LinearMatcher:
         """Return the words of ``text`` that point away from ``intent``.
 
         A name or rare term the knowledge base never uses (:meth:`new_words`), or a name or
-        rare term that belongs to another intent (most of its examples are that intent's)
-        and that neither ``intent``'s examples nor its answer use: "openai" in "who is the ceo of
-        openai" points away from the CEO answer. Offering ``intent`` as "did you mean" for
-        such a message would mislead. With ``asking``, also the noun a "what is X's NOUN"
-        question asks about (:func:`bot.nlu.kinds.asked_head`) when ``intent`` never uses
-        it ("revenue" in "what is openai's revenue" against an answer that names OpenAI),
-        the subject of the question when it is a name other than the knowledge base's
-        own subject ("openai" in "what models does openai make"), and a key word of
-        ``intent`` that the question sets aside ("mensch" in "who founded it besides
-        mensch", against the answer about him: :func:`bot.nlu.kinds.excluded_words`).
+        rare term that belongs to another intent (most of its examples are that intent's,
+        or, for a name no example uses, one or two other answers say it) and that neither
+        ``intent``'s examples nor its answer use: "openai" in "who is the ceo of openai"
+        points away from the CEO answer, "hamburg" in "how many levels will the hamburg
+        farm have" from the answer counting the levels of the farm in Rotterdam. Offering
+        ``intent`` as "did you mean" for such a message would mislead. With ``asking``,
+        also the noun a "what is X's NOUN" question asks about
+        (:func:`bot.nlu.kinds.asked_head`) when ``intent`` never uses it ("revenue" in
+        "what is openai's revenue" against an answer that names OpenAI), the subject of the
+        question when it is a name other than the knowledge base's own subject ("openai" in
+        "what models does openai make"), and a key word of ``intent`` that the question
+        sets aside ("mensch" in "who founded it besides mensch", against the answer about
+        him: :func:`bot.nlu.kinds.excluded_words`).
         """
         found = list(self.new_words(text))
         if intent not in self.intents:
@@ -688,8 +691,12 @@ class LinearMatcher:
             # "yearly" is read as the knowledge base's "year": as common as that word
             common = min(rarity(token, self._settings.rarity_power),
                          rarity(stem(token), self._settings.rarity_power))
-            if (not used and float(self._stem_own[row]) >= self._settings.foreign_word_share
-                    and common >= self._settings.new_word_rarity):
+            # a name only answers use belongs to those answers ("hamburg" of the answer on
+            # the farm planned there)
+            owned = float(self._stem_own[row]) >= self._settings.foreign_word_share or (
+                common >= 1.0 and not self._stem_intents[row].any()
+                and self._stem_answers[row].sum() <= 2)
+            if not used and owned and common >= self._settings.new_word_rarity:
                 found.append(token)
         if asking:
             found += [w for w in self.unanswered(text, intent) if w not in found]
