@@ -118,6 +118,17 @@ def test_an_unknown_word_of_a_known_family_reads_as_the_known_word_trusted_less(
     assert matcher.understand("tickets") == (["tickets"], [1.0])
 
 
+def test_a_common_word_keeps_its_sense_beside_a_rarer_relative(tmp_path):
+    # "public" is far more common than "publication": no reading of one as the other
+    (tmp_path / "kb.yml").write_text(KB.replace("    - the story of the gallery\n",
+                                                "    - the story of the gallery\n"
+                                                "    - which publication covered it\n"),
+                                     encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    assert "publication" not in built.understand("any public money")[0]
+    assert built.understand("anything historical")[0][-1] == "history"
+
+
 def test_a_type_noun_is_covered_by_an_answer_giving_one(matcher):
     # the ticket answer gives a price (12 euros) but no year
     assert matcher.covers("what price", "fact_tickets")

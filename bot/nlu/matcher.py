@@ -448,6 +448,8 @@ class LinearMatcher:
 
         "foundational" is read as the "foundation" the examples use, "sovereignty" as
         "sovereign" (:func:`bot.nlu.normalize.word_root`); the most used such word wins.
+        A word far more common in English than that relative keeps its own sense
+        ("public" is not read as "publication").
         """
         if (self._settings.family_trust <= 0 or word in self._known_words
                 or self._stem_index.get(stem(word)) is not None):
@@ -457,7 +459,11 @@ class LinearMatcher:
             return None
         if self._families is None:
             self._families = _most_used_by(self._words, word_root)
-        return self._families.get(root)
+        relative = self._families.get(root)
+        power = self._settings.rarity_power
+        if relative is not None and rarity(word, power) < rarity(relative, power) - 0.2:
+            return None  # a common word has its own sense: "public" is no "publication"
+        return relative
 
     def _number_like(self, word: str) -> str:
         """Return the most frequent known number of the same form as ``word`` ("42" -> "10").
