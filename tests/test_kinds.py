@@ -83,6 +83,9 @@ def test_an_answer_gives_a_type_only_with_a_span_of_it():
     assert gives_noun("year", ["It opened in 2011."])
     assert not gives_noun("year", ["Sales doubled in a year."])
     assert gives_noun("percentage", ["They own 12 % of it."])
+    # a town the list does not know, told by the country after it
+    assert gives_noun("town", ["Frames are welded at its factory in Águeda, Portugal."])
+    assert not gives_noun("town", ["Frames are welded in Portugal."])
 
 
 def test_which_city_is_not_answered_by_a_country(matcher):

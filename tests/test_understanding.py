@@ -239,3 +239,18 @@ responses:
     built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
     assert "zwolle" in built.foreign_words("how much is a ticket in zwolle", "fact_tickets")
     assert "zwolle" not in built.foreign_words("is there a gallery in zwolle", "fact_branch")
+
+
+def test_a_count_of_any_noun_for_people_is_a_count_of_people(tmp_path):
+    board = KB.replace("responses:\n", """- intent: fact_board
+  examples: |
+    - who sits on the board
+responses:
+  utter_fact_board:
+  - text: The gallery is run by a board of seven members.
+""", 1)
+    (tmp_path / "kb.yml").write_text(board, encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    assert built.gives_kind("how many people sit on the board", "fact_board")
+    assert not built.gives_kind("how many people sit on the board", "fact_history")
+    assert built.gives_kind("how many members does the board have", "fact_board")

@@ -24,7 +24,8 @@ give; "how long" for a duration or a length ("for six years", "since 2019", "12 
 
 A "which / what NOUN" question names the type it asks for ("which city", "what year",
 "what percentage"): an answer gives that type only with a span of it (a year, a percentage,
-a city's name), so a place answer that names only a country does not answer "which city".
+a city's name, or a capitalised name followed by a country: "in Águeda, Portugal"), so a
+place answer that names only a country does not answer "which city".
 The type nouns, and the short lists of well-known cities, countries and languages that tell
 such spans, are general English knowledge shipped with the engine.
 """
@@ -196,6 +197,10 @@ def _words(*groups: str) -> re.Pattern[str]:
 _COUNTRY = _words(_COUNTRIES, " ".join(p.replace(" ", r"\s") for p in _COUNTRY_PHRASES))
 _NATIONALITY = _words(_COUNTRIES, _DEMONYMS)
 _CITY = _words(_CITIES)
+# A town the list does not know, told by the country after it: "in Águeda, Portugal".
+_TOWN = re.compile(
+    r"(?i:" + _CITY.pattern + r")|\b(?:in|at|near|from)\s+[A-ZÀ-ÖØ-Þ][^\W\d_]+"
+    r"(?:[\s-][A-ZÀ-ÖØ-Þ][^\W\d_]+)?,\s+(?:the\s+)?(?i:" + _COUNTRY.pattern + r")")
 _LANGUAGE = _words(_LANGUAGES)
 
 # Type nouns ("which NOUN", "what NOUN") and the spans that give them. Where the spans are
@@ -206,7 +211,7 @@ TYPE_NOUNS: dict[str, tuple[re.Pattern[str], bool]] = {
     "date": (_DATE, False), "month": (_DATE, False), "day": (_DATE, False),
     "percent": (_PERCENT, False), "percentage": (_PERCENT, False),
     "price": (_MONEY, False), "fee": (_MONEY, False),
-    "city": (_CITY, True), "cities": (_CITY, True), "town": (_CITY, True),
+    "city": (_TOWN, True), "cities": (_TOWN, True), "town": (_TOWN, True),
     "country": (_COUNTRY, True), "countries": (_COUNTRY, True), "nation": (_COUNTRY, True),
     "nationality": (_NATIONALITY, True),
     "language": (_LANGUAGE, True), "languages": (_LANGUAGE, True),
@@ -429,6 +434,28 @@ def counted_words(tokens: Sequence[str]) -> set[str]:
         if at >= 2 and tokens[at - 1] == "of" and tokens[at - 2] not in FUNCTION_WORDS:
             counted.add(tokens[at - 2])
     return counted
+
+
+# Nouns for people: a count of any of them is a count of people ("a five-member board"
+# answers "how many people sit on the board").
+PEOPLE = "people"
+_PERSON_NOUNS = _set(
+    "people persons individuals members employees staff workers residents passengers "
+    "customers clients users visitors students pupils players fans subscribers holders "
+    "cardholders readers listeners viewers volunteers musicians artists drivers pilots "
+    "riders farmers growers owners founders investors shareholders partners children "
+    "adults patients guests travellers travelers commuters tourists citizens voters "
+    "teachers engineers scientists researchers developers designers mechanics nurses "
+    "doctors officers directors managers councillors councilors trustees governors "
+    "delegates representatives ministers judges lawyers soldiers athletes singers dancers "
+    "actors authors writers editors journalists reporters photographers chefs cooks "
+    "waiters cleaners builders electricians plumbers programmers analysts consultants "
+    "apprentices interns trainees graduates retirees pensioners parents kids crew")
+
+
+def counts_people(word: str) -> bool:
+    """True when ``word`` is a noun for people ("members", "passengers", "holders")."""
+    return word in _PERSON_NOUNS
 
 
 def _is_number(token: str) -> bool:

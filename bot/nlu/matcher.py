@@ -47,6 +47,7 @@ from bot.nlu.kinds import (
     DURATION,
     LITERAL_KINDS,
     MONEY,
+    PEOPLE,
     PERSON,
     PLACE,
     TIME,
@@ -58,6 +59,7 @@ from bot.nlu.kinds import (
     asked_object,
     count_noun,
     counted_words,
+    counts_people,
     example_counts,
     example_kinds,
     example_nouns,
@@ -1056,7 +1058,10 @@ class LinearMatcher:
 
         An answer counts X when one of its figures counts X or a word the paraphrase
         lexicon groups with X ("700 employees" counts staff), or when its examples ask
-        "how many X" (as often as :func:`_least_asking` requires).
+        "how many X" (as often as :func:`_least_asking` requires). A count of any noun for
+        people is a count of people ("a five-member board" answers "how many people sit
+        on the board"); not the other way round: "40 people" of a studio's staff does not
+        answer "how many players".
         """
         stems = {stem(w) for w in words}
         for word in words:
@@ -1302,6 +1307,8 @@ def _counted(
         own = examples.get(label, [])
         words |= example_counts(own, _least_asking(texts, own, share))
         words |= example_counts(_title_question(kb, name, synonyms))
+        if any(counts_people(w) for w in words):
+            words.add(PEOPLE)  # "a five-member board" counts people
         for word in words:
             counted.setdefault(stem(word), set()).add(label)
     return {word: sorted(found) for word, found in counted.items()}
