@@ -98,6 +98,9 @@ def test_kinds_are_read_from_question_words_and_answer_spans():
     assert question_kind(["is", "it", "open", "on", "sundays"]) is None
     assert answer_kinds(["It opened in 2014."]) >= {TIME, AMOUNT}
     assert PERSON in answer_kinds(["Maria Lopez is the director."])
+    # a name written in camel case, or one word an appositive describes, names someone
+    assert PERSON in answer_kinds(["SkyTable Catering buys its herbs."])
+    assert PERSON in answer_kinds(["Most of it goes to Buurtmarkt, a supermarket chain."])
     assert PLACE in answer_kinds(["It is based in Aberdeen."])
     assert answer_kinds(["It grew out of a private collection."]) == frozenset()
 

@@ -97,7 +97,12 @@ _AMOUNT = re.compile(
     r"percent|several|many|few)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-zA-Z]+)+\b")
+# A name of two capitalised words ("Lucija Mandić", "SkyTable Catering"), or one that an
+# appositive describes ("Buurtmarkt, a Dutch supermarket chain").
+_UPPER, _LOWER, _LETTER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ", "A-Za-zÀ-ÖØ-öø-ÿ"
+_NAME = re.compile(
+    rf"\b[{_UPPER}][{_LOWER}]+[{_LETTER}]*(?:[- ][{_UPPER}][{_LETTER}]+)+\b"
+    rf"|\b[{_UPPER}][{_LETTER}]+,\s(?:a|an)\s")
 _PLACE = re.compile(r"\b(in|at|from|near|based|headquartered|located|to)\s+(the\s+)?[A-Z]\w+")
 _ROLE = re.compile(
     r"\b(ceo|cto|cfo|founder|co-?founder|director|manager|chief|president|head of|"
