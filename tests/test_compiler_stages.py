@@ -673,3 +673,23 @@ def test_an_area_the_subject_holds_is_asked_as_its_size() -> None:
     # an area of something else is that thing's size, not the subject's
     other = _questions("In 2020 Harbour Kites moved into a loft of 400 square metres.")
     assert "how big is the loft" in other and "how big is harbour" not in other
+
+
+def test_a_quotation_is_asked_as_what_its_speaker_said() -> None:
+    doc, subject = _doc(FOUNDING.replace(
+        "The workshop employs 35 people.",
+        "The workshop employs 35 people. \"A kite without a good spar is a kite that never "
+        "climbs,\" Byrne said, explaining why every frame is tested. \"We only want kites "
+        "that outlast their owners.\""))
+    entries = build_entries(doc, subject)
+    quoted = next(e for e in entries if "never climbs" in e.answer)
+    assert {"what did byrne say", "what does byrne say about kites",
+            "what does byrne say about spars"} <= set(quoted.examples)
+    # not the clause inside the quotation
+    assert not any(e.startswith(("is a kite", "are they a kite")) for e in quoted.examples)
+    # a sentence all quotation goes on with the speaker before it
+    assert qs.quote_speaker('"We only want kites that outlast their owners."', "byrne") == (
+        "byrne", "We only want kites that outlast their owners.")
+    assert qs.quote_speaker('"The field is never going away," de Wit said.') == (
+        "de wit", "The field is never going away,")
+    assert qs.quote_speaker("The workshop employs 35 people.") is None

@@ -318,6 +318,10 @@ def test_a_word_the_question_sets_aside_points_away_from_the_answer_about_it(zep
                                            asking=True)
     assert "ines" not in matcher.foreign_words("does ines run zephyra", "fact_boss",
                                                asking=True)
+    # "before ines" too, and of any answer that names her; "before zephyra", the
+    # subject every answer names, asks about a time
+    assert matcher.unanswered("who ran it before ines", "fact_boss") == ["ines"]
+    assert "zephyra" not in matcher.unanswered("what did ines do before zephyra", "fact_boss")
 
 
 def test_an_answer_that_does_not_give_what_is_asked_is_refused_at_any_confidence(zephyra):

@@ -16,7 +16,7 @@ from bot.compiler import lexicon as lx
 from bot.compiler import questions as qs
 from bot.compiler import spans as sp
 from bot.compiler import text as tx
-from bot.compiler.clause import lemmas, read_clause
+from bot.compiler.clause import Clause, lemmas, read_clause
 from bot.compiler.document import Document
 from bot.compiler.segment import Fact, Subject, segment
 from bot.compiler.topics import topic_questions
@@ -206,10 +206,18 @@ def _fact_entry(fact: Fact, subject: Subject, people: frozenset[str],
     named: tuple[int, str, str] | None = None
     details: list[str] = []
     defining: list[str] = []
+    speaker = ""
     for sentence in tx.sentences(fact.text):
         spans = sp.extract_spans(sentence, people, lowercase)
         protected = [(s.start, s.end) for s in spans if s.kind != sp.ROLE]
         clause = read_clause(sentence, protected)
+        quoted = qs.quote_speaker(sentence, speaker)
+        speaker = quoted[0] if quoted else ""
+        if quoted:
+            # what the speaker said, not the clause inside the quotation ("is an island an
+            # island")
+            examples += qs.quote_questions(*quoted, roles or {})
+            clause = Clause(speaker, "say")
         defining += [q for name, be in qs.defined_names(sentence, spans, subject)
                      for q in qs.definition_forms(name, be)]
         examples += qs.fact_questions(sentence, spans, clause, subject,

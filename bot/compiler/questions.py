@@ -1212,6 +1212,57 @@ def opinion_questions(clause: Clause, roles: dict[str, str], subject: Subject) -
     return out
 
 
+# A quotation and who said it: '"...," Mandić said' or '"...," said Mandić'.
+_QUOTE = re.compile(
+    r'^\s*["“](?P<quote>[^"”]+)["”],?\s+(?:(?P<speaker>(?:(?:de|van|von|der|da|di|du|le|la)\s)?'
+    r"[A-Z][\w'’\- ]{1,40}?)\s+"
+    r"(?P<verb>said|says|told|added|argued|explained|insisted|warned)\b"
+    r"|(?:said|says|added)\s+(?P<after>[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*))")
+_NAME_PARTICLES = tx.wordset("de van von der da di du le la")
+# Quotation marks around the whole sentence: a quotation going on from the last one.
+_WHOLE_QUOTE = re.compile(r'^\s*["“][^"”]+["”]\s*$')
+
+
+def quote_speaker(sentence: str, previous_speaker: str = "") -> tuple[str, str] | None:
+    """Return (speaker, quotation) of a quoted sentence, or None.
+
+    '"An island without a reliable ferry is an island that slowly empties," Mandić said'
+    -> ("mandić", "An island ... empties"); a sentence that is all quotation goes on with
+    the speaker of the one before ('"We just want to grow the fragile things ..."').
+    """
+    found = _QUOTE.match(sentence)
+    if found:
+        speaker = found.group("speaker") or found.group("after")
+        return tx.clean(speaker), found.group("quote")
+    if previous_speaker and _WHOLE_QUOTE.match(sentence):
+        return previous_speaker, sentence.strip().strip('"“”')
+    return None
+
+
+def quote_questions(speaker: str, quotation: str, roles: dict[str, str]) -> list[str]:
+    """What a quoted person said, asked by name, by role and by what the quotation is about.
+
+    Of Mandić's '"An island without a reliable ferry is an island that slowly empties"':
+    "what did mandić say", "what does mandić say about islands", "... about ferries", and
+    with a role "what did the ceo say about islands". The nouns are those of the quotation
+    that are not among the 1,000 commonest English words.
+    """
+    words = speaker.split()
+    # "de wit" is asked as written; "catarina lobo" by the surname
+    surname = speaker if words[0] in _NAME_PARTICLES else words[-1]
+    role = roles.get(speaker) or roles.get(surname)
+    nouns = [w for w in dict.fromkeys(tx.words(quotation)) if w.isalpha()
+             and "NOUN" in lemmas(w) and not w.endswith(("ed", "ing"))
+             and w not in tx.STOPWORDS and not _common(w, 1000)][:3]
+    names = [surname] + ([f"the {role}"] if role else [])
+    out = [f"what did {n} say" for n in names]
+    for noun in nouns:
+        plural = inflect(lemmas(noun)["NOUN"][0], "NNS")
+        out += [f"what does {n} say about {plural}" for n in names]
+        out += [f"what did {surname} say about {plural}"]
+    return out
+
+
 def faq_questions(question: str, subject: Subject) -> list[str]:
     """Return an FAQ question with its natural variants (short subject, pronouns, "i").
 

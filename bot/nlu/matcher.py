@@ -716,10 +716,11 @@ class LinearMatcher:
         A year it does not name ("revenue in 2022" against the answer about 2023), the
         noun a "what is X's NOUN" question asks about when the intent never uses it ("what
         is the interest rate on the loan" against an answer naming only the loan:
-        :func:`bot.nlu.kinds.asked_head`), and a key word of the intent that the question
-        sets aside ("who founded it besides mensch" against the answer about him:
-        :func:`bot.nlu.kinds.excluded_words`). However well the other words match, such a
-        question is a near miss.
+        :func:`bot.nlu.kinds.asked_head`), and a name the intent uses that the question
+        sets aside ("who founded it besides mensch" against the answer about him, "who was
+        ceo before mandić" against any answer naming her: :func:`bot.nlu.kinds.excluded_words`;
+        not the subject most intents name, "before bura" asks about a time). However well
+        the other words match, such a question is a near miss.
         """
         if intent not in self.intents:
             return []
@@ -729,8 +730,10 @@ class LinearMatcher:
                  if _YEAR.fullmatch(w) and not self._uses_in(column, w)]
         for word in excluded_words(self.read(text).words):  # "besides" may be no term
             row = self._stem_index.get(stem(word))
-            if (row is not None and word not in found and self._stem_intents[row, column]
-                    and float(self._stem_own[row]) >= self._settings.key_word_share):
+            if (row is not None and word not in found and self._uses_in(column, word)
+                    and self._spread[row] < self._settings.common_word_spread):
+                # "who was ceo before mandić" is about someone else; "before bura" (the
+                # subject most intents name) asks about a time
                 found.append(word)
         head = asked_head(self.read(text).words)
         if head is not None and head not in terms:
