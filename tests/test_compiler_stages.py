@@ -693,3 +693,12 @@ def test_a_quotation_is_asked_as_what_its_speaker_said() -> None:
     assert qs.quote_speaker('"The field is never going away," de Wit said.') == (
         "de wit", "The field is never going away,")
     assert qs.quote_speaker("The workshop employs 35 people.") is None
+
+
+def test_a_part_of_a_whole_is_asked_as_its_share() -> None:
+    made_up = _questions("Stunt kites made up 40 percent of sales last year.")
+    assert {"what share of sales are stunt kites",
+            "how much of sales comes from stunt kites"} <= set(made_up)
+    shop = _questions("Kites are also sold through the Harbour app, which accounts for 15 "
+                      "percent of all sales.")
+    assert "what share of sales is the harbour app" in shop

@@ -64,6 +64,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _instrument_questions(text, clause, who, subject)
     out += _yes_no_questions(text, clause, who, about_subject)
     out += _detail_questions(text, spans, subject)
+    out += _share_questions(text)
     out += _owned_size_questions(text, spans, clause, who) if about_subject else []
     out += _sequence_questions(text, subject)
     out += _list_questions(spans, clause, subject)
@@ -260,6 +261,40 @@ def _size_questions(noun: str, span: sp.Span) -> list[str]:
                 f"what size {'are' if plural else 'is'} the {noun}"]
     return out + [f"how many {units[-1]} is each {noun[:-1]}" if plural else
                   f"how many {units[-1]} is the {noun}"]
+
+
+# "Electric models made up 55 percent of sales last year"; "the BuraGo app, which accounts
+# for 62 percent of all sales".
+_SHARE = re.compile(
+    r"\b(?:made up|makes? up|accounted for|accounts? for|represented|represents?)\s+"
+    r"(?:(?:about|around|roughly|some|nearly|almost|over|more than|less than)\s+)?"
+    r"\d[\d.,]*\s?(?:percent|per cent|%)\s+of\s+(?:(?:all|the|its|their)\s+)?"
+    r"(?P<whole>[a-z][a-z\- ]*?)(?=\s+(?:last|this|in|a|per|each|every)\b|[,.;]|$)")
+
+
+def _share_questions(text: str) -> list[str]:
+    """What share of a whole a part is: "what share of sales are electric models".
+
+    Of "Electric models made up 55 percent of sales last year" and of "the BuraGo app,
+    which accounts for 62 percent of all sales". The part is the noun phrase before the
+    verb (before ", which"), after any preposition or verb there.
+    """
+    out: list[str] = []
+    for found in _SHARE.finditer(text):
+        before = re.sub(r",?\s+(?:which|that)\s*$", "", text[:found.start()].rstrip())
+        words = tx.words(before)
+        start = max((i + 1 for i, w in enumerate(words)
+                     if w in lx.PREPOSITIONS or _finite_verb(w) or w in _RELATIVE), default=0)
+        part = _simple_np(" ".join(words[start:]))
+        whole = found.group("whole").strip()
+        if not part or not whole or len(part.split()) > 4:
+            continue
+        plural = part.split()[-1].endswith("s") and not part.split()[-1].endswith("ss")
+        be, do = ("are", "do") if plural else ("is", "does")
+        out += [f"what share of {whole} {be} {part}", f"what percentage of {whole} {be} {part}",
+                f"how much of {whole} {do} {part} account for",
+                f"how much of {whole} comes from {part}"]
+    return out
 
 
 # Verbs by which a subject holds an area ("has 6,500 square metres of floor space").
