@@ -702,3 +702,12 @@ def test_a_part_of_a_whole_is_asked_as_its_share() -> None:
     shop = _questions("Kites are also sold through the Harbour app, which accounts for 15 "
                       "percent of all sales.")
     assert "what share of sales is the harbour app" in shop
+
+
+def test_a_title_or_saint_before_a_name_does_not_end_a_sentence() -> None:
+    from bot.compiler.text import sentences
+
+    assert sentences("It flies between Gander, St. John's and Halifax. Dr. Okafor leads it. "
+                     "No. Fines were dropped.") == [
+        "It flies between Gander, St. John's and Halifax.", "Dr. Okafor leads it.", "No.",
+        "Fines were dropped."]

@@ -37,7 +37,11 @@ PRONOUNS = wordset(
 )
 
 _WORD = re.compile(r"\$?\d+(?:[.,]\d+)*%?|[a-z0-9][a-z0-9'\-]*", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9$])")
+# A full stop ends a sentence, but not after a title or "St." before a name ("St. John's",
+# "Dr. Okafor").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bSt\.)(?<!\bMt\.)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)"
+    r"(?<!\bProf\.)(?<!\bSgt\.)(?<!\bCapt\.)[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9$])")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{2,120})[\"”]")
 _CAPITALISED = re.compile(
     r"\b[A-Z][\w'’\-]*(?:\s+(?:(?:of|de|du|des|la|le|les|and|&)\s+)?[A-Z][\w'’\-]*)*"
