@@ -182,6 +182,10 @@ def test_a_question_ending_on_a_word_that_can_be_no_noun_is_dropped() -> None:
                            "how many vessels", "how much did they raise"])
     assert kept == ["how much raised", "how big is the fleet", "who does the roasting",
                     "what is harbour's county", "how many vessels", "how much did they raise"]
+    assert clean_examples(["how many people will the loft will hold",
+                           "do they have played in halls", "who makes the own sails",
+                           "do they have a shop"]) == ["who makes its own sails",
+                                                       "do they have a shop"]
 
 
 def test_fragments_dates_and_pronoun_leftovers_are_not_examples() -> None:

@@ -1370,7 +1370,9 @@ def clean_examples(examples: list[str], max_words: int = MAX_WORDS) -> list[str]
     """Return examples lower-cased, de-duplicated, and without junk.
 
     Junk is a single common English word, a bare verb, a possessive alone ("studio's"), a
-    bare number or date, or an example longer than ``MAX_WORDS`` words.
+    bare number or date, an example longer than ``MAX_WORDS`` words, one ending on a word
+    that can be no noun, one with a modal twice ("will ... will") and "do X have" before a
+    participle ("do they have played in churches").
     """
     seen: set[str] = set()
     kept: list[str] = []
@@ -1384,6 +1386,7 @@ def clean_examples(examples: list[str], max_words: int = MAX_WORDS) -> list[str]
             m.group(2)[:-1] if m.group(2) in ("runs", "makes", "sells", "has") else
             m.group(2)) if not m.group(1) else "their " + m.group(2), text)
         text = text.replace("they has", "they have")
+        text = re.sub(r"\bthe own\b", "its own", text)  # "who makes the own energy"
         text = _object_pronouns(text)
         if not text or text in seen or _junk(text, max_words):
             continue
@@ -1422,6 +1425,10 @@ def _junk(text: str, max_words: int = MAX_WORDS) -> bool:
         return sp.common_word(word, 1500) and word not in lx.ROLE_SHORT.values()
     if _no_noun_asked(words):
         return True
+    if any(words.count(m) > 1 for m in ("will", "would", "can", "could", "should")):
+        return True  # "how many people will the centre will run"
+    if re.search(r"\b(?:do|does|did)\b(?: \S+){1,3} have \w+ed\b", text):
+        return True  # "do they have played in churches"
     return all(w in tx.STOPWORDS or w in tx.QUESTION_WORDS for w in words)
 
 
