@@ -715,3 +715,14 @@ def test_a_title_or_saint_before_a_name_does_not_end_a_sentence() -> None:
                      "No. Fines were dropped.") == [
         "It flies between Gander, St. John's and Halifax.", "Dr. Okafor leads it.", "No.",
         "Fines were dropped."]
+
+
+def test_a_name_holding_the_subjects_short_name_may_name_something_else() -> None:
+    from bot.compiler.segment import Subject
+
+    subject = Subject("Corvo Mill Bakery", "corvo", ("bakery",))
+    product = "Corvo Rye, a sourdough loaf made with local flour, is the bread most know."
+    assert ("corvo rye", "is") in qs.defined_names(product, sp.extract_spans(product),
+                                                   subject)
+    itself = "Corvo Mill, a bakery in Porto, bakes bread."
+    assert qs.defined_names(itself, sp.extract_spans(itself), subject) == []

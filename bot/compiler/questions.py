@@ -1066,7 +1066,7 @@ def defined_names(text: str, spans: list[sp.Span], subject: Subject) -> list[tup
     """
     out = []
     for span in spans:
-        if span.kind not in (sp.NAME, sp.ORG) or subject.short in tx.words(span.text):
+        if span.kind not in (sp.NAME, sp.ORG) or _names_subject(span.text, subject):
             continue
         after, before = text[span.end:], text[:span.start]
         described = _DESCRIPTOR_BEFORE.search(before)
@@ -1079,6 +1079,16 @@ def defined_names(text: str, spans: list[sp.Span], subject: Subject) -> list[tup
     if introduced is not None:
         out.append((introduced[0], "is"))  # "The largest project ... is a new central library"
     return out
+
+
+def _names_subject(name: str, subject: Subject) -> bool:
+    """True when ``name`` is the subject's name or part of it ("Brannock Hill", "Brannock").
+
+    "Brannock Blue", a cheese, holds the short name and a word the subject's name lacks:
+    it names something else.
+    """
+    words = tx.words(name)
+    return subject.short in words and set(words) <= set(tx.words(subject.name)) | {"the"}
 
 
 def _introduced(text: str, subject: Subject) -> tuple[str, str] | None:
@@ -1103,7 +1113,7 @@ def definition_forms(name: str, be: str = "is") -> list[str]:
 def _name_questions(spans: list[sp.Span], subject: Subject) -> list[str]:
     out = []
     for span in spans:
-        if span.kind not in (sp.NAME, sp.ORG) or subject.short in tx.words(span.text) or (
+        if span.kind not in (sp.NAME, sp.ORG) or _names_subject(span.text, subject) or (
                 sp.common_word(span.text.split()[0], 3000) and " " not in span.text):
             continue
         name = tx.clean(span.text)
