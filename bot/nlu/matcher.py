@@ -454,7 +454,7 @@ class LinearMatcher:
         ("public" is not read as "publication").
         """
         if (self._settings.family_trust <= 0 or word in self._known_words
-                or self._stem_index.get(stem(word)) is not None):
+                or self.mentions(word)):
             return None  # known, or a form the stems already match ("consumers")
         root = word_root(word)
         if root is None:
@@ -547,7 +547,7 @@ class LinearMatcher:
         tokens, _ = self.understand(text)
         return [
             t for t in dict.fromkeys(tokens)
-            if self._stem_index.get(stem(t)) is None and t not in self._entity_words
+            if not self.mentions(t) and t not in self._entity_words
             and t not in FUNCTION_WORDS and t not in QUESTION_WORDS
             and any(c.isalpha() for c in t) and number_form(t) is None  # "20m" is a figure
             and rarity(t, self._settings.rarity_power) >= least
@@ -740,7 +740,7 @@ class LinearMatcher:
             # read as a synonym or paraphrase ("ceo" as "boss"): the head of what was read
             head = asked_head(terms)
         if (head is not None and head not in found
-                and self._stem_index.get(stem(head)) is not None
+                and self.mentions(head)
                 and not self._uses_in(column, head)):
             found.append(head)
         asked = asked_object(self.read(text).words)  # as typed: "did" may be no term
@@ -749,7 +749,7 @@ class LinearMatcher:
             # "what profit did they make": a noun the answer does not use, or none does
             found.append(asked)
         owned = asked_head(terms, owned_only=True)
-        if (owned is not None and owned not in found and self._stem_index.get(stem(owned)) is None
+        if (owned is not None and owned not in found and not self.mentions(owned)
                 and owned not in self._entity_words and number_form(owned) is None):
             # "what is the top speed of the ferry": a noun the knowledge base never uses
             found.append(owned)
