@@ -372,6 +372,9 @@ def test_a_refusal_never_says_the_sources_lack_a_count_another_answer_gives(tmp_
     text = " ".join(r.text for r in turn.responses)
     assert turn.decision != "answer"
     assert "\u201ccopies\u201d" not in text  # the answer on Tidepool counts copies
+    # nor a count noun as read through the lexicon ("employees" as the team's word)
+    turn = engine.handle("e", "how many employees did tidepool sell")
+    assert "\u201cteam\u201d" not in " ".join(r.text for r in turn.responses)
     # a count nothing in the sources gives is named
     turn = engine.handle("p", "how many players can play tidepool")
     assert "\u201cplayers\u201d" in " ".join(r.text for r in turn.responses)

@@ -629,9 +629,11 @@ class Engine:
             # "which city is it in" against an answer naming a country: understood, but
             # the sources do not say
             gap = lacking(m.message, ranking[0].name)
-            if gap and mentions is not None and m.utterance is not None and (
-                    gap in count_noun(m.utterance.words) and mentions(gap)):
-                gap = None  # "how many items ...": another answer counts items
+            if gap and mentions is not None and m.utterance is not None and mentions(gap) and (
+                    gap in count_noun(m.utterance.words) or gap in count_noun(m.utterance.terms)):
+                # "how many items ...": another answer counts items; "how many loans",
+                # read as "borrowing": an answer says "borrowed"
+                gap = None
             missing = [gap] if gap else []
         unanswered = getattr(brain.matcher, "unanswered", None)
         if not missing and unanswered is not None and ranking:
