@@ -257,3 +257,33 @@ responses:
     assert built.gives_kind("how many people sit on the board", "fact_board")
     assert not built.gives_kind("how many people sit on the board", "fact_history")
     assert built.gives_kind("how many members does the board have", "fact_board")
+
+
+def test_before_someone_sets_them_aside_besides_only_where_they_are_the_topic(tmp_path):
+    owners = """\
+version: "3.1"
+nlu:
+- intent: fact_owners
+  examples: |
+    - who owns the company
+    - who are the shareholders
+- intent: fact_founders
+  examples: |
+    - who founded the company
+    - who are the founders
+    - founders
+    - when did the founders start it
+responses:
+  utter_fact_owners:
+  - text: The founders own 70 percent; Tejo Partners bought the rest in 2021.
+  utter_fact_founders:
+  - text: Ana Costa and Rui Lima founded it in 2009.
+"""
+    (tmp_path / "kb.yml").write_text(owners, encoding="utf-8")
+    built = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    # an answer naming the founders among other owners answers "besides the founders"
+    assert built.unanswered("who owns it besides the founders", "fact_owners") == []
+    assert built.unanswered("who founded it besides the founders", "fact_founders") == [
+        "founders"]
+    # "before tejo" asks about someone else, against any answer naming Tejo
+    assert built.unanswered("who owned it before tejo", "fact_owners") == ["tejo"]

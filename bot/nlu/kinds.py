@@ -304,7 +304,7 @@ _EXCLUDING = (("besides",), ("apart", "from"), ("aside", "from"), ("other", "tha
 
 # "before" or "after" right before a name asks about someone else ("who ran it before
 # ramanathan"); "before the new building" is about a time.
-_BEFORE_SOMEONE = _set("before after succeeded replaced")
+BEFORE_SOMEONE = _set("before after succeeded replaced")
 
 
 def excluded_words(tokens: Sequence[str]) -> tuple[str, ...]:
@@ -315,7 +315,7 @@ def excluded_words(tokens: Sequence[str]) -> tuple[str, ...]:
     after "before" or "after" ("who was director before ramanathan").
     """
     for start in range(len(tokens)):
-        if (tokens[start] in _BEFORE_SOMEONE and start + 1 < len(tokens)
+        if (tokens[start] in BEFORE_SOMEONE and start + 1 < len(tokens)
                 and tokens[start + 1].isalpha() and tokens[start + 1] not in FUNCTION_WORDS
                 and tokens[start + 1] not in QUESTION_WORDS):
             return (tokens[start + 1],)  # "who was director before ramanathan"

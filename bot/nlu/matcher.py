@@ -44,6 +44,7 @@ from bot.nlu.features import FeatureSpace
 from bot.nlu.kinds import (
     AGE,
     AMOUNT,
+    BEFORE_SOMEONE,
     DURATION,
     LITERAL_KINDS,
     MONEY,
@@ -728,12 +729,23 @@ class LinearMatcher:
         terms = self.understand(text)[0]  # synonyms and paraphrases read; a year as typed
         found = [w for w in dict.fromkeys(terms)
                  if _YEAR.fullmatch(w) and not self._uses_in(column, w)]
-        for word in excluded_words(self.read(text).words):  # "besides" may be no term
+        typed = self.read(text).words  # "besides" may be no term
+        for word in excluded_words(typed):
             row = self._stem_index.get(stem(word))
-            if (row is not None and word not in found and self._uses_in(column, word)
-                    and self._spread[row] < self._settings.common_word_spread):
-                # "who was ceo before mandić" is about someone else; "before bura" (the
-                # subject most intents name) asks about a time
+            if row is None or word in found:
+                continue
+            if word in typed and typed.index(word) and typed[typed.index(word) - 1] in (
+                    BEFORE_SOMEONE):
+                # "who was ceo before mandić" is about someone else, against any answer
+                # naming her; "before bura" (the subject most intents name) is a time
+                if (self._uses_in(column, word)
+                        and self._spread[row] < self._settings.common_word_spread):
+                    found.append(word)
+            elif (self._stem_intents[row, column]
+                  and float(self._stem_own[row]) >= self._settings.key_word_share):
+                # "who founded it besides mensch" against the answer about him; an answer
+                # naming the founders among other owners still answers "who owns it
+                # besides the founders"
                 found.append(word)
         head = asked_head(self.read(text).words)
         if head is not None and head not in terms:
