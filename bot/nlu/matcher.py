@@ -717,11 +717,12 @@ class LinearMatcher:
         A year it does not name ("revenue in 2022" against the answer about 2023), the
         noun a "what is X's NOUN" question asks about when the intent never uses it ("what
         is the interest rate on the loan" against an answer naming only the loan:
-        :func:`bot.nlu.kinds.asked_head`), and a name the intent uses that the question
-        sets aside ("who founded it besides mensch" against the answer about him, "who was
-        ceo before mandić" against any answer naming her: :func:`bot.nlu.kinds.excluded_words`;
-        not the subject most intents name, "before bura" asks about a time). However well
-        the other words match, such a question is a near miss.
+        :func:`bot.nlu.kinds.asked_head`), and a name the question sets aside
+        (:func:`bot.nlu.kinds.excluded_words`): after "besides", a key word of the intent
+        ("who founded it besides mensch" against the answer about him); after "before",
+        any name the intent uses ("who was ceo before mandić" against any answer naming
+        her), but not the subject most intents name ("before bura" asks about a time).
+        However well the other words match, such a question is a near miss.
         """
         if intent not in self.intents:
             return []
