@@ -230,6 +230,28 @@ def test_follow_up_about_what_the_last_answer_says_is_answered_by_it_again(small
     assert result.ranking[0].name == "fact_rockets"
 
 
+def test_a_confident_reading_yields_when_it_is_the_last_answers_thing(small_kb):
+    # "when will it build the boulder": on its own the sales answer is confident, but
+    # "it" points back and the rockets answer speaks of every word asked
+    message = "when will it build the boulder"
+    standalone = [IntentScore("fact_sales", 0.9), IntentScore("fact_rockets", 0.2)]
+    rank = fake_rank({f"{message} what rockets do they build": [
+        ("fact_rockets", 0.7), ("fact_sales", 0.1)]})
+    covers = covering({"fact_rockets": {"boulder", "build", "when", "will", "it", "the"}})
+    result = contextual_ranking(
+        message, read_message(message), standalone, "fact_rockets",
+        "what rockets do they build", ContextIndex(small_kb), rank, DialogConfig(), NLU,
+        covers=covers, foreign=lambda text, intent: [], new_words=no_new_words)
+    assert result is not None and result.resolved
+    assert result.ranking[0].name == "fact_rockets"
+    # "they" is the subject, not the last answer's thing: the confident reading stands
+    message = "when will they build the boulder"
+    assert contextual_ranking(
+        message, read_message(message), standalone, "fact_rockets",
+        "what rockets do they build", ContextIndex(small_kb), rank, DialogConfig(), NLU,
+        covers=covers, foreign=lambda text, intent: [], new_words=no_new_words) is None
+
+
 @pytest.mark.parametrize(("message", "foreign"), [
     ("how heavy is it", []),  # nothing the last answer speaks of
     ("is the boulder heavier than the falcon", []),  # not half of it

@@ -618,6 +618,8 @@ def _asks_again(
     return top >= nlu.suggest_threshold and 2 * covered >= len(reading.content)
 
 
+# References to a thing the last answer spoke of (not to people, not "they": the subject).
+_THING_ANAPHORS = frozenset({"it", "its", "this", "that"})
 _PERSONAL = {"he": "", "she": "", "him": "", "his": "'s", "her": "'s", "hers": "'s"}
 # an answer about one person: a full name next to a role ("Lucija Mandić ... chief executive")
 _LOWER = r"[^\W\d_A-ZÀ-ÖØ-Þ]"  # a letter that is no capital (Latin scripts)
@@ -692,7 +694,19 @@ def contextual_ranking(
         one that names something the knowledge base does not know: a new subject).
     """
     if decide(standalone, nlu).kind == ANSWER:
-        return None  # a confident answer on its own stands
+        # a confident answer on its own stands, unless "it" is the last answer's thing
+        # and that answer speaks of all the follow-up asks ("when will it open" after the
+        # farm planned in Hamburg, not the farm tours' opening hours)
+        if (reading.kind == PLAIN or covers is None or not last_text or not standalone
+                or standalone[0].name == last_intent
+                or not _THING_ANAPHORS & set(normalize(message).split())
+                or not covers(message, last_intent)):
+            return None
+        again = rank(f"{message} {last_text}")
+        if _asks_again(message, reading, again, standalone, last_intent, covers, foreign,
+                       nlu):
+            return ContextResult(again, joined=True, resolved=True)
+        return None
     if reading.kind == PLAIN:
         return None
     unknown = (new_words(" ".join(reading.content)) if new_words is not None
