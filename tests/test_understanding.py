@@ -203,6 +203,15 @@ def test_answer_words_raise_an_intent_in_the_ranking_not_only_in_coverage(tmp_pa
     boosted, _ = with_answers.scores(["move", "mill"])
     plain, _ = without.scores(["move", "mill"])
     assert boosted[history] > plain[history]
+    # an adverb says when, not what about: no evidence from an answer's "before"
+    from bot.nlu.english import adverb_only
+
+    assert adverb_only("before") and adverb_only("since") and not adverb_only("mill")
+    (tmp_path / "kb.yml").write_text(KB.replace("old mill.", "old mill before 1990."),
+                                     encoding="utf-8")
+    dated = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    column = dated.intents.index("fact_history")
+    assert dated._answer_evidence(["before"], None)[column] == 0
     # a message mostly of words the knowledge base never saw gains little from one
     # word an answer happens to use
     evidence = with_answers._answer_evidence

@@ -87,3 +87,16 @@ def _verb_bases(word: str) -> tuple[str, ...]:
     import lemminflect
 
     return tuple(b for b in lemminflect.getAllLemmas(word).get("VERB", ()) if b != word)
+
+
+@lru_cache(maxsize=65536)
+def adverb_only(word: str) -> bool:
+    """True when ``word`` is only ever an adverb ("before", "since", "never"), by lemminflect.
+
+    Such a word says when or how, not what about: as evidence that an answer speaks of the
+    question's subject it counts for nothing.
+    """
+    import lemminflect
+
+    kinds = set(lemminflect.getAllLemmas(word))
+    return bool(kinds) and kinds <= {"ADV"}

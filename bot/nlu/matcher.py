@@ -39,7 +39,7 @@ import numpy as np
 
 from bot.kb.model import KnowledgeBase
 from bot.nlu import cache
-from bot.nlu.english import frequencies, rarity
+from bot.nlu.english import adverb_only, frequencies, rarity
 from bot.nlu.features import FeatureSpace
 from bot.nlu.kinds import (
     AGE,
@@ -876,7 +876,8 @@ class LinearMatcher:
         water") gains little from the one word an answer happens to use. A word counts
         less the more intents' examples use it (over one plus their number): the fitted
         model weighs it already, and "what kind of models" is asked of the answer whose
-        examples say "models", not of every answer mentioning models.
+        examples say "models", not of every answer mentioning models. An adverb counts for
+        nothing: "before 2028" in an answer is no answer to "what did she do before".
         """
         found = np.zeros(len(self.intents))
         content = {t: b for t, b in zip(tokens, trust or [1.0] * len(tokens), strict=True)
@@ -892,6 +893,8 @@ class LinearMatcher:
             weight = float(self._stem_idf[row])
             total += weight
             known += weight
+            if adverb_only(token):
+                continue  # "before 2028" is no answer to "what did she do before"
             # a word other intents' examples use is one the fitted model already weighs
             claimed = 1.0 + float(self._stem_intents[row].sum())
             found += weight * belief * self._answer_only[row] / claimed
