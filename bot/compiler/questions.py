@@ -1257,13 +1257,14 @@ def opinion_questions(clause: Clause, roles: dict[str, str], subject: Subject) -
     return out
 
 
+# Lower-case words opening a surname ("de Wit").
+_NAME_PARTICLES = tx.wordset("de van von der da di du le la")
 # A quotation and who said it: '"...," Mandić said' or '"...," said Mandić'.
 _QUOTE = re.compile(
-    r'^\s*["“](?P<quote>[^"”]+)["”],?\s+(?:(?P<speaker>(?:(?:de|van|von|der|da|di|du|le|la)\s)?'
-    r"[A-Z][\w'’\- ]{1,40}?)\s+"
+    r'^\s*["“](?P<quote>[^"”]+)["”],?\s+(?:(?P<speaker>(?:(?:'
+    + "|".join(sorted(_NAME_PARTICLES)) + r")\s)?[A-Z][\w'’\- ]{1,40}?)\s+"
     r"(?P<verb>said|says|told|added|argued|explained|insisted|warned)\b"
     r"|(?:said|says|added)\s+(?P<after>[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)*))")
-_NAME_PARTICLES = tx.wordset("de van von der da di du le la")
 # Quotation marks around the whole sentence: a quotation going on from the last one.
 _WHOLE_QUOTE = re.compile(r'^\s*["“][^"”]+["”]\s*$')
 

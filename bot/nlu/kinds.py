@@ -204,8 +204,8 @@ _NATIONALITY = _words(_COUNTRIES, _DEMONYMS)
 _CITY = _words(_CITIES)
 # A town the list does not know, told by the country after it: "in Águeda, Portugal".
 _TOWN = re.compile(
-    r"(?i:" + _CITY.pattern + r")|\b(?:in|at|near|from)\s+[A-ZÀ-ÖØ-Þ][^\W\d_]+"
-    r"(?:[\s-][A-ZÀ-ÖØ-Þ][^\W\d_]+)?,\s+(?:the\s+)?(?i:" + _COUNTRY.pattern + r")")
+    r"(?i:" + _CITY.pattern + rf")|\b(?:in|at|near|from)\s+[{_UPPER}][^\W\d_]+"
+    rf"(?:[\s-][{_UPPER}][^\W\d_]+)?,\s+(?:the\s+)?(?i:" + _COUNTRY.pattern + r")")
 _LANGUAGE = _words(_LANGUAGES)
 
 # Type nouns ("which NOUN", "what NOUN") and the spans that give them. Where the spans are
@@ -304,21 +304,30 @@ _EXCLUDING = (("besides",), ("apart", "from"), ("aside", "from"), ("other", "tha
 
 # "before" or "after" right before a name asks about someone else ("who ran it before
 # ramanathan"); "before the new building" is about a time.
-BEFORE_SOMEONE = _set("before after succeeded replaced")
+_BEFORE_SOMEONE = _set("before after succeeded replaced")
 
 
 def excluded_words(tokens: Sequence[str]) -> tuple[str, ...]:
     """Return the words a question sets aside ("besides mensch" -> ("mensch",)), or ().
 
+    See :func:`set_aside`, which also tells how they are set aside.
+    """
+    return set_aside(tokens)[0]
+
+
+def set_aside(tokens: Sequence[str]) -> tuple[tuple[str, ...], bool]:
+    """Return the words a question sets aside, and whether "before" or "after" did it.
+
     The words after "besides", "apart from", "other than", "except" ... up to the next
     function word: what is asked for is something else than them. So is the word right
-    after "before" or "after" ("who was director before ramanathan").
+    after "before" or "after" ("who was director before ramanathan"): then the flag is
+    True, for someone earlier or later, not only someone else.
     """
     for start in range(len(tokens)):
-        if (tokens[start] in BEFORE_SOMEONE and start + 1 < len(tokens)
+        if (tokens[start] in _BEFORE_SOMEONE and start + 1 < len(tokens)
                 and tokens[start + 1].isalpha() and tokens[start + 1] not in FUNCTION_WORDS
                 and tokens[start + 1] not in QUESTION_WORDS):
-            return (tokens[start + 1],)  # "who was director before ramanathan"
+            return (tokens[start + 1],), True  # "who was director before ramanathan"
         for marker in _EXCLUDING:
             if tuple(tokens[start:start + len(marker)]) == marker:
                 rest = tokens[start + len(marker):]
@@ -329,8 +338,8 @@ def excluded_words(tokens: Sequence[str]) -> tuple[str, ...]:
                             break
                         continue
                     words.append(token)
-                return tuple(words)
-    return ()
+                return tuple(words), False
+    return (), False
 
 
 def gives_noun(noun: str, texts: Iterable[str]) -> bool:

@@ -44,7 +44,6 @@ from bot.nlu.features import FeatureSpace
 from bot.nlu.kinds import (
     AGE,
     AMOUNT,
-    BEFORE_SOMEONE,
     DURATION,
     LITERAL_KINDS,
     MONEY,
@@ -64,10 +63,10 @@ from bot.nlu.kinds import (
     example_counts,
     example_kinds,
     example_nouns,
-    excluded_words,
     gives_noun,
     question_kind,
     second_question,
+    set_aside,
 )
 from bot.nlu.lexicon import FUNCTION_WORDS, QUESTION_WORDS
 from bot.nlu.linear import fit_hinge
@@ -641,9 +640,7 @@ class LinearMatcher:
         for token in content:
             row = self._stem_index.get(stem(token))
             if row is None:
-                if token not in self._entity_words:
-                    unknown = max(min(1.0, self._unknown_weight(token)), 1 / len(content))
-                    total += self._unknown_idf * unknown
+                total += self._unknown_content_weight(token, len(content))
                 continue
             weight = float(self._stem_idf[row])
             total += weight
@@ -718,7 +715,7 @@ class LinearMatcher:
         noun a "what is X's NOUN" question asks about when the intent never uses it ("what
         is the interest rate on the loan" against an answer naming only the loan:
         :func:`bot.nlu.kinds.asked_head`), and a name the question sets aside
-        (:func:`bot.nlu.kinds.excluded_words`): after "besides", a key word of the intent
+        (:func:`bot.nlu.kinds.set_aside`): after "besides", a key word of the intent
         ("who founded it besides mensch" against the answer about him); after "before",
         any name the intent uses ("who was ceo before mandić" against any answer naming
         her), but not the subject most intents name ("before bura" asks about a time).
@@ -730,13 +727,13 @@ class LinearMatcher:
         terms = self.understand(text)[0]  # synonyms and paraphrases read; a year as typed
         found = [w for w in dict.fromkeys(terms)
                  if _YEAR.fullmatch(w) and not self._uses_in(column, w)]
-        typed = self.read(text).words  # "besides" may be no term
-        for word in excluded_words(typed):
+        typed = self.read(text).words  # as typed: "besides" or "did" may be no term
+        words, before = set_aside(typed)
+        for word in words:
             row = self._stem_index.get(stem(word))
             if row is None or word in found:
                 continue
-            if word in typed and typed.index(word) and typed[typed.index(word) - 1] in (
-                    BEFORE_SOMEONE):
+            if before:
                 # "who was ceo before mandić" is about someone else, against any answer
                 # naming her; "before bura" (the subject most intents name) is a time
                 if (self._uses_in(column, word)
@@ -748,7 +745,7 @@ class LinearMatcher:
                 # naming the founders among other owners still answers "who owns it
                 # besides the founders"
                 found.append(word)
-        head = asked_head(self.read(text).words)
+        head = asked_head(typed)
         if head is not None and head not in terms:
             # read as a synonym or paraphrase ("ceo" as "boss"): the head of what was read
             head = asked_head(terms)
@@ -756,7 +753,7 @@ class LinearMatcher:
                 and self.mentions(head)
                 and not self._uses_in(column, head)):
             found.append(head)
-        asked = asked_object(self.read(text).words)  # as typed: "did" may be no term
+        asked = asked_object(typed)
         if asked is not None and asked not in found and not self._uses_in(column, asked) and (
                 asked not in self._entity_words and number_form(asked) is None):
             # "what profit did they make": a noun the answer does not use, or none does
@@ -886,9 +883,7 @@ class LinearMatcher:
         for token, belief in content.items():
             row = self._stem_index.get(stem(token))
             if row is None:
-                if token not in self._entity_words:
-                    total += self._unknown_idf * max(min(1.0, self._unknown_weight(token)),
-                                                     1 / len(content))
+                total += self._unknown_content_weight(token, len(content))
                 continue
             weight = float(self._stem_idf[row])
             total += weight
@@ -899,6 +894,16 @@ class LinearMatcher:
             claimed = 1.0 + float(self._stem_intents[row].sum())
             found += weight * belief * self._answer_only[row] / claimed
         return found * known / total ** 2 if total else found
+
+    def _unknown_content_weight(self, token: str, content: int) -> float:
+        """Return the weight of an unknown word among ``content`` distinct content words.
+
+        The largest IDF times the word's weight (:meth:`_unknown_weight`), at most that IDF
+        and at least that over ``content``; an entity value weighs nothing.
+        """
+        if token in self._entity_words:
+            return 0.0
+        return self._unknown_idf * max(min(1.0, self._unknown_weight(token)), 1 / content)
 
     def _unknown_weight(self, token: str) -> float:
         """Return how much an unknown word weighs: its rarity, more for a name."""
