@@ -378,3 +378,20 @@ def test_a_refusal_never_says_the_sources_lack_a_count_another_answer_gives(tmp_
     # a count nothing in the sources gives is named
     turn = engine.handle("p", "how many players can play tidepool")
     assert "\u201cplayers\u201d" in " ".join(r.text for r in turn.responses)
+
+
+def test_what_time_asks_for_a_time_of_day_which_a_year_does_not_give(matcher, tmp_path):
+    # the paraphrase lexicon reads "what time" as "when"; the type noun is read as typed
+    assert gives_noun("time", ["The last ferry leaves at 21:30."])
+    assert gives_noun("time", ["It opens at 7 pm."])
+    assert not gives_noun("time", ["It entered service in April 2025."])
+    when = matcher.rank("when did the bakery open")
+    hour = matcher.rank("what time does the bakery open")
+    assert when[0].name == "fact_opened" and decide(when, NLU).kind == ANSWER
+    assert hour[0].confidence < 0.5 * when[0].confidence
+    clocked = KB.replace("The bakery opened in 2011.", "The bakery opened in 2011; it opens "
+                         "at 6 am every day.")
+    (tmp_path / "kb.yml").write_text(clocked, encoding="utf-8")
+    with_hours = build_matcher(load_knowledge_base(tmp_path), use_cache=False)
+    hour = with_hours.rank("what time does the bakery open")
+    assert hour[0].name == "fact_opened" and hour[0].confidence > 0.5 * when[0].confidence

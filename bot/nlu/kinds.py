@@ -25,7 +25,8 @@ give; "how long" for a duration or a length ("for six years", "since 2019", "12 
 A "which / what NOUN" question names the type it asks for ("which city", "what year",
 "what percentage"): an answer gives that type only with a span of it (a year, a percentage,
 a city's name, or a capitalised name followed by a country: "in Águeda, Portugal"), so a
-place answer that names only a country does not answer "which city".
+place answer that names only a country does not answer "which city", and one with a date
+but no time of day ("at 21:30", "7 pm", "midnight") does not answer "what time".
 The type nouns, and the short lists of well-known cities, countries and languages that tell
 such spans, are general English knowledge shipped with the engine.
 """
@@ -147,6 +148,15 @@ _DATE = re.compile(
     _YEAR.pattern + r"|\b(" + "|".join(_MONTHS.split()) + r")\b|\b\d{1,2}(st|nd|rd|th)\b",
     re.IGNORECASE,
 )
+# A time of day ("at 9:30", "7 pm", "midnight", "every hour"): what "what time" asks for,
+# which a date does not give.
+_CLOCK = re.compile(
+    r"\b\d{1,2}([:.h]\d\d)?\s?(am|pm|a\.m\.|p\.m\.|o'clock|h)(?!\w)|\b\d{1,2}[:h]\d\d\b"
+    r"|\b(at|from|until|till|by|before|after) \d{1,2}\b|\b(noon|midday|midnight|o'clock|"
+    r"hourly|every hour|morning|mornings|afternoon|afternoons|evening|evenings|overnight|"
+    r"dawn|dusk|sunrise|sunset|opening hours)\b",
+    re.IGNORECASE,
+)
 _PERCENT = re.compile(r"\d\s?%|\b(percent|per cent|percentage)\b", re.IGNORECASE)
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\b(usd|eur|gbp|chf)\s?\d"
@@ -214,6 +224,7 @@ _LANGUAGE = _words(_LANGUAGES)
 TYPE_NOUNS: dict[str, tuple[re.Pattern[str], bool]] = {
     "year": (_YEAR, False), "years": (_YEAR, False),
     "date": (_DATE, False), "month": (_DATE, False), "day": (_DATE, False),
+    "time": (_CLOCK, False), "hour": (_CLOCK, False),
     "percent": (_PERCENT, False), "percentage": (_PERCENT, False),
     "price": (_MONEY, False), "fee": (_MONEY, False),
     "city": (_TOWN, True), "cities": (_TOWN, True), "town": (_TOWN, True),

@@ -30,7 +30,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -1045,16 +1045,18 @@ class LinearMatcher:
             confidence = np.maximum(confidence, filled)
         return confidence
 
-    def kind_capable(self, tokens: list[str]) -> np.ndarray | None:
+    def kind_capable(self, tokens: list[str], words: Sequence[str] = ()) -> np.ndarray | None:
         """Return, per intent, whether it can give the kind of answer asked for (or None).
 
         The kind comes from the question words ("who", "when", "how much":
         :func:`bot.nlu.kinds.question_kind`), for "which / what NOUN" from the type noun
         ("which city": :func:`bot.nlu.kinds.asked_noun`), and for "how many NOUN" from what
-        is counted (:meth:`counting`); an intent must give all.
+        is counted (:meth:`counting`); an intent must give all. The type noun is read from
+        the typed ``words`` too: the paraphrase lexicon reads "what time" as "when", but a
+        date is no time of day.
         """
         kind = question_kind(tokens)
-        noun = asked_noun(tokens)
+        noun = asked_noun(tokens) or asked_noun(words)
         counted = count_noun(tokens)
         if kind is None and noun is None and not counted:
             return None
@@ -1122,7 +1124,7 @@ class LinearMatcher:
         """
         tokens = self.understand(text)[0]
         label = self.intents.index(intent)
-        noun = asked_noun(tokens)
+        noun = asked_noun(tokens) or asked_noun(self.read(text).words)
         if noun is not None and not self._noun_capable[noun][label]:
             return noun, None
         counted = count_noun(tokens)
@@ -1174,7 +1176,7 @@ class LinearMatcher:
         tokens, trust = self.understand(text)
         if not tokens or not self.intents:
             return []
-        confidence, ranked = self._confidence(tokens, trust)
+        confidence, ranked = self._confidence(tokens, trust, self.read(text).words)
         second = second_question(tokens)
         if second is not None:
             # "who is the ceo and what does he believe in": an answer to the first question
@@ -1191,9 +1193,12 @@ class LinearMatcher:
         ]
 
     def _confidence(
-        self, tokens: list[str], trust: list[float]
+        self, tokens: list[str], trust: list[float], words: Sequence[str] = ()
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Return the confidence of every intent, and the order ties keep (see :meth:`rank`)."""
+        """Return the confidence of every intent, and the order ties keep (see :meth:`rank`).
+
+        ``words`` are the message's typed words (see :meth:`kind_capable`).
+        """
         probabilities, coverage = self.scores(tokens, trust)
         confidence = probabilities * coverage
         confidence = self._fill_slots(tokens, trust, confidence)
@@ -1203,7 +1208,7 @@ class LinearMatcher:
             # about it
             confidence = confidence.copy()
             confidence[self._compared[subject]] *= self._settings.uncovered_factor
-        capable = self.kind_capable(tokens)
+        capable = self.kind_capable(tokens, words)
         if capable is not None:
             confidence = np.where(capable, confidence,
                                   confidence * self._settings.kind_mismatch_factor)
