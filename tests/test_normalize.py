@@ -42,6 +42,13 @@ def test_stem_meets_word_forms():
     assert stem("ceo") == "ceo"
 
 
+def test_a_plural_in_ies_meets_its_singular_in_y():
+    # "do they grow strawberries" and an answer saying "strawberry" share the word
+    assert stem("strawberries") == stem("strawberry") == "strawberry"
+    assert stem("companies") == stem("company")
+    assert stem("carried") == stem("carries") == stem("carrying") == stem("carry")
+
+
 def test_an_agent_noun_of_a_short_verb_keeps_its_ending():
     # "maker" is no form of "making" (nor "baker" of "baking"); longer stems still meet
     assert stem("maker") == stem("makers") == "maker"

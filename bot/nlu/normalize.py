@@ -113,7 +113,7 @@ def stem(word: str) -> str:
         word: A normalised token.
 
     Returns:
-        The stem: ``"investors"`` -> ``"invest"``, ``"companies"`` -> ``"compan"``.
+        The stem: ``"investors"`` -> ``"invest"``, ``"companies"`` -> ``"company"``.
     """
     if not word.isalpha() or len(word) < 4:
         return word
@@ -124,6 +124,8 @@ def stem(word: str) -> str:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
             base = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                return base + "y"  # "companies" and "company", "applied" and "apply"
             if suffix in ("er", "ers") and _short_syllable(base):
                 return word[:-1] if suffix == "ers" else word  # "maker" is not "making"
             if suffix in ("ing", "ed", "er", "ers") and base[-1] == base[-2] and (
