@@ -72,3 +72,23 @@ def test_a_knowledge_base_with_its_own_small_talk_answers_it_itself(tmp_path):
     engine = _engine(tmp_path, OWN_GREETING)
     turn, reply = _say(engine, "g", "hi")
     assert turn.parse.intent.name == "greet" and reply == "Ahoy from Gull Ferries!"
+
+
+def test_small_talk_in_other_words_and_with_typos_is_read_by_its_own_matcher(tmp_path):
+    engine = _engine(tmp_path, FACTS)
+    for text, intent in (("thanks so much for the help", "thanks"), ("thnks", "thanks"),
+                         ("that was really helpful, thank you", "thanks"),
+                         ("see u later", "goodbye"), ("are you a machine or a human",
+                                                      "bot_challenge")):
+        turn, reply = _say(engine, text, text)
+        assert turn.parse.intent.name == intent and turn.decision == "answer", text
+        assert reply == load_small_talk().replies[intent]
+
+
+def test_a_word_the_small_talk_phrases_never_use_keeps_a_message_out_of_it(tmp_path):
+    engine = _engine(tmp_path, FACTS)
+    # "how is it going" is a greeting; these only share its words
+    for text in ("is it going to rain tomorrow", "how is it going with the new ferry",
+                 "thanks, and what about the timetable", "hello, how much is a ticket"):
+        turn, _ = _say(engine, text, text)
+        assert turn.decision == "fallback" and turn.parse.intent.name == "nlu_fallback", text

@@ -657,7 +657,7 @@ class Engine:
         if m.utterance is None:
             return None
         talk = load_small_talk()
-        name = talk.read(m.utterance.tokens)
+        name = talk.match(m.utterance.tokens, self._config.nlu)
         if name is None or name in m.brain.kb.intents:
             return None
         parse = Parse(m.text, IntentScore(name, 1.0), m.ranking[:10], m.entities)
