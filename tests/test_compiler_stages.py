@@ -726,3 +726,21 @@ def test_a_name_holding_the_subjects_short_name_may_name_something_else() -> Non
                                                    subject)
     itself = "Corvo Mill, a bakery in Porto, bakes bread."
     assert qs.defined_names(itself, sp.extract_spans(itself), subject) == []
+
+
+def test_what_a_person_did_before_is_asked_of_the_sentence_that_tells_it() -> None:
+    doc, subject = _doc(FOUNDING.replace(
+        "The workshop employs 35 people.",
+        "The workshop employs 35 people. In 2015 they hired Sean Doyle, formerly a sailmaker "
+        "in Cork, as head of design. Doyle says every kite is tested on the beach. Mary "
+        "Quinn, who joined in 2018 from a Dublin bank, runs the shop."))
+    entries = build_entries(doc, subject)
+    hired = next(e for e in entries if "sailmaker" in e.answer)
+    assert {"what did doyle do before", "what did doyle do before harbour"} <= set(
+        hired.examples)
+    joined = next(e for e in entries if "Dublin bank" in e.answer)
+    assert "what did quinn do previously" in joined.examples
+    # a later sentence naming the person tells nothing of their past
+    assert not any("do before" in x for e in entries if "tested on the beach" in e.answer
+                   for x in e.examples)
+    assert not any("byrne do before" in x for e in entries for x in e.examples)

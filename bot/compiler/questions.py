@@ -74,6 +74,7 @@ def fact_questions(text: str, spans: list[sp.Span], clause: Clause, subject: Sub
     out += _activity_questions(text, clause, who, about_subject)
     out += _chunks(text, subject, spans)
     out += _name_questions(spans, subject)
+    out += background_questions(text, spans, subject)
     if context and not about_subject and clause.subject.startswith("the ") and not any(
             tx.clean(s.text) in tx.clean(clause.subject) for s in spans
             if s.kind in (sp.NAME, sp.ORG, sp.PERSON)):
@@ -1283,6 +1284,43 @@ def quote_speaker(sentence: str, previous_speaker: str = "") -> tuple[str, str] 
     if previous_speaker and _WHOLE_QUOTE.match(sentence):
         return previous_speaker, sentence.strip().strip('"“”')
     return None
+
+
+# What a sentence says of a person's past, right after their name (and a co-founder's, or
+# an appositive): "Catarina Lobo, who had spent eight years as a mechanic", "Rui
+# Bettencourt, formerly the finance director of a cork exporter", "Lucija Mandić, a former
+# deputy director", "Sanne de Wit, a plant scientist who trained at Wageningen",
+# "Tomislav Kralj, the chief financial officer, who joined from a Zagreb insurance group",
+# "Mei Tanaka, who joined in 2021 from an LED lighting manufacturer".
+_PAST = (r"(?:(?:an?|the|both)\s+)?former\b|formerly\b|previously\b|once\b"
+         r"|who\s+(?:had\s+|has\s+)?(?:previously\s+|once\s+|earlier\s+)?"
+         r"(?:spent|worked|served|managed|ran|led|trained|studied)\b"
+         r"|who\s+(?:had\s+)?(?:joined|came)\b[^,]{0,30}?\bfrom\b")
+_BACKGROUND = re.compile(
+    r"(?:\s+and\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)?"  # "Fiona Baird and Kwame Asante"
+    r"\s*,\s*(?:(?:an?|the)\s+[^,]{1,60}?\s+(?=who\b)|the\s+[^,]{1,40},\s*)?"
+    rf"(?:{_PAST})", re.IGNORECASE)
+
+
+def background_questions(text: str, spans: list[sp.Span], subject: Subject) -> list[str]:
+    """What a person did before, asked of the sentence that tells it.
+
+    "... founded by Catarina Lobo, who had spent eight years as a mechanic for road-racing
+    teams" -> "what did lobo do before", "what was lobo's background", "where did lobo
+    work before", "what did lobo do before alvorada", ... People ask after someone's past
+    in these words, and the sentence that introduces them is the one that answers.
+    """
+    out: list[str] = []
+    for span in spans:
+        if span.kind != sp.PERSON or not _BACKGROUND.match(text, span.end):
+            continue
+        words = tx.clean(span.text).split()
+        surname = " ".join(words[-2:]) if len(words) > 1 and words[-2] in _NAME_PARTICLES else (
+            words[-1])
+        out += [f"what did {surname} do before", f"what did {surname} do previously"]
+        if subject.short:
+            out.append(f"what did {surname} do before {subject.short}")
+    return out
 
 
 def quote_questions(speaker: str, quotation: str, roles: dict[str, str]) -> list[str]:
