@@ -657,6 +657,8 @@ class Engine:
         if m.utterance is None:
             return None
         talk = load_small_talk()
+        if all(name in m.brain.kb.intents for name in talk.replies):
+            return None  # the knowledge base has its own small talk: its matcher read it
         name = talk.match(m.utterance.tokens, self._config.nlu)
         if name is None or name in m.brain.kb.intents:
             return None
