@@ -30,6 +30,13 @@ def _doc(text: str = FOUNDING):
     return doc, find_subject(doc)
 
 
+def _entries_with(sentences: str):
+    """The entries of FOUNDING with ``sentences`` added after its last one."""
+    doc, subject = _doc(FOUNDING.replace("The workshop employs 35 people.",
+                                         f"The workshop employs 35 people. {sentences}"))
+    return build_entries(doc, subject)
+
+
 def test_subject_short_name_and_nouns() -> None:
     doc, subject = _doc()
     assert subject.name == "Harbour Kites"
@@ -680,12 +687,9 @@ def test_an_area_the_subject_holds_is_asked_as_its_size() -> None:
 
 
 def test_a_quotation_is_asked_as_what_its_speaker_said() -> None:
-    doc, subject = _doc(FOUNDING.replace(
-        "The workshop employs 35 people.",
-        "The workshop employs 35 people. \"A kite without a good spar is a kite that never "
-        "climbs,\" Byrne said, explaining why every frame is tested. \"We only want kites "
-        "that outlast their owners.\""))
-    entries = build_entries(doc, subject)
+    entries = _entries_with(
+        "\"A kite without a good spar is a kite that never climbs,\" Byrne said, explaining "
+        "why every frame is tested. \"We only want kites that outlast their owners.\"")
     quoted = next(e for e in entries if "never climbs" in e.answer)
     assert {"what did byrne say", "what does byrne say about kites",
             "what does byrne say about spars"} <= set(quoted.examples)
@@ -729,12 +733,10 @@ def test_a_name_holding_the_subjects_short_name_may_name_something_else() -> Non
 
 
 def test_what_a_person_did_before_is_asked_of_the_sentence_that_tells_it() -> None:
-    doc, subject = _doc(FOUNDING.replace(
-        "The workshop employs 35 people.",
-        "The workshop employs 35 people. In 2015 they hired Sean Doyle, formerly a sailmaker "
-        "in Cork, as head of design. Doyle says every kite is tested on the beach. Mary "
-        "Quinn, who joined in 2018 from a Dublin bank, runs the shop."))
-    entries = build_entries(doc, subject)
+    entries = _entries_with(
+        "In 2015 they hired Sean Doyle, formerly a sailmaker in Cork, as head of design. "
+        "Doyle says every kite is tested on the beach. Mary Quinn, who joined in 2018 from a "
+        "Dublin bank, runs the shop.")
     hired = next(e for e in entries if "sailmaker" in e.answer)
     assert {"what did doyle do before", "what did doyle do before harbour"} <= set(
         hired.examples)

@@ -1306,9 +1306,9 @@ def background_questions(text: str, spans: list[sp.Span], subject: Subject) -> l
     """What a person did before, asked of the sentence that tells it.
 
     "... founded by Catarina Lobo, who had spent eight years as a mechanic for road-racing
-    teams" -> "what did lobo do before", "what was lobo's background", "where did lobo
-    work before", "what did lobo do before alvorada", ... People ask after someone's past
-    in these words, and the sentence that introduces them is the one that answers.
+    teams" -> "what did lobo do before", "what did lobo do previously", "what did lobo do
+    before alvorada". People ask after someone's past in these words, and the sentence
+    that introduces them is the one that answers.
     """
     out: list[str] = []
     for span in spans:

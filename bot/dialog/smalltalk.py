@@ -64,8 +64,7 @@ class SmallTalk:
             return found
         matcher = self.matcher
         text = " ".join(tokens)
-        content = [t for t in matcher.understand(text)[0] if t not in FUNCTION_WORDS
-                   and t not in QUESTION_WORDS and t not in self.filler]
+        content = self._content_words(text)
         if not content or not all(matcher.mentions(t) for t in content):
             return None  # "is it going to rain tomorrow" is no "how is it going"
         decision = decide(matcher.rank(text, limit=3), nlu)
@@ -76,15 +75,18 @@ class SmallTalk:
         # the whole of one phrase: "tell me more" is not "no more questions"
         return name if any(words and words <= said for words in self._content[name]) else None
 
+    def _content_words(self, text: str) -> list[str]:
+        """The words of ``text`` as the matcher reads them, function and filler words aside."""
+        return [t for t in self.matcher.understand(text)[0] if t not in FUNCTION_WORDS
+                and t not in QUESTION_WORDS and t not in self.filler]
+
     @cached_property
     def _content(self) -> dict[str, list[frozenset[str]]]:
-        """The stems of each phrase's content words, per intent, as the matcher reads them."""
+        """The stems of each phrase's content words, per intent."""
         content: dict[str, list[frozenset[str]]] = {}
         for words, name in self.phrases.items():
-            terms = self.matcher.understand(" ".join(words))[0]
             content.setdefault(name, []).append(frozenset(
-                stem(t) for t in terms if t not in FUNCTION_WORDS
-                and t not in QUESTION_WORDS and t not in self.filler))
+                stem(t) for t in self._content_words(" ".join(words))))
         return content
 
     @cached_property
